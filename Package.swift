@@ -1,0 +1,114 @@
+// swift-tools-version:6.0
+// SPDX-License-Identifier: Apache-2.0
+//
+// trawl: crawl batches of URLs in parallel and extract data with PCRE2.
+//
+// Targets, one per concern (see README.md, "Architecture"):
+//   CCurl, CPCRE2          system libraries through pkg-config, with small C shims
+//   TrawlCore              pure Swift: options, results, errors, ordering, progress, JSON
+//   TrawlDecode            body bytes -> UTF-8 text (WHATWG sniffing, iconv transcoding)
+//   TrawlExtract           Python `re` syntax -> PCRE2 (JIT), findall semantics, budgets
+//   TrawlHTTP              libcurl multi transfer loop
+//   TrawlBackends          the batch engine and its backends (thread; process and cluster later)
+//   TrawlCABI              the @_cdecl exports behind include/trawl.h -> libtrawl.so
+//   TrawlCLI               the `trawl` executable
+import PackageDescription
+
+// SwiftPM cannot give a library product and an executable product the same name, so the
+// dynamic library product is `trawl` (-> libtrawl.so) and the executable product is
+// `trawl-cli`; `make` links .build/release/trawl to it.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "trawl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "trawl", type: .dynamic, targets: ["TrawlCABI"]),
+        .library(name: "TrawlKit", targets: ["TrawlBackends"]),
+        .executable(name: "trawl-cli", targets: ["TrawlCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "TrawlCore", swiftSettings: strict),
+        .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
+        .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
+        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "CCurl"], swiftSettings: strict),
+        .target(
+            name: "TrawlBackends",
+            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TrawlCABI",
+            dependencies: ["TrawlBackends"],
+            swiftSettings: strict,
+            linkerSettings: [
+                // Only the C names leave the library; the Swift runtime is linked in statically
+                // so that C programs and scripts need nothing but the system C libraries.
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-Xlinker", "--version-script=Sources/TrawlCABI/exports.map",
+                    "-Xlinker", "-soname=libtrawl.so.0",
+                ]),
+            ]
+        ),
+        .executableTarget(
+            name: "TrawlCLI",
+            dependencies: [
+                "TrawlBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
+        .target(
+            name: "TrawlTestSupport",
+            dependencies: ["TrawlCore"],
+            path: "Tests/TrawlTestSupport",
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TrawlDecodeTests",
+            dependencies: ["TrawlDecode", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlExtractTests",
+            dependencies: ["TrawlExtract", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlHTTPTests",
+            dependencies: ["TrawlHTTP", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlBackendsTests",
+            dependencies: ["TrawlBackends", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlCLITests",
+            dependencies: ["TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

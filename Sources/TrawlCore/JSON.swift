@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Renders results as JSON without Foundation: the library stays small and this is a hot path
+/// (one object per URL, 10,000s per batch).
+///
+/// The object shape is documented in docs/json.md and is the same for the CLI, the C ABI and
+/// the bindings:
+/// `{"url":…,"final_url":…,"status":…,"content_type":…,"charset":…,"bytes":…,"elapsed_ms":…,
+///   "error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`
+public enum JSON {
+    /// One result as a JSON object on one line, without the trailing newline.
+    public static func render(_ r: CrawlResult) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + r.url.utf8.count * 2)
+        append(r, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one result as a JSON object (no newline) to `out`.
+    public static func append(_ r: CrawlResult, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"url":"#.utf8)
+        appendString(r.url, to: &out)
+        out.append(contentsOf: #","final_url":"#.utf8)
+        appendOptional(r.finalURL, to: &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        if let s = r.status { out.append(contentsOf: String(s).utf8) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","content_type":"#.utf8)
+        appendOptional(r.contentType, to: &out)
+        out.append(contentsOf: #","charset":"#.utf8)
+        appendOptional(r.charset, to: &out)
+        out.append(contentsOf: #","bytes":"#.utf8)
+        out.append(contentsOf: String(r.bytes).utf8)
+        out.append(contentsOf: #","elapsed_ms":"#.utf8)
+        appendMilliseconds(r.elapsed, to: &out)
+        out.append(contentsOf: #","error":"#.utf8)
+        if let e = r.error {
+            out.append(contentsOf: #"{"code":"#.utf8)
+            appendString(e.code.name, to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            appendString(e.message, to: &out)
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        out.append(contentsOf: #","matches":{"#.utf8)
+        for (i, p) in r.matches.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(p.name, to: &out)
+            out.append(contentsOf: ":[".utf8)
+            for (j, m) in p.matches.enumerated() {
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                if p.groups > 1 {
+                    out.append(UInt8(ascii: "["))
+                    for (k, g) in m.enumerated() {
+                        if k > 0 { out.append(UInt8(ascii: ",")) }
+                        appendString(g, to: &out)
+                    }
+                    out.append(UInt8(ascii: "]"))
+                } else {
+                    appendString(m.first ?? "", to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "}}".utf8)
+    }
+
+    static func appendOptional(_ s: String?, to out: inout [UInt8]) {
+        if let s { appendString(s, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// A JSON string literal: `"`, `\` and control characters escaped, the rest raw UTF-8.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"),
+                                        UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Seconds as milliseconds with three decimals, by integer arithmetic so that the output
+    /// never shows binary rounding noise (`12.345`, not `12.345000000000001`).
+    static func appendMilliseconds(_ seconds: Double, to out: inout [UInt8]) {
+        let us = seconds.isFinite && seconds > 0 ? Int((seconds * 1_000_000).rounded()) : 0
+        out.append(contentsOf: String(us / 1000).utf8)
+        out.append(UInt8(ascii: "."))
+        let frac = us % 1000
+        if frac < 100 { out.append(UInt8(ascii: "0")) }
+        if frac < 10 { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: String(frac).utf8)
+    }
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Where a batch runs.
+public enum BackendKind: String, Sendable, CaseIterable {
+    /// Worker threads in this process.
+    case thread
+    /// Spawned `trawl worker` processes: a crash loses nothing.
+    case process
+    /// `trawl worker`s on many machines, coordinated through Redis Streams.
+    case cluster
+}
+
+/// How a body becomes text.
+public enum DecodeMode: String, Sendable, CaseIterable {
+    /// As a browser does: BOM, then the Content-Type charset, then `<meta>`, else UTF-8.
+    case browser
+    /// As Python `requests`' `.text`: the Content-Type charset, else ISO-8859-1 for `text/*`,
+    /// else a UTF-8 guess; for migrating from the Python baseline byte for byte.
+    case requests
+}
+
+/// In which order a batch hands out results.
+public enum ResultOrder: String, Sendable, CaseIterable {
+    /// The order the URLs were submitted in (joblib's `return_as="list"`/`"generator"`).
+    case input
+    /// As they finish (joblib's `"generator_unordered"`).
+    case completed
+}
+
+/// Everything that shapes a batch. Value type: a batch copies the options it starts with.
+///
+/// The same settings are reachable by name through ``set(_:_:)`` (the C ABI, the bindings
+/// and the CLI use those names), so every option is validated in one place.
+public struct CrawlOptions: Sendable, Equatable {
+    // MARK: Batch
+    public var backend: BackendKind = .thread
+    /// joblib's `n_jobs`: `-1` all cores, `-2` all but one, `n > 0` exactly n.
+    public var jobs: Int = -1
+    /// Transfers in flight across the whole batch.
+    public var concurrency: Int = 64
+    public var order: ResultOrder = .input
+    /// joblib-style progress lines on stderr: 0 silent, >0 more often, >= 50 to stdout.
+    public var verbose: Int = 0
+
+    // MARK: Fetching
+    /// Connections to one host at once; 0 means no limit beyond ``concurrency``.
+    public var perHostConnections: Int = 0
+    /// Seconds to establish a connection (TCP + TLS).
+    public var connectTimeout: Double = 10
+    /// Seconds for a whole transfer, redirects included.
+    public var timeout: Double = 30
+    public var maxRedirects: Int = 10
+    /// Largest decoded body accepted; a larger one ends its URL with `too_large`.
+    public var maxBytes: Int = 16 << 20
+    public var userAgent: String = Version.userAgent
+    /// Extra request headers, `"Name: value"`.
+    public var headers: [String] = []
+    /// A PEM file of CA certificates to trust instead of the system's.
+    public var caBundle: String? = nil
+    public var verifyTLS: Bool = true
+    /// Schemes allowed for the first request and for every redirect.
+    public var allowedProtocols: [String] = ["http", "https"]
+
+    // MARK: Text and extraction
+    public var decode: DecodeMode = .browser
+    public var useDefaultPatterns: Bool = true
+    /// User patterns, after the defaults when those are on.
+    public var patterns: [PatternSpec] = []
+    /// CPU seconds one pattern may spend on one page before it ends as
+    /// `regex_budget_exceeded` (see docs/extraction.md).
+    public var regexBudget: Double = 1.0
+    /// PCRE2's match limit for one `pcre2_match` call.
+    public var regexMatchLimit: Int = 10_000_000
+
+    public init() {}
+
+    /// The patterns a batch runs: the defaults (when on) followed by the user's.
+    public var effectivePatterns: [PatternSpec] {
+        (useDefaultPatterns ? PatternSpec.defaults : []) + patterns
+    }
+
+    /// ``jobs`` resolved against `cores` the way joblib's `effective_n_jobs` does.
+    public func effectiveJobs(cores: Int) -> Int {
+        let n = jobs < 0 ? cores + 1 + jobs : jobs
+        return max(1, n)
+    }
+}

@@ -56,6 +56,7 @@ let package = Package(
         .target(
             name: "TrawlCABI",
             dependencies: ["TrawlBackends"],
+            exclude: ["exports.map"],
             swiftSettings: strict,
             linkerSettings: [
                 // Only the C names leave the library; the Swift runtime is linked in statically

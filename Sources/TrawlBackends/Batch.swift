@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+import TrawlHTTP
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One running batch of URLs.
+///
+/// Results are pulled with ``next(timeout:)`` (or all at once with ``results()``) by one
+/// consumer; ``cancel()`` and ``progress`` may be called from any thread. Every submitted URL
+/// yields exactly one result: a URL that never ran (the batch was cancelled, or its worker
+/// failed) gets a result with an error of its own.
+public final class Batch: Sendable {
+    /// The submitted URLs, by index.
+    public let urls: [String]
+    let collector: ResultCollector
+    let crawler: Crawler
+    private let cancelled = Atomic<Bool>(false)
+    private let wakers = Mutex<[LaneWaker]>([])
+    private let progressLock = Mutex<Void>(())
+    private let onProgress: (@Sendable (Progress) -> Void)?
+    private let reporter: ProgressReporter
+    private let driver = Mutex<OSThread?>(nil)
+
+    init(urls: [String], crawler: Crawler, order: ResultOrder? = nil,
+         onProgress: (@Sendable (Progress) -> Void)?) throws(TrawlError) {
+        self.urls = urls
+        self.crawler = crawler
+        self.collector = ResultCollector(total: urls.count, order: order ?? crawler.options.order)
+        self.onProgress = onProgress
+        let lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
+        self.reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
+        let thread = try OSThread(name: "trawl-batch") { [self] in
+            ThreadBackend(batch: self, lanes: lanes).run()
+            self.finish()
+        }
+        driver.withLock { $0 = thread }
+    }
+
+    /// How many URLs the batch holds.
+    public var total: Int { urls.count }
+
+    /// The next result, waiting at most `timeout` seconds (`nil`: as long as it takes).
+    /// - Returns: `.result`, `.done` once every result has been handed out, or `.timedOut`.
+    public func next(timeout: Double? = nil) -> NextResult {
+        collector.next(deadline: timeout.map { MonotonicClock.now() + max(0, $0) })
+    }
+
+    /// Every result not yet handed out, after waiting for the batch to finish.
+    public func results() -> [CrawlResult] {
+        var out: [CrawlResult] = []
+        out.reserveCapacity(total)
+        while case .result(let r) = next() { out.append(r) }
+        wait()
+        return out
+    }
+
+    /// Stops the batch soon: transfers in flight end as `cancelled`, and so do URLs that had
+    /// not started. Callable from any thread, any number of times.
+    public func cancel() {
+        cancelled.store(true, ordering: .releasing)
+        for w in wakers.withLock({ $0 }) { w.wake() }
+    }
+
+    /// Whether ``cancel()`` was called.
+    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    /// Results produced so far.
+    public var progress: Progress { collector.progress }
+
+    /// Waits until the batch's threads have ended (all results produced).
+    public func wait() {
+        let t = driver.withLock { t -> OSThread? in
+            let old = t
+            t = nil
+            return old
+        }
+        t?.join()
+    }
+
+    deinit {
+        // A batch dropped while running is cancelled; its thread holds a reference, so this
+        // runs only after the thread is done, and joining here reclaims it.
+        driver.withLock { $0 }?.join()
+    }
+
+    // MARK: For backends
+
+    func register(_ waker: LaneWaker) {
+        wakers.withLock { $0.append(waker) }
+        if isCancelled { waker.wake() }
+    }
+
+    /// Hands one result to the consumer and reports progress.
+    func deliver(_ result: CrawlResult) {
+        guard let p = collector.push(result) else { return }
+        guard onProgress != nil || reporter.verbose > 0 else { return }
+        progressLock.withLock { _ in
+            onProgress?(p)
+            if let line = reporter.line(for: p) {
+                let stream = reporter.toStdout ? stdout : stderr
+                fputs(line + "\n", stream)
+                fflush(stream)
+            }
+        }
+    }
+
+    /// Gives every URL without a result one: `cancelled` after a cancel, otherwise an
+    /// internal error naming the loss (which would be a bug in a backend).
+    private func finish() {
+        let cancelledNow = isCancelled
+        for i in collector.missing() {
+            let error = cancelledNow
+                ? TrawlError(.cancelled, "batch cancelled before this URL was fetched")
+                : TrawlError(.internalError, "no worker produced a result for this URL")
+            deliver(CrawlResult.failed(index: i, url: urls[i], error: error,
+                                       patterns: crawler.extractor.patterns,
+                                       groups: crawler.extractor.groupCounts))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+public import TrawlExtract
+
+/// The entry point: options and compiled patterns, ready to run any number of batches.
+///
+/// ```swift
+/// let crawler = try Crawler(options: CrawlOptions())
+/// for r in crawler.crawl(["http://127.0.0.1:8080/"]) { print(r[pattern: "link"]?.strings ?? []) }
+/// ```
+///
+/// Thread-safe: batches may be started from several threads at once; they share the compiled
+/// patterns (read-only) and nothing else.
+public final class Crawler: Sendable {
+    /// The options every batch of this crawler runs with.
+    public let options: CrawlOptions
+    /// The compiled patterns (JIT-compiled once, shared by every worker thread).
+    public let extractor: Extractor
+
+    /// Validates the options and compiles the patterns.
+    /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument`, or
+    ///   `backend_unavailable` for a backend this build cannot run.
+    public init(options: CrawlOptions) throws(TrawlError) {
+        guard options.backend == .thread else {
+            throw TrawlError(.backendUnavailable, "the \(options.backend.rawValue) backend is not available yet; use 'thread'")
+        }
+        self.options = options
+        self.extractor = try Extractor(patterns: options.effectivePatterns,
+                                       matchLimit: options.regexMatchLimit,
+                                       budget: options.regexBudget)
+    }
+
+    /// Starts a batch in the background and returns at once; results come from the batch's
+    /// ``Batch/next(timeout:)`` in ``CrawlOptions/order``.
+    /// - Parameters:
+    ///   - urls: the URLs; every one gets exactly one result, even if it is not a valid URL.
+    ///   - onProgress: called after every result, on a trawl thread, one call at a time.
+    /// - Throws: `internal` if no worker thread could be started.
+    public func start(_ urls: [String],
+                      onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> Batch {
+        try Batch(urls: urls, crawler: self, onProgress: onProgress)
+    }
+
+    /// Crawls `urls` to completion and returns one result per URL, in input order.
+    /// - Throws: `internal` if no worker thread could be started.
+    public func crawl(_ urls: [String],
+                      onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> [CrawlResult] {
+        var options = self.options
+        options.order = .input
+        let batch = try Batch(urls: urls, crawler: self, order: .input, onProgress: onProgress)
+        return batch.results()
+    }
+
+    /// Runs the crawler's patterns over `text`, with no network: for offline use and benchmarks.
+    public func extract(_ text: String) -> Extraction {
+        extractor.makeSession().extract(text)
+    }
+}

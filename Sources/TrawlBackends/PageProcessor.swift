@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+import TrawlDecode
+public import TrawlExtract
+public import TrawlHTTP
+
+/// Turns one fetched response into its result: decode the body, run every pattern, drop the
+/// body. Every backend's worker runs this same code, so the thread, process and cluster
+/// backends give identical results.
+///
+/// Owns an ``ExtractionSession`` (PCRE2 match data), so it belongs to one thread.
+public final class PageProcessor {
+    private let extractor: Extractor
+    private let session: ExtractionSession
+    private let decodeMode: DecodeMode
+
+    public init(extractor: Extractor, decode: DecodeMode) {
+        self.extractor = extractor
+        self.session = extractor.makeSession()
+        self.decodeMode = decode
+    }
+
+    /// The result for `response`. Matches are extracted from every body that arrived,
+    /// whatever its HTTP status, as the Python baseline does.
+    public func result(for response: FetchResponse) -> CrawlResult {
+        var r = CrawlResult(index: response.index, url: response.url, finalURL: response.finalURL,
+                            status: response.status, contentType: response.contentType,
+                            bytes: response.body.count, error: response.error)
+        if response.error == nil {
+            let start = MonotonicClock.now()
+            let decoded = BodyDecoder.decode(response.body, contentType: response.contentType, mode: decodeMode)
+            r.charset = decoded.charset
+            let extraction = session.extract(decoded.text)
+            r.matches = extraction.matches
+            r.error = extraction.error
+            r.elapsed = response.elapsed + (MonotonicClock.now() - start)
+        } else {
+            r.matches = CrawlResult.emptyMatches(patterns: extractor.patterns, groups: extractor.groupCounts)
+            r.elapsed = response.elapsed
+        }
+        return r
+    }
+
+    /// The result of a URL that never reached the network (cancelled before it started, or
+    /// lost by its worker).
+    public func failure(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
+        CrawlResult.failed(index: index, url: url, error: error,
+                           patterns: extractor.patterns, groups: extractor.groupCounts)
+    }
+}

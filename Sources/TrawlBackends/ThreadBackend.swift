@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import TrawlHTTP
+import Synchronization
+
+/// The in-process backend: `lanes` threads, each driving its own libcurl multi handle with
+/// its share of the transfers in flight, and decoding and extracting the pages it fetched.
+///
+/// A lane does its own CPU work rather than handing pages to a separate pool: no queue
+/// between fetching and matching, no page crosses threads, and with one lane per core the
+/// other lanes keep the network busy while one is matching.
+struct ThreadBackend {
+    let batch: Batch
+    let lanes: Int
+
+    func run() {
+        let cursor = Cursor()
+        let options = batch.crawler.options
+        let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
+        var threads: [OSThread] = []
+        for lane in 0..<lanes {
+            let batch = self.batch, laneCount = self.lanes
+            do {
+                threads.append(try OSThread(name: "trawl-lane-\(lane)") {
+                    Self.runLane(batch: batch, lanes: laneCount, inFlight: inFlight, cursor: cursor)
+                })
+            } catch {
+                // Fewer lanes still finish the batch; with none, finish() reports the URLs.
+                break
+            }
+        }
+        for t in threads { t.join() }
+    }
+
+    private static func runLane(batch: Batch, lanes: Int, inFlight: Int, cursor: Cursor) {
+        let options = batch.crawler.options
+        let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode)
+        let lane: FetchLane
+        do {
+            lane = try FetchLane(options: options, lanes: lanes)
+        } catch {
+            return
+        }
+        batch.register(lane.waker)
+        let urls = batch.urls
+        lane.run(
+            inFlight: inFlight,
+            next: {
+                if batch.isCancelled { return .finished }
+                let i = cursor.take()
+                return i < urls.count ? .request(FetchRequest(index: i, url: urls[i])) : .finished
+            },
+            isCancelled: { batch.isCancelled },
+            complete: { response in batch.deliver(processor.result(for: response)) }
+        )
+    }
+}
+
+/// The index of the next URL to start, shared by all lanes: each lane takes the next URL
+/// when it has room, so a slow lane never holds URLs that another lane could run.
+final class Cursor: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Claims the next index.
+    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import TrawlBackends
+import TrawlCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `trawl crawl`: crawl a URL list and print one JSON object per URL.
+struct CrawlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crawl",
+        abstract: "Crawl URLs and print one JSON object per URL.",
+        discussion: """
+            INPUTS are URLs (anything containing ://), files with one URL per line (blank \
+            lines and # comments skipped), or - for standard input. Every input line gets \
+            exactly one result, in input order unless --order completed. Patterns use Python \
+            `re` syntax; give flags as NAME/FLAGS=REGEX (flags from 'aimsx') or inline (?i). \
+            Exit status: 0 when the batch ran (even if some URLs failed), 1 on a runtime \
+            error, 64 on bad arguments.
+            """
+    )
+
+    @Argument(help: "URLs, files of URLs, or - for standard input.")
+    var inputs: [String] = []
+
+    @Option(name: [.short, .long], help: "Worker threads (joblib's n_jobs: -1 all cores, -2 all but one).")
+    var jobs: Int = -1
+
+    @Option(help: "Transfers in flight across the batch.")
+    var concurrency: Int = 64
+
+    @Option(help: "Backend: thread (process and cluster are coming).")
+    var backend: String = "thread"
+
+    @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX (repeatable).")
+    var pattern: [String] = []
+
+    @Flag(help: "Do not run the default 'button' and 'link' patterns.")
+    var noDefaultPatterns = false
+
+    @Option(help: "Seconds allowed for each URL, redirects included (decimals allowed).")
+    var timeout: Double = 30
+
+    @Option(help: "Seconds allowed to connect.")
+    var connectTimeout: Double = 10
+
+    @Option(help: "Largest decoded body in bytes; larger ones end as too_large.")
+    var maxBytes: Int = 16 << 20
+
+    @Option(help: "Redirects to follow before too_many_redirects.")
+    var maxRedirects: Int = 10
+
+    @Option(help: "Connections to one host at once (0: no limit).")
+    var perHost: Int = 0
+
+    @Option(help: "An extra request header 'Name: value' (repeatable).")
+    var header: [String] = []
+
+    @Option(help: "The User-Agent header.")
+    var userAgent: String = Version.userAgent
+
+    @Option(help: "A PEM file of CA certificates to trust.")
+    var caBundle: String? = nil
+
+    @Flag(help: "Do not verify TLS certificates.")
+    var insecure = false
+
+    @Option(help: "Body decoding: browser (WHATWG) or requests (as Python requests' .text).")
+    var decode: String = "browser"
+
+    @Option(help: "CPU seconds a pattern may spend on one page.")
+    var regexBudget: Double = 1.0
+
+    @Option(help: "Result order: input or completed.")
+    var order: String = "input"
+
+    @Option(help: "Output format: jsonl or json.")
+    var format: String = "jsonl"
+
+    @Option(name: [.short, .long], help: "Write results to this file instead of standard output.")
+    var output: String? = nil
+
+    @Flag(help: "Show progress on standard error (a live bar on a terminal).")
+    var progress = false
+
+    @Option(name: [.short, .long], help: "joblib verbosity: 0 silent, 1-10 more often, >10 every URL, >=50 to stdout.")
+    var verbose: Int = 0
+
+    @Flag(help: "Print nothing but results and errors.")
+    var quiet = false
+
+    mutating func run() throws {
+        let options = try makeOptions()
+        guard let fmt = OutputWriter.Format(rawValue: format) else {
+            throw ValidationError("--format must be jsonl or json, got '\(format)'")
+        }
+        let urls = try InputList.read(inputs.isEmpty ? ["-"] : inputs)
+        let crawler: Crawler
+        do {
+            crawler = try Crawler(options: options)
+        } catch {
+            throw CLIError(error.message)
+        }
+        let writer = try OutputWriter(path: output, format: fmt)
+        let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
+        let batch = try crawler.start(urls, onProgress: bar.map { b in { p in b.update(p) } })
+        while case .result(let r) = batch.next() {
+            writer.write(r)
+        }
+        batch.wait()
+        bar?.finish()
+        try writer.close()
+    }
+
+    /// Every flag goes through `CrawlOptions.set`, the same validation the C ABI and the
+    /// bindings use.
+    func makeOptions() throws -> CrawlOptions {
+        var o = CrawlOptions()
+        let settings: [(String, OptionValue)] = [
+            ("backend", .string(backend)), ("jobs", .int(jobs)), ("concurrency", .int(concurrency)),
+            ("order", .string(order)), ("verbose", .int(quiet ? 0 : verbose)),
+            ("per_host_connections", .int(perHost)), ("connect_timeout", .double(connectTimeout)),
+            ("timeout", .double(timeout)), ("max_redirects", .int(maxRedirects)),
+            ("max_bytes", .int(maxBytes)), ("user_agent", .string(userAgent)),
+            ("ca_bundle", .string(caBundle ?? "")), ("verify_tls", .int(insecure ? 0 : 1)),
+            ("decode", .string(decode)), ("default_patterns", .int(noDefaultPatterns ? 0 : 1)),
+            ("regex_budget", .double(regexBudget)),
+        ] + header.map { ("header", .string($0)) }
+        for (key, value) in settings {
+            do {
+                try o.set(key, value)
+            } catch {
+                throw ValidationError("--\(key.replacingUnderscores()): \(error.message)")
+            }
+        }
+        for spec in pattern {
+            o.patterns.append(try Self.parsePattern(spec))
+        }
+        return o
+    }
+
+    /// `NAME=REGEX` or `NAME/FLAGS=REGEX`.
+    static func parsePattern(_ spec: String) throws -> PatternSpec {
+        guard let eq = spec.firstIndex(of: "=") else {
+            throw ValidationError("--pattern must be NAME=REGEX or NAME/FLAGS=REGEX, got '\(spec)'")
+        }
+        let head = spec[..<eq]
+        let regex = String(spec[spec.index(after: eq)...])
+        var name = Substring(head)
+        var flags: PatternFlags = []
+        if let slash = head.firstIndex(of: "/") {
+            name = head[..<slash]
+            guard let f = PatternFlags(letters: head[head.index(after: slash)...]) else {
+                throw ValidationError("--pattern '\(head)': flags must be letters from 'aimsux'")
+            }
+            flags = f
+        }
+        guard !name.isEmpty else { throw ValidationError("--pattern '\(spec)': the name is empty") }
+        return PatternSpec(name: String(name), source: regex, flags: flags)
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
+}

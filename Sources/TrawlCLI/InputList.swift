@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads the CLI's inputs: URLs given as arguments, files of URLs, or `-` for stdin.
+enum InputList {
+    /// The URLs named by `arguments`, in order.
+    ///
+    /// An argument containing `://` is a URL; `-` is standard input; anything else is a file
+    /// with one URL per line. In files, blank lines and lines starting with `#` are skipped;
+    /// every other line is an input and will get a result, even if it is not a valid URL.
+    static func read(_ arguments: [String]) throws(CLIError) -> [String] {
+        var urls: [String] = []
+        for arg in arguments {
+            if arg.contains("://") {
+                urls.append(arg)
+            } else if arg == "-" {
+                try readLines(from: stdin, name: "standard input", into: &urls)
+            } else {
+                guard let f = fopen(arg, "r") else {
+                    throw CLIError("cannot read URL list '\(arg)': \(String(cString: strerror(errno)))")
+                }
+                defer { fclose(f) }
+                try readLines(from: f, name: arg, into: &urls)
+            }
+        }
+        return urls
+    }
+
+    private static func readLines(from f: UnsafeMutablePointer<FILE>, name: String,
+                                  into urls: inout [String]) throws(CLIError) {
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(line) }
+        while true {
+            let n = getline(&line, &capacity, f)
+            if n < 0 { break }
+            guard let line else { break }
+            let text = String(decoding: UnsafeRawBufferPointer(start: line, count: n), as: UTF8.self)
+            let trimmed = trim(text)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            urls.append(trimmed)
+        }
+        if ferror(f) != 0 {
+            throw CLIError("error reading \(name): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func trim(_ s: String) -> String {
+        var sub = Substring(s)
+        while let c = sub.first, c.isWhitespace { sub.removeFirst() }
+        while let c = sub.last, c.isWhitespace { sub.removeLast() }
+        return String(sub)
+    }
+}
+
+/// An error the CLI reports with a one-line message and a non-zero exit status.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}

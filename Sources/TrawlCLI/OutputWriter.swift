@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes results as JSON lines or as one JSON array, through stdio's buffer.
+final class OutputWriter {
+    enum Format: String, CaseIterable { case jsonl, json }
+
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    private let format: Format
+    private var count = 0
+    private var buffer: [UInt8] = []
+
+    /// Opens `path` for writing (`nil` or `-`: standard output).
+    init(path: String?, format: Format) throws(CLIError) {
+        if let path, path != "-" {
+            guard let f = fopen(path, "w") else {
+                throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+            file = f
+            ownsFile = true
+        } else {
+            file = stdout
+            ownsFile = false
+        }
+        self.format = format
+        buffer.reserveCapacity(64 << 10)
+        if format == .json { put("[") }
+    }
+
+    func write(_ result: CrawlResult) {
+        buffer.removeAll(keepingCapacity: true)
+        if format == .json { buffer.append(contentsOf: (count == 0 ? "\n" : ",\n").utf8) }
+        JSON.append(result, to: &buffer)
+        if format == .jsonl { buffer.append(UInt8(ascii: "\n")) }
+        buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        count += 1
+    }
+
+    /// Ends the document and flushes. Throws when the data could not be written (disk full,
+    /// closed pipe), so that a truncated output never exits 0.
+    func close() throws(CLIError) {
+        if format == .json { put(count == 0 ? "]\n" : "\n]\n") }
+        let failed = fflush(file) != 0 || ferror(file) != 0
+        if ownsFile { fclose(file) }
+        if failed { throw CLIError("error writing output: \(String(cString: strerror(errno)))") }
+    }
+
+    private func put(_ s: String) { fputs(s, file) }
+}

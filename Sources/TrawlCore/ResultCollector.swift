@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// How far a batch has got; handed to progress callbacks.
+public struct Progress: Sendable, Equatable {
+    /// Results produced so far (failed ones included).
+    public var done: Int
+    /// URLs in the batch.
+    public var total: Int
+    /// Results that carry an error.
+    public var failed: Int
+    /// Seconds since the batch started.
+    public var elapsed: Double
+
+    public init(done: Int, total: Int, failed: Int, elapsed: Double) {
+        self.done = done
+        self.total = total
+        self.failed = failed
+        self.elapsed = elapsed
+    }
+}
+
+/// What a consumer gets when it asks a batch for its next result.
+public enum NextResult: Sendable, Equatable {
+    case result(CrawlResult)
+    /// Every result has been handed out.
+    case done
+    /// None arrived before the deadline; ask again.
+    case timedOut
+}
+
+/// Gathers results from any number of producer threads and hands them to one consumer in
+/// input or completion order.
+///
+/// Input order is kept with a reorder buffer that holds only results that finished ahead of
+/// an earlier URL: results are small (bodies are dropped after extraction), so even a batch
+/// whose first URL is slow holds at most its results, never its pages.
+///
+/// Invariant behind `@unchecked Sendable`: every stored property is read and written only
+/// with `lock` held.
+public final class ResultCollector: @unchecked Sendable {
+    public let total: Int
+    public let order: ResultOrder
+    private let lock = ConditionLock()
+    private let started = MonotonicClock.now()
+
+    private var produced: [Bool]
+    private var pending: [Int: CrawlResult] = [:]
+    private var fifo: [CrawlResult] = []
+    private var fifoHead = 0
+    private var nextIndex = 0
+    private var handedOut = 0
+    private var doneCount = 0
+    private var failedCount = 0
+
+    public init(total: Int, order: ResultOrder) {
+        self.total = total
+        self.order = order
+        self.produced = Array(repeating: false, count: total)
+    }
+
+    /// Adds one result. A second result for the same index (a task that ran twice) is
+    /// dropped, so the consumer sees exactly one per URL.
+    /// - Returns: the progress after this result, or `nil` if it was a duplicate or out of range.
+    @discardableResult
+    public func push(_ result: CrawlResult) -> Progress? {
+        let progress: Progress? = lock.withLock {
+            guard result.index >= 0, result.index < total, !produced[result.index] else { return nil }
+            produced[result.index] = true
+            doneCount += 1
+            if result.error != nil { failedCount += 1 }
+            switch order {
+            case .input: pending[result.index] = result
+            case .completed: fifo.append(result)
+            }
+            return Progress(done: doneCount, total: total, failed: failedCount,
+                            elapsed: MonotonicClock.now() - started)
+        }
+        if progress != nil { lock.broadcast() }
+        return progress
+    }
+
+    /// Whether `index` already has a result.
+    public func hasResult(_ index: Int) -> Bool {
+        lock.withLock { index >= 0 && index < total && produced[index] }
+    }
+
+    /// Indexes that have no result yet, in order: after the producers stop, the engine gives
+    /// each of these a result of its own so that no URL is ever lost.
+    public func missing() -> [Int] {
+        lock.withLock { produced.indices.filter { !produced[$0] } }
+    }
+
+    /// The current progress.
+    public var progress: Progress {
+        lock.withLock {
+            Progress(done: doneCount, total: total, failed: failedCount,
+                     elapsed: MonotonicClock.now() - started)
+        }
+    }
+
+    /// The next result in the collector's order.
+    /// - Parameter deadline: a ``MonotonicClock`` time; `nil` waits as long as it takes.
+    public func next(deadline: Double?) -> NextResult {
+        lock.withLock {
+            if handedOut == total { return .done }
+            let ready = lock.wait(until: { self.readyLocked() }, deadline: deadline)
+            guard ready else { return .timedOut }
+            handedOut += 1
+            switch order {
+            case .input:
+                let r = pending.removeValue(forKey: nextIndex)
+                nextIndex += 1
+                return r.map(NextResult.result) ?? .done
+            case .completed:
+                let r = fifo[fifoHead]
+                fifoHead += 1
+                if fifoHead > 1024 && fifoHead * 2 > fifo.count {
+                    fifo.removeFirst(fifoHead)
+                    fifoHead = 0
+                }
+                return .result(r)
+            }
+        }
+    }
+
+    private func readyLocked() -> Bool {
+        switch order {
+        case .input: pending[nextIndex] != nil
+        case .completed: fifoHead < fifo.count
+        }
+    }
+}

@@ -248,9 +248,9 @@ import Testing
     @Test func linesLookLikeJoblib() throws {
         let r = ProgressReporter(verbose: 10, jobs: 2)
         let first = try #require(r.line(for: Progress(done: 1, total: 130, failed: 0, elapsed: 0.5)))
-        #expect(first == "[trawl(n_jobs=2)]: Done   1 out of 130 | elapsed:    0.5s remaining:  1.1min")
-        let last = try #require(r.line(for: Progress(done: 130, total: 130, failed: 1, elapsed: 2.25)))
-        #expect(last == "[trawl(n_jobs=2)]: Done 130 out of 130 | elapsed:    2.3s finished")
+        #expect(first == "[trawl(n_jobs=2)]: Done   1 out of 130 | elapsed:   0.5s remaining:  1.1min")
+        let last = try #require(r.line(for: Progress(done: 130, total: 130, failed: 1, elapsed: 2.26)))
+        #expect(last == "[trawl(n_jobs=2)]: Done 130 out of 130 | elapsed:   2.3s finished")
         #expect(ProgressReporter(verbose: 0, jobs: 2).line(for: Progress(done: 130, total: 130, failed: 0, elapsed: 1)) == nil)
         #expect(!r.toStdout && ProgressReporter(verbose: 50, jobs: 1).toStdout)
     }

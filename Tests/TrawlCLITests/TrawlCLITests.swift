@@ -23,20 +23,22 @@ import TrawlTestSupport
         let p = Process()
         p.executableURL = productsDirectory.appendingPathComponent("trawl-cli")
         p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        // stderr goes to a file so that only one pipe needs draining while the child runs.
+        let errPath = NSTemporaryDirectory() + "trawl-cli-err-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let out = Pipe(), inp = Pipe()
         p.standardOutput = out
-        p.standardError = err
+        p.standardError = errHandle
         p.standardInput = inp
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
-        // Read both pipes before waiting so that a large output cannot block the child.
-        nonisolated(unsafe) var e = Data()
-        let reader = Thread { e = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        while reader.isExecuting || !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
         p.waitUntilExit()
+        try errHandle.close()
+        let e = try Data(contentsOf: URL(fileURLWithPath: errPath))
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                    stderr: String(decoding: e, as: UTF8.self))
     }

@@ -21,7 +21,7 @@ import TrawlTestSupport
 
     func trawl(_ args: [String], stdin: String? = nil) throws -> Run {
         let p = Process()
-        p.executableURL = productsDirectory.appendingPathComponent("trawl-cli")
+        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
         p.arguments = args
         // stderr goes to a file so that only one pipe needs draining while the child runs.
         let errPath = NSTemporaryDirectory() + "trawl-cli-err-\(UUID().uuidString)"

@@ -7,4 +7,15 @@
 
 #include <hiredis/hiredis.h>
 
+/* redisContext's `err`/`errstr` are public struct fields in 0.14; reading them through
+ * these keeps the struct layout out of Swift code (errstr is a fixed char[128] that Swift
+ * would import as a 128-element tuple). */
+static inline int trawl_redis_err(const redisContext *c) {
+    return c ? c->err : REDIS_ERR_OTHER;
+}
+
+static inline const char *trawl_redis_errstr(const redisContext *c) {
+    return c ? c->errstr : "no context";
+}
+
 #endif

@@ -15,6 +15,8 @@ extension CrawlOptions {
         "user_agent", "header", "clear_headers", "ca_bundle", "verify_tls", "protocols",
         "decode", "default_patterns", "regex_budget", "regex_match_limit",
         "worker_memory_limit", "task_timeout", "max_attempts",
+        "redis_url", "batch_id", "visibility_timeout", "max_deliveries", "ttl", "redis_timeout",
+        "key_prefix",
     ]
 
     /// Sets one option by its snake_case name, validating the value.
@@ -66,8 +68,40 @@ extension CrawlOptions {
         case "task_timeout":
             if case .int(0) = value { taskTimeout = 0 } else { taskTimeout = try value.seconds(key) }
         case "max_attempts": maxAttempts = try value.int(key, 1...100)
+        case "redis_url":
+            // Parsed when a crawler is created (the parser lives in TrawlRedis), so that an
+            // error message can be precise without ever repeating a password.
+            let url = try value.string(key)
+            redisURL = url.isEmpty ? nil : url
+        case "batch_id":
+            let id = try value.string(key)
+            guard id.utf8.count <= 128, id.utf8.allSatisfy(Self.isBatchIDByte) else {
+                throw TrawlError(.invalidArgument, "batch_id must be at most 128 characters from A-Z a-z 0-9 _ . : -")
+            }
+            batchID = id.isEmpty ? nil : id
+        case "visibility_timeout": visibilityTimeout = try value.seconds(key)
+        case "max_deliveries": maxDeliveries = try value.int(key, 1...1_000)
+        case "ttl": ttl = try value.seconds(key)
+        case "redis_timeout": redisTimeout = try value.seconds(key)
+        case "key_prefix":
+            let prefix = try value.string(key)
+            guard prefix.utf8.count <= 64, prefix.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                throw TrawlError(.invalidArgument, "key_prefix must be at most 64 printable ASCII characters without spaces")
+            }
+            keyPrefix = prefix
         default:
             throw TrawlError(.unknownOption, "unknown option '\(key)'")
+        }
+    }
+}
+
+extension CrawlOptions {
+    static func isBatchIDByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."),
+             UInt8(ascii: ":"), UInt8(ascii: "-"): true
+        default: false
         }
     }
 }

@@ -51,6 +51,24 @@ public struct CrawlOptions: Sendable, Equatable {
     /// Workers a URL may take down with it before it ends as `worker_crashed`.
     public var maxAttempts: Int = 2
 
+    // MARK: Cluster backend (docs/cluster.md)
+    /// The Redis server that coordinates the cluster: `redis://[user:password@]host:port/db`.
+    /// Required by the cluster backend; never printed with its password.
+    public var redisURL: String? = nil
+    /// Names the batch in Redis; a submitter that starts again with the same id and the same
+    /// URLs resumes collecting. `nil` draws a random id.
+    public var batchID: String? = nil
+    /// Seconds a task may go without its worker's heartbeat before another worker takes it.
+    public var visibilityTimeout: Double = 30
+    /// Deliveries of one task (its first plus reclaims) before it ends as `worker_lost`.
+    public var maxDeliveries: Int = 3
+    /// Seconds an abandoned batch's keys live in Redis; refreshed while the submitter runs.
+    public var ttl: Double = 86_400
+    /// Seconds allowed to connect to Redis, for each reply, and to reconnect after a loss.
+    public var redisTimeout: Double = 5
+    /// Prefix of every key trawl uses, so that several clusters can share one Redis.
+    public var keyPrefix: String = "trawl:"
+
     // MARK: Fetching
     /// Connections to one host at once; 0 means no limit beyond ``concurrency``.
     public var perHostConnections: Int = 0

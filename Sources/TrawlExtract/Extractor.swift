@@ -11,6 +11,8 @@ public final class Extractor: Sendable {
     public let patterns: [PatternSpec]
     /// Capturing groups per pattern (0 or 1: matches are strings; more: tuples).
     public let groupCounts: [Int]
+    /// Which proven-equivalent rewrite each pattern got (docs/extraction.md); for tests.
+    let rewrites: [PatternRewrite]
     private let codes: [PCRE2Code]
     private let matchLimit: Int
     private let budget: Double
@@ -32,6 +34,7 @@ public final class Extractor: Sendable {
         var seen: Set<String> = []
         var codes: [PCRE2Code] = []
         var groups: [Int] = []
+        var rewrites: [PatternRewrite] = []
         for spec in patterns {
             guard !spec.name.isEmpty else { throw TrawlError(.invalidArgument, "pattern names must not be empty") }
             guard seen.insert(spec.name).inserted else {
@@ -57,10 +60,12 @@ public final class Extractor: Sendable {
                 throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(at)")
             }
             groups.append(translation.groupCount)
+            rewrites.append(translation.committed ? .committedLinearLoop : (translation.linearLoop ? .linearLoop : .none))
         }
         self.patterns = patterns
         self.groupCounts = groups
         self.codes = codes
+        self.rewrites = rewrites
         self.matchLimit = matchLimit
         self.budget = budget
     }
@@ -72,6 +77,15 @@ public final class Extractor: Sendable {
 
     fileprivate var compiled: [PCRE2Code] { codes }
     fileprivate var limits: (matchLimit: Int, budget: Double) { (matchLimit, budget) }
+}
+
+/// The rewrite a pattern got on its way to PCRE2.
+enum PatternRewrite: Equatable, Sendable {
+    case none
+    /// `(?:.*?\s)*?` became `(?:\S*+\s)*?`.
+    case linearLoop
+    /// As ``linearLoop``, and `(*COMMIT)` ends the search at the first failing start.
+    case committedLinearLoop
 }
 
 /// The matches of every pattern on one text.
@@ -117,7 +131,7 @@ public final class ExtractionSession {
                     all.append(PatternMatches(name: spec.name, groups: groups, matches: found))
                 case .failure(let why):
                     all.append(PatternMatches(name: spec.name, groups: groups))
-                    failures.append("pattern '\(spec.name)' \(why)")
+                    failures.append("pattern '\(spec.name)' \(why.reason)")
                 }
             }
             let error = failures.isEmpty ? nil : TrawlError(.regexBudgetExceeded, failures.joined(separator: "; "))
@@ -127,7 +141,6 @@ public final class ExtractionSession {
 
     private struct Failure: Error {
         var reason: String
-        var description: String { reason }
     }
 
     /// Python 3.7+ `findall`: non-overlapping matches left to right; after an empty match the

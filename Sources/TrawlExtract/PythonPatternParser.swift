@@ -190,6 +190,7 @@ struct PythonPatternParser {
             switch c {
             case 0x3A: capture = false  // (?:
             case 0x50:  // (?P
+                if peek() == nil { throw TranslationError(message: "unexpected end of pattern", offset: i) }
                 if take("<") {
                     name = try parseGroupName(terminator: ">")
                 } else if take("=") {
@@ -232,6 +233,11 @@ struct PythonPatternParser {
             case 0x28:  // (?(
                 return try parseConditional(start: start)
             default:
+                let flagLetters: Set<UInt32> = [0x61, 0x69, 0x4C, 0x6D, 0x73, 0x75, 0x78, 0x2D]
+                guard flagLetters.contains(c) else {
+                    let what = Unicode.Scalar(c).map { String($0) } ?? ""
+                    throw TranslationError(message: "unknown extension ?\(what)", offset: start + 1)
+                }
                 i -= 1
                 return try parseFlagGroup(start: start, first: first)
             }

@@ -168,6 +168,21 @@ private func latin(_ prefix: String) -> [UInt8] { bytes(prefix) + [0x63, 0x61, 0
         #expect(WebEncoding.forLabel(label) == nil)
     }
 
+    @Test func emptyAndASCIIBodiesInEveryEncoding() {
+        for encoding in WebEncoding.allCases {
+            let ct = "text/html; charset=\(encoding.rawValue)"
+            #expect(BodyDecoder.decode([], contentType: ct, mode: .browser).text == "", "\(encoding)")
+            let ascii = BodyDecoder.decode(Array("<p>".utf8), contentType: ct, mode: .browser)
+            #expect(ascii.charset == encoding.rawValue)
+            switch encoding {
+            case .replacement: #expect(ascii.text == "\u{FFFD}")
+            case .utf16LE: #expect(ascii.text == "\u{703C}\u{FFFD}")
+            case .utf16BE: #expect(ascii.text == "\u{3C70}\u{FFFD}")
+            default: #expect(ascii.text == "<p>", "\(encoding)")
+            }
+        }
+    }
+
     @Test func everyEncodingHasItsNameAsALabel() {
         for encoding in WebEncoding.allCases {
             #expect(WebEncoding.forLabel(encoding.rawValue) == encoding)

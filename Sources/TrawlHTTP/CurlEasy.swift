@@ -19,6 +19,8 @@ final class CurlEasy {
 
     /// The request being fetched, nil while idle.
     var request: FetchRequest?
+    /// The `host:port` key the lane counts the current transfer against.
+    var host: String = ""
     /// When the current transfer was added (monotonic seconds).
     var started: Double = 0
     /// The decoded body received so far.

@@ -32,12 +32,17 @@ final class CurlURL {
     }
 
     /// `curl_url_get(CURLUPART_HOST)` of the last parsed URL; nil when it has none.
-    var host: String? {
-        var part: UnsafeMutablePointer<CChar>? = nil
-        guard curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK, let part else {
+    var host: String? { part(CURLUPART_HOST, flags: 0) }
+
+    /// `curl_url_get(CURLUPART_PORT, CURLU_DEFAULT_PORT)`: the port, explicit or the scheme's.
+    var port: String? { part(CURLUPART_PORT, flags: UInt32(CURLU_DEFAULT_PORT)) }
+
+    private func part(_ which: CURLUPart, flags: UInt32) -> String? {
+        var text: UnsafeMutablePointer<CChar>? = nil
+        guard curl_url_get(handle, which, &text, flags) == CURLUE_OK, let text else {
             return nil
         }
-        defer { curl_free(part) }
-        return String(cString: part)
+        defer { curl_free(text) }
+        return String(cString: text)
     }
 }

@@ -19,6 +19,8 @@ public final class FetchLane {
     private var idle: [CurlEasy] = []
     /// Easy handles added to the multi handle, by identity.
     private var active: [ObjectIdentifier: CurlEasy] = [:]
+    /// Validated requests waiting for room on their host, and the per-host counts.
+    private var hosts: HostQueue
 
     /// Longest sleep in `curl_multi_poll`: how late a cancellation or a `.wait` retry may be
     /// noticed without ``LaneWaker/wake()``.
@@ -35,9 +37,11 @@ public final class FetchLane {
     public init(options: CrawlOptions, lanes: Int = 1) throws(TrawlError) {
         self.options = options
         multi = try CurlMulti()
-        if options.perHostConnections > 0 {
-            try multi.setMaxHostConnections(max(1, options.perHostConnections / max(1, lanes)))
-        }
+        let perHost = options.perHostConnections > 0
+            ? max(1, options.perHostConnections / max(1, lanes)) : 0
+        hosts = HostQueue(limit: perHost)
+        // libcurl's limit stays as a backstop for redirects to another host (see HostQueue).
+        try multi.setMaxHostConnections(perHost)
         headers = try CurlHeaderList(options.headers)
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
         idle.append(try CurlEasy(options: options, headers: headers))
@@ -74,18 +78,26 @@ public final class FetchLane {
                 cancelAll(complete)
                 return
             }
-            // Start as many transfers as there is room for.
-            pulling: while !exhausted && active.count < limit {
+            startReady(complete)
+            // Pull while there is room; requests waiting for their host take room too, so a
+            // lane never hoards more of the batch than it may run.
+            pulling: while !exhausted && active.count + hosts.count < limit {
                 switch next() {
                 case .request(let request):
-                    if let failure = start(request) { complete(failure) }
+                    switch validation.check(request.url) {
+                    case .failure(let error):
+                        complete(.failed(request, error))
+                    case .success(let host):
+                        hosts.enqueue(request, host: host)
+                        startReady(complete)
+                    }
                 case .wait:
                     break pulling
                 case .finished:
                     exhausted = true
                 }
             }
-            if exhausted && active.isEmpty { return }
+            if exhausted && active.isEmpty && hosts.count == 0 { return }
 
             let performed = multi.perform()
             if performed != CURLM_OK && performed != CURLM_CALL_MULTI_PERFORM {
@@ -99,20 +111,27 @@ public final class FetchLane {
                 complete(finish(easy, result: result))
                 finishedAny = true
             }
-            if exhausted && active.isEmpty { return }
+            if exhausted && active.isEmpty && hosts.count == 0 { return }
             // Room was freed: refill before sleeping.
-            if finishedAny && !exhausted { continue }
+            if finishedAny { continue }
             _ = multi.poll(timeoutMs: Self.pollIntervalMs)
         }
     }
 
     // MARK: Transfers
 
-    /// Adds a transfer for `request`; returns its response instead when it cannot start.
-    private func start(_ request: FetchRequest) -> FetchResponse? {
-        if let error = validation.check(request.url) {
-            return .failed(request, error)
+    /// Starts every waiting request whose host has room.
+    private func startReady(_ complete: (FetchResponse) -> Void) {
+        while let (request, host) = hosts.nextReady() {
+            if let failure = start(request, host: host) {
+                hosts.finished(host: host)
+                complete(failure)
+            }
         }
+    }
+
+    /// Adds a transfer for `request`; returns its response instead when it cannot start.
+    private func start(_ request: FetchRequest, host: String) -> FetchResponse? {
         let easy: CurlEasy
         if let reused = idle.popLast() {
             easy = reused
@@ -137,6 +156,7 @@ public final class FetchLane {
             return .failed(request, TrawlError(.internalError,
                                                "curl_multi_add_handle: \(CurlMulti.strerror(added))"))
         }
+        easy.host = host
         active[ObjectIdentifier(easy)] = easy
         return nil
     }
@@ -147,6 +167,7 @@ public final class FetchLane {
         let elapsed = MonotonicClock.now() - easy.started
         multi.remove(easy)
         active[ObjectIdentifier(easy)] = nil
+        hosts.finished(host: easy.host)
         defer {
             easy.request = nil
             idle.append(easy)
@@ -186,21 +207,28 @@ public final class FetchLane {
 
     /// Ends every running transfer with `cancelled`.
     private func cancelAll(_ complete: (FetchResponse) -> Void) {
-        failAll(TrawlError(.cancelled, "cancelled before the transfer finished"), complete)
+        failAll(TrawlError(.cancelled, "cancelled before the transfer finished"), waiting: true, complete)
     }
 
-    private func failAll(_ error: TrawlError, _ complete: (FetchResponse) -> Void) {
+    /// Ends every running transfer with `error`; with `waiting`, the requests waiting for
+    /// their host too.
+    private func failAll(_ error: TrawlError, waiting: Bool = false,
+                         _ complete: (FetchResponse) -> Void) {
         let now = MonotonicClock.now()
         let running = active.values.sorted { ($0.request?.index ?? 0) < ($1.request?.index ?? 0) }
         active.removeAll()
         for easy in running {
             multi.remove(easy)
+            hosts.finished(host: easy.host)
             _ = easy.takeBody()
             if let request = easy.request {
                 complete(.failed(request, error, elapsed: now - easy.started))
             }
             easy.request = nil
             idle.append(easy)
+        }
+        if waiting {
+            for request in hosts.drain() { complete(.failed(request, error)) }
         }
     }
 }

@@ -13,8 +13,15 @@ struct URLValidation {
         allowed = allowedProtocols.map { $0.lowercased() }
     }
 
-    /// nil when `url` may be fetched, else the error its response carries.
-    func check(_ url: String) -> TrawlError? {
+    /// The `host:port` key of `url` when it may be fetched, else the error its response
+    /// carries.
+    func check(_ url: String) -> Result<String, TrawlError> {
+        if let error = problem(url) { return .failure(error) }
+        let host = (parser.host ?? "").lowercased()
+        return .success(host + ":" + (parser.port ?? ""))
+    }
+
+    private func problem(_ url: String) -> TrawlError? {
         let shown = String(reflecting: url)
         if url.allSatisfy({ $0 == " " || $0 == "\t" }) {
             return TrawlError(.invalidURL, "empty URL")

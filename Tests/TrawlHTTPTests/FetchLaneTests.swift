@@ -219,6 +219,19 @@ import TrawlTestSupport
         #expect(ports.count >= 1 && ports.count <= 2, "ports: \(ports)")
     }
 
+    @Test func waitingForAHostSlotDoesNotCountTowardsTheTimeout() throws {
+        // Five 0.4 s responses through one connection take 2 s; each must still succeed
+        // with a 1.5 s timeout, because a request waits for its host outside libcurl.
+        var options = CrawlOptions()
+        options.perHostConnections = 1
+        options.timeout = 1.5
+        let urls = Array(repeating: server("/slow?seconds=0.4"), count: 5) + [server("/conn")]
+        let responses = try fetch(urls, options: options, inFlight: 6)
+        for response in responses {
+            #expect(response.error == nil, "\(response.index): \(String(describing: response.error))")
+        }
+    }
+
     // MARK: Driving the lane
 
     @Test func everyPulledRequestGetsOneResponseWithWaits() throws {

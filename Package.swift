@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(
             name: "TrawlExtractTests",
             dependencies: ["TrawlExtract", "TrawlTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

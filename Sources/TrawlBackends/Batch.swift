@@ -30,10 +30,14 @@ public final class Batch: Sendable {
         let lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
         self.reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
         let backend = crawler.options.backend
+        // The cluster backend submits here, on the caller's thread, so that an unreachable
+        // Redis or a refused password fails the start instead of every URL.
+        let cluster = backend == .cluster ? try ClusterBackend(batch: self) : nil
         let thread = try OSThread(name: "trawl-batch") { [self] in
             switch backend {
             case .process: ProcessBackend(batch: self, workers: lanes).run()
-            case .thread, .cluster: ThreadBackend(batch: self, lanes: lanes).run()
+            case .cluster: cluster?.run()
+            case .thread: ThreadBackend(batch: self, lanes: lanes).run()
             }
             self.finish()
         }

@@ -2,6 +2,7 @@
 
 public import TrawlCore
 public import TrawlExtract
+import TrawlRedis
 
 /// The entry point: options and compiled patterns, ready to run any number of batches.
 ///
@@ -26,7 +27,8 @@ public final class Crawler: Sendable {
         case .thread: break
         case .process: _ = try WorkerLocator.find()
         case .cluster:
-            throw TrawlError(.backendUnavailable, "the cluster backend is not available yet; use 'thread' or 'process'")
+            // The URL is parsed now; the server is first contacted when a batch starts.
+            _ = try RedisURL.from(options: options)
         }
         self.options = options
         self.extractor = try Extractor(patterns: options.effectivePatterns,
@@ -39,14 +41,17 @@ public final class Crawler: Sendable {
     /// - Parameters:
     ///   - urls: the URLs; every one gets exactly one result, even if it is not a valid URL.
     ///   - onProgress: called after every result, on a trawl thread, one call at a time.
-    /// - Throws: `internal` if no worker thread could be started.
+    /// - Throws: `internal` if no worker thread could be started; with the cluster backend,
+    ///   `backend_unavailable` when Redis cannot be reached, refuses the password, or fails
+    ///   while the tasks are written (within `redis_timeout`), and `invalid_argument` when
+    ///   `batch_id` names a running batch of other URLs.
     public func start(_ urls: [String],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> Batch {
         try Batch(urls: urls, crawler: self, onProgress: onProgress)
     }
 
     /// Crawls `urls` to completion and returns one result per URL, in input order.
-    /// - Throws: `internal` if no worker thread could be started.
+    /// - Throws: as ``start(_:onProgress:)``.
     public func crawl(_ urls: [String],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> [CrawlResult] {
         let batch = try Batch(urls: urls, crawler: self, order: .input, onProgress: onProgress)

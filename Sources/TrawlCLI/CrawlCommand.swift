@@ -31,8 +31,29 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: "Transfers in flight across the batch.")
     var concurrency: Int = 64
 
-    @Option(help: "Backend: thread (in-process) or process (crash-isolated worker processes).")
+    @Option(help: "Backend: thread (in-process), process (crash-isolated worker processes) or cluster (trawl workers through Redis; needs --redis).")
     var backend: String = "thread"
+
+    @Option(help: "Cluster: the Redis server, redis://[user:password@]host:port/db.")
+    var redis: String? = nil
+
+    @Option(help: "Cluster: the batch's id; running again with the same id and URLs resumes collecting.")
+    var batchId: String? = nil
+
+    @Option(help: "Cluster: seconds a task may go without its worker's heartbeat before it is reclaimed.")
+    var visibilityTimeout: Double = 30
+
+    @Option(help: "Cluster: deliveries of one task before it ends as worker_lost.")
+    var maxDeliveries: Int = 3
+
+    @Option(help: "Cluster: seconds an abandoned batch's keys stay in Redis.")
+    var ttl: Double = 86_400
+
+    @Option(help: "Cluster: seconds to connect to Redis, per reply, and to reconnect after a loss.")
+    var redisTimeout: Double = 5
+
+    @Option(help: "Cluster: prefix of every Redis key.")
+    var keyPrefix: String = "trawl:"
 
     @Option(help: "Process backend: address-space limit of each worker in bytes (0: none).")
     var workerMemoryLimit: Int = 0
@@ -111,7 +132,15 @@ struct CrawlCommand: ParsableCommand {
         }
         let writer = try OutputWriter(path: output, format: fmt)
         let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
-        let batch = try crawler.start(urls, onProgress: bar.map { b in { p in b.update(p) } })
+        var onProgress: (@Sendable (Progress) -> Void)? = nil
+        if let bar { onProgress = { p in bar.update(p) } }
+        let batch: Batch
+        do throws(TrawlError) {
+            batch = try crawler.start(urls, onProgress: onProgress)
+        } catch {
+            // The cluster backend contacts Redis here: say why it failed, in one line.
+            throw CLIError(error.message)
+        }
         while case .result(let r) = batch.next() {
             writer.write(r)
         }
@@ -135,6 +164,9 @@ struct CrawlCommand: ParsableCommand {
             ("regex_budget", .double(regexBudget)),
             ("worker_memory_limit", .int(workerMemoryLimit)),
             ("task_timeout", taskTimeout == 0 ? .int(0) : .double(taskTimeout)),
+            ("redis_url", .string(redis ?? "")), ("batch_id", .string(batchId ?? "")),
+            ("visibility_timeout", .double(visibilityTimeout)), ("max_deliveries", .int(maxDeliveries)),
+            ("ttl", .double(ttl)), ("redis_timeout", .double(redisTimeout)), ("key_prefix", .string(keyPrefix)),
         ] + header.map { ("header", .string($0)) }
         for (key, value) in settings {
             do {

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import TrawlRedis
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The submitter side of the cluster backend.
+///
+/// ``init(batch:)`` runs on the thread that starts the batch: it connects, authenticates and
+/// writes the batch (options once, then the tasks, pipelined in chunks), so that an
+/// unreachable Redis or a refused password fails the start with `backend_unavailable`.
+/// ``run()`` then runs on the batch's thread: it reads the result stream, hands results to
+/// the batch (which drops duplicates by index, so a task that ran twice is seen once),
+/// keeps the batch's keys alive, and deletes them once every result is in.
+///
+/// `@unchecked Sendable`: the connection and the mutable state are used by the starting
+/// thread until ``init(batch:)`` returns and by the batch thread afterwards, never by both;
+/// the hand-over happens-before through the thread start.
+final class ClusterBackend: @unchecked Sendable {
+    private unowned let batch: Batch
+    private let redis: RedisConnection
+    private let keys: ClusterKeys
+    private let batchID: String
+    private let meta: [UInt8]
+    private let options: CrawlOptions
+    /// The task entry ids this submitter wrote, by index: deleted from the shared stream on
+    /// cancel so that workers never see them. Empty for a resumed batch.
+    private var taskIDs: [String] = []
+    /// The last result entry read; `0-0` reads the stream from its start (resume).
+    private var lastID = "0-0"
+    /// Redis's `run_id`: when it changes across a reconnect the server restarted, and tasks
+    /// it lost (not yet fsynced, or no persistence at all) are written again.
+    private var runID = ""
+
+    static let chunk = 1000
+
+    init(batch: Batch) throws(TrawlError) {
+        self.batch = batch
+        options = batch.crawler.options
+        let url = try RedisURL.from(options: options)
+        keys = ClusterKeys(prefix: options.keyPrefix)
+        batchID = options.batchID ?? Self.randomID()
+        meta = ClusterBatchMeta(total: batch.urls.count, fingerprint: ClusterBatchMeta.fingerprint(batch.urls),
+                                visibilityTimeout: options.visibilityTimeout, maxDeliveries: options.maxDeliveries,
+                                options: options).encoded()
+        redis = try RedisConnection(url: url, timeout: options.redisTimeout)
+        runID = try serverRunID()
+        try keys.ensureGroup(redis)
+        let created = try redis.command(["SET", RedisArgument(keys.options(batchID)), RedisArgument(meta), "NX",
+                                         "PX", RedisArgument(Self.ms(options.ttl))])
+        if let e = created.errorMessage {
+            throw TrawlError(.backendUnavailable, "Redis refused the batch's options: \(e)")
+        }
+        if created.isNull {
+            try checkResumable()
+        } else {
+            try openResults()
+            try submit(Array(batch.urls.indices), recordIDs: true)
+        }
+    }
+
+    /// The batch id under which the batch lives in Redis.
+    var id: String { batchID }
+
+    // MARK: - Submitting
+
+    /// Another submitter (or an earlier run of this one) created the batch: resume it if it
+    /// holds the same URLs.
+    private func checkResumable() throws(TrawlError) {
+        guard let bytes = try redis.command(["GET", RedisArgument(keys.options(batchID))]).bytes else {
+            throw TrawlError(.backendUnavailable, "batch '\(batchID)' vanished while being resumed")
+        }
+        let existing = try ClusterBatchMeta.decode(bytes)
+        guard existing.total == batch.urls.count,
+              existing.fingerprint == ClusterBatchMeta.fingerprint(batch.urls) else {
+            throw TrawlError(.invalidArgument, "batch id '\(batchID)' is in use by a batch of \(existing.total) other URLs")
+        }
+        lastID = "0-0"
+    }
+
+    /// Creates the result stream (with a marker entry) so that workers can append to it with
+    /// `NOMKSTREAM`: a result for a batch whose stream is gone is dropped instead of
+    /// recreating a key without a TTL.
+    private func openResults() throws(TrawlError) {
+        let r = try redis.pipeline([
+            ["XADD", RedisArgument(keys.results(batchID)), "*", "o", "1"],
+            ["PEXPIRE", RedisArgument(keys.results(batchID)), RedisArgument(Self.ms(options.ttl))],
+        ])
+        if let e = r.compactMap(\.errorMessage).first {
+            throw TrawlError(.backendUnavailable, "Redis refused the batch's result stream: \(e)")
+        }
+    }
+
+    /// Appends tasks for `indexes`, `chunk` commands per round trip.
+    private func submit(_ indexes: [Int], recordIDs: Bool) throws(TrawlError) {
+        if recordIDs { taskIDs = Array(repeating: "", count: batch.urls.count) }
+        let tasks = RedisArgument(keys.tasks), b = RedisArgument(batchID)
+        var start = 0
+        while start < indexes.count {
+            let part = indexes[start..<min(indexes.count, start + Self.chunk)]
+            let replies = try redis.pipeline(part.map { i in
+                ["XADD", tasks, "*", "b", b, "i", RedisArgument(i), "u", RedisArgument(batch.urls[i])]
+            })
+            for (i, reply) in zip(part, replies) {
+                if let e = reply.errorMessage {
+                    throw TrawlError(.backendUnavailable, "Redis refused a task: \(e)")
+                }
+                if recordIDs, let id = reply.string { taskIDs[i] = id }
+            }
+            start += Self.chunk
+        }
+    }
+
+    // MARK: - Collecting
+
+    func run() {
+        let total = batch.urls.count
+        // XREAD blocks at most this long so that a cancel is seen quickly; the reply timeout
+        // must outlast the block.
+        let blockMs = 200
+        try? redis.setTimeout(options.redisTimeout + Double(blockMs) / 1000)
+        let refreshEvery = min(options.ttl / 3, 10)
+        var lastRefresh = MonotonicClock.now()
+        while true {
+            if batch.isCancelled {
+                cleanUp(cancelled: true)
+                return
+            }
+            if batch.collector.progress.done >= total {
+                cleanUp(cancelled: false)
+                return
+            }
+            do throws(TrawlError) {
+                let reply = try redis.command([
+                    "XREAD", "COUNT", RedisArgument(Self.chunk), "BLOCK", RedisArgument(blockMs),
+                    "STREAMS", RedisArgument(keys.results(batchID)), RedisArgument(lastID),
+                ])
+                if let e = reply.errorMessage {
+                    throw TrawlError(.backendUnavailable, "Redis refused XREAD: \(e)")
+                }
+                for entry in reply.streamEntries(of: keys.results(batchID)) {
+                    lastID = entry.id
+                    accept(entry)
+                }
+                if MonotonicClock.now() - lastRefresh > refreshEvery {
+                    lastRefresh = MonotonicClock.now()
+                    try refresh()
+                }
+            } catch {
+                guard recover(from: error) else { return }
+            }
+        }
+    }
+
+    /// One result entry: decoded and delivered; the marker entry has no `r`.
+    private func accept(_ entry: RedisStreamEntry) {
+        guard let bytes = entry.fields["r"] else { return }
+        var reader = WireReader(bytes)
+        do {
+            let r = try CrawlResult.decode(from: &reader)
+            guard r.index >= 0, r.index < batch.urls.count, r.url == batch.urls[r.index] else { return }
+            batch.deliver(r)
+        } catch {
+            guard let i = entry.int("i"), i >= 0, i < batch.urls.count else { return }
+            batch.deliver(batch.crawler.failure(index: i, url: batch.urls[i],
+                                                TrawlError(.internalError, "a worker sent an unreadable result: \(error.message)")))
+        }
+    }
+
+    /// Extends the TTLs; a batch whose options key is gone was lost by Redis (a restart
+    /// without persistence, FLUSHALL, eviction) and is written again.
+    private func refresh() throws(TrawlError) {
+        let ttl = RedisArgument(Self.ms(options.ttl))
+        let r = try redis.pipeline([
+            ["PEXPIRE", RedisArgument(keys.options(batchID)), ttl],
+            ["PEXPIRE", RedisArgument(keys.results(batchID)), ttl],
+        ])
+        if r.first == .integer(0) || r.last == .integer(0) { try resubmit() }
+    }
+
+    /// Writes the options, the result stream and the group again, and a task for every URL
+    /// still without a result. Tasks that survived run twice; the batch drops the duplicates.
+    private func resubmit() throws(TrawlError) {
+        try keys.ensureGroup(redis)
+        let r = try redis.command(["SET", RedisArgument(keys.options(batchID)), RedisArgument(meta),
+                                   "PX", RedisArgument(Self.ms(options.ttl))])
+        if let e = r.errorMessage { throw TrawlError(.backendUnavailable, "Redis refused the batch's options: \(e)") }
+        try openResults()
+        let missing = batch.collector.missing()
+        try submit(missing, recordIDs: false)
+    }
+
+    /// Reconnects after a lost connection, for at most `redis_timeout` seconds. After a
+    /// server restart (a new `run_id`) the tasks Redis may have lost are written again.
+    /// - Returns: false when the batch was ended because Redis stayed away.
+    private func recover(from error: TrawlError) -> Bool {
+        let deadline = MonotonicClock.now() + options.redisTimeout
+        var last = error
+        while MonotonicClock.now() < deadline && !batch.isCancelled {
+            do throws(TrawlError) {
+                try redis.reconnect()
+                try? redis.setTimeout(options.redisTimeout + 0.2)
+                let now = try serverRunID()
+                if now != runID {
+                    runID = now
+                    try resubmit()
+                } else {
+                    try refresh()
+                }
+                return true
+            } catch {
+                last = error
+                usleep(100_000)
+            }
+        }
+        if batch.isCancelled { return true }
+        let failure = TrawlError(.backendUnavailable,
+                                 "lost the connection to Redis and could not reconnect within \(options.redisTimeout) s (redis_timeout): \(last.message)")
+        for i in batch.collector.missing() {
+            batch.deliver(batch.crawler.failure(index: i, url: batch.urls[i], failure))
+        }
+        return false
+    }
+
+    /// Deletes the batch's keys; after a cancel also its tasks still in the shared stream,
+    /// so that no worker spends time on them (a worker that already holds some sees the
+    /// options key gone and skips them).
+    private func cleanUp(cancelled: Bool) {
+        var commands: [[RedisArgument]] = [
+            ["DEL", RedisArgument(keys.options(batchID)), RedisArgument(keys.results(batchID))],
+        ]
+        if cancelled {
+            let ids = taskIDs.filter { !$0.isEmpty }
+            var start = 0
+            while start < ids.count {
+                let part = ids[start..<min(ids.count, start + Self.chunk)].map { RedisArgument($0) }
+                commands.append(["XACK", RedisArgument(keys.tasks), RedisArgument(keys.group)] + part)
+                commands.append(["XDEL", RedisArgument(keys.tasks)] + part)
+                start += Self.chunk
+            }
+        }
+        // Best effort: if Redis is gone the TTLs remove the keys, and workers skip the tasks
+        // of a batch whose options have expired.
+        _ = try? redis.pipeline(commands)
+    }
+
+    // MARK: - Helpers
+
+    private func serverRunID() throws(TrawlError) -> String {
+        let info = try redis.command(["INFO", "server"]).string ?? ""
+        for line in info.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where line.hasPrefix("run_id:") {
+            return String(line.dropFirst(7))
+        }
+        return ""
+    }
+
+    static func ms(_ seconds: Double) -> Int { max(1, Int((seconds * 1000).rounded())) }
+
+    /// 128 random bits in hex.
+    static func randomID() -> String {
+        var g = SystemRandomNumberGenerator()
+        let hex = Array("0123456789abcdef")
+        return String((0..<32).map { _ in hex[Int(g.next() % 16)] })
+    }
+}

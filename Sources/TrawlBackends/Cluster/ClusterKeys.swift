@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import TrawlRedis
+
+/// The Redis keys of the cluster backend (see docs/cluster.md, "Keys").
+///
+/// One task stream and one consumer group per key prefix serve every batch; each batch has
+/// its options key and its result stream, both with a TTL so that an abandoned batch
+/// disappears on its own.
+struct ClusterKeys {
+    let prefix: String
+
+    /// The shared task stream: entries `b` (batch id), `i` (index), `u` (URL).
+    var tasks: String { prefix + "tasks" }
+    /// The consumer group every worker joins.
+    var group: String { prefix + "workers" }
+    /// The batch's encoded ``ClusterBatchMeta``; deleting it cancels the batch.
+    func options(_ batch: String) -> String { prefix + "batch:" + batch + ":options" }
+    /// The batch's result stream: entries `i` (index), `r` (encoded ``CrawlResult``).
+    func results(_ batch: String) -> String { prefix + "batch:" + batch + ":results" }
+
+    /// `XGROUP CREATE tasks workers 0 MKSTREAM`, tolerating an existing group. Id `0` makes
+    /// entries already in the stream deliverable (after a restart that lost the group).
+    func ensureGroup(_ redis: RedisConnection) throws(TrawlError) {
+        let reply = try redis.command(["XGROUP", "CREATE", RedisArgument(tasks), RedisArgument(group), "0", "MKSTREAM"])
+        if let e = reply.errorMessage, !e.hasPrefix("BUSYGROUP") {
+            throw TrawlError(.backendUnavailable, "Redis refused to create the consumer group \(group): \(e)")
+        }
+    }
+}
+
+/// What a worker needs to run a batch's tasks, stored once per batch under
+/// ``ClusterKeys/options(_:)``: the fetch and extraction options (``CrawlOptions``'s worker
+/// encoding, validated again by the worker), the delivery policy, and a fingerprint of the
+/// URL list so that a resuming submitter can tell its own batch from another one.
+struct ClusterBatchMeta {
+    static let magic: UInt32 = 0x4C57_5254  // "TRWL" little-endian
+
+    var total: Int
+    var fingerprint: UInt64
+    var visibilityTimeout: Double
+    var maxDeliveries: Int
+    var options: CrawlOptions
+
+    func encoded() -> [UInt8] {
+        var w = WireWriter(capacity: 512)
+        w.u32(Self.magic)
+        w.u32(Wire.version)
+        w.i64(total)
+        w.u64(fingerprint)
+        w.f64(visibilityTimeout)
+        w.i64(maxDeliveries)
+        options.encodeForWorker(to: &w)
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(TrawlError) -> ClusterBatchMeta {
+        var r = WireReader(bytes)
+        guard try r.u32() == magic else {
+            throw TrawlError(.backendUnavailable, "the batch's options key does not hold trawl options")
+        }
+        let version = try r.u32()
+        guard version == Wire.version else {
+            throw TrawlError(.backendUnavailable, "the batch was submitted with wire version \(version); this worker speaks \(Wire.version)")
+        }
+        let total = try r.i64()
+        let fingerprint = try r.u64()
+        let visibility = try r.f64()
+        let maxDeliveries = try r.i64()
+        let options = try CrawlOptions.decodeForWorker(from: &r)
+        guard total >= 0, visibility.isFinite, visibility > 0, maxDeliveries >= 1 else {
+            throw TrawlError(.backendUnavailable, "the batch's options are out of range")
+        }
+        return ClusterBatchMeta(total: total, fingerprint: fingerprint, visibilityTimeout: visibility,
+                                maxDeliveries: maxDeliveries, options: options)
+    }
+
+    /// FNV-1a over the URLs (each followed by a 0 byte).
+    static func fingerprint(_ urls: [String]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for u in urls {
+            for b in u.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0) &* 0x100_0000_01b3
+        }
+        return h
+    }
+}
+
+extension RedisURL {
+    /// Parses ``CrawlOptions/redisURL``.
+    /// - Throws: `invalid_argument` when it is missing or malformed.
+    static func from(options: CrawlOptions) throws(TrawlError) -> RedisURL {
+        guard let text = options.redisURL else {
+            throw TrawlError(.invalidArgument, "the cluster backend needs redis_url (redis://[user:password@]host:port/db)")
+        }
+        return try RedisURL(parsing: text)
+    }
+}

@@ -89,10 +89,10 @@ struct ClusterBatchMeta {
 
 extension RedisURL {
     /// Parses ``CrawlOptions/redisURL``.
-    /// - Throws: `invalid_argument` when it is missing or malformed.
+    /// - Throws: `backend_unavailable` when it is missing, `invalid_argument` when malformed.
     static func from(options: CrawlOptions) throws(TrawlError) -> RedisURL {
         guard let text = options.redisURL else {
-            throw TrawlError(.invalidArgument, "the cluster backend needs redis_url (redis://[user:password@]host:port/db)")
+            throw TrawlError(.backendUnavailable, "the cluster backend needs redis_url (redis://[user:password@]host:port/db)")
         }
         return try RedisURL(parsing: text)
     }

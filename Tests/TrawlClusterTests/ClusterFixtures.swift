@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// Real `trawl-cli worker --redis` processes from the build products directory. Every
+/// worker is ended (SIGTERM, then SIGKILL) when the object goes away.
+///
+/// `@unchecked Sendable`: the process list is only touched by the owning test.
+final class Workers: @unchecked Sendable {
+    private(set) var processes: [Process] = []
+    let logDirectory = NSTemporaryDirectory() + "trawl-workers-\(UUID().uuidString)"
+    let redisURL: String
+
+    init(_ count: Int, redis: String, extra: [String] = []) throws {
+        redisURL = redis
+        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        for _ in 0..<count { try add(extra: extra) }
+    }
+
+    deinit {
+        for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(5)
+        for p in processes {
+            while p.isRunning && Date() < deadline { usleep(10_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: logDirectory)
+    }
+
+    @discardableResult
+    func add(extra: [String] = []) throws -> Int {
+        let n = processes.count
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+        p.arguments = ["worker", "--redis", redisURL, "--name", "w\(n)", "-j", "1", "--concurrency", "16",
+                       "--redis-timeout", "2"] + extra
+        let log = logDirectory + "/w\(n).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        processes.append(p)
+        return n
+    }
+
+    /// SIGKILL: the worker vanishes with whatever it holds.
+    func kill9(_ i: Int) {
+        kill(processes[i].processIdentifier, SIGKILL)
+        processes[i].waitUntilExit()
+    }
+
+    func log(_ i: Int) -> String {
+        (try? String(contentsOfFile: logDirectory + "/w\(i).log", encoding: .utf8)) ?? ""
+    }
+}
+
+enum ClusterFixture {
+    static func options(_ redis: String, _ configure: (inout CrawlOptions) -> Void = { _ in }) -> CrawlOptions {
+        var o = CrawlOptions()
+        o.backend = .cluster
+        o.redisURL = redis
+        o.redisTimeout = 3
+        o.visibilityTimeout = 2
+        configure(&o)
+        return o
+    }
+
+    /// Results without their timings, which differ from run to run.
+    static func comparable(_ r: CrawlResult) -> CrawlResult {
+        var c = r
+        c.elapsed = 0
+        return c
+    }
+
+    /// Collects every result of `batch`, failing the wait after `timeout` seconds of silence.
+    static func drain(_ batch: Batch, timeout: Double = 60) -> [CrawlResult] {
+        var out: [CrawlResult] = []
+        while case .result(let r) = batch.next(timeout: timeout) { out.append(r) }
+        batch.wait()
+        return out
+    }
+}

@@ -79,7 +79,7 @@ import TrawlTestSupport
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline && !redis.cli("XPENDING", "trawl:tasks", "trawl:workers").hasPrefix("1") { usleep(20_000) }
         first.kill9(0)
-        let second = try Workers(1, redis: redis.url)
+        let second = try Workers(1, redis: redis.url, first: 1)
         let results = ClusterFixture.drain(batch, timeout: 30)
         #expect(results.count == 1)
         #expect(results.first?.error?.code == .workerLost, "\(String(describing: results.first?.error))")

@@ -14,8 +14,12 @@ final class Workers: @unchecked Sendable {
     let logDirectory = NSTemporaryDirectory() + "trawl-workers-\(UUID().uuidString)"
     let redisURL: String
 
-    init(_ count: Int, redis: String, extra: [String] = []) throws {
+    private let firstNumber: Int
+
+    /// Starts `count` workers named `w<first>`, `w<first+1>`, ...
+    init(_ count: Int, redis: String, first: Int = 0, extra: [String] = []) throws {
         redisURL = redis
+        firstNumber = first
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         for _ in 0..<count { try add(extra: extra) }
     }
@@ -34,11 +38,12 @@ final class Workers: @unchecked Sendable {
     @discardableResult
     func add(extra: [String] = []) throws -> Int {
         let n = processes.count
+        let number = firstNumber + n
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
-        p.arguments = ["worker", "--redis", redisURL, "--name", "w\(n)", "-j", "1", "--concurrency", "16",
+        p.arguments = ["worker", "--redis", redisURL, "--name", "w\(number)", "-j", "1", "--concurrency", "16",
                        "--redis-timeout", "2"] + extra
-        let log = logDirectory + "/w\(n).log"
+        let log = logDirectory + "/w\(n).log"  // by position, not by name
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         p.standardOutput = FileHandle.nullDevice

@@ -128,7 +128,7 @@ final class WorkerLoop {
                     try heartbeat()
                 }
                 if now >= nextReclaim && !stopping {
-                    nextReclaim = now + max(0.25, min(5, minVisibility() / 2))
+                    nextReclaim = now + max(0.25, min(1, minVisibility() / 2))
                     try reclaim()
                 }
                 if now >= nextLiveness {
@@ -272,7 +272,15 @@ final class WorkerLoop {
         batches.values.map(\.meta.visibilityTimeout).min().map { min($0, fallbackVisibility) } ?? fallbackVisibility
     }
 
-    private func heartbeatInterval() -> Double { max(0.1, min(10, minVisibility() / 3)) }
+    /// At most a second, so that a healthy task is never idle for long: reclaim can then
+    /// list only tasks idle for a couple of seconds and see just the abandoned ones.
+    private func heartbeatInterval() -> Double { max(0.1, min(1, minVisibility() / 3)) }
+
+    /// The idle time `XPENDING` filters on: short enough for any batch's visibility timeout
+    /// (a batch this worker has not seen yet may have a short one), long enough to skip the
+    /// tasks live workers keep renewing. Each candidate is then checked against its own
+    /// batch's timeout.
+    private func reclaimFilter() -> Double { min(2, minVisibility()) }
 
     /// Renews the claim on every task held (`XCLAIM ... JUSTID` resets the idle time and,
     /// with JUSTID, does not count a delivery), so a live worker's tasks are never reclaimed
@@ -294,7 +302,7 @@ final class WorkerLoop {
     /// timeout; a task already delivered `max_deliveries` times becomes a `worker_lost`
     /// result instead, so a URL that kills every worker cannot loop forever.
     private func reclaim() throws(TrawlError) {
-        let minIdle = ClusterBackend.ms(minVisibility())
+        let minIdle = ClusterBackend.ms(reclaimFilter())
         let pending = try redis.command(["XPENDING", RedisArgument(keys.tasks), RedisArgument(keys.group),
                                          "IDLE", RedisArgument(minIdle), "-", "+", 100])
         guard let rows = pending.array, !rows.isEmpty else { return }

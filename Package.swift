@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends",
+                "TrawlBackends", "TrawlCore", "TrawlExtract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

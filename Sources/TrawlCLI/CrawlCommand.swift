@@ -31,8 +31,14 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: "Transfers in flight across the batch.")
     var concurrency: Int = 64
 
-    @Option(help: "Backend: thread (process and cluster are coming).")
+    @Option(help: "Backend: thread (in-process) or process (crash-isolated worker processes).")
     var backend: String = "thread"
+
+    @Option(help: "Process backend: address-space limit of each worker in bytes (0: none).")
+    var workerMemoryLimit: Int = 0
+
+    @Option(help: "Process backend: seconds a worker may hold one URL before it is killed (0: derived).")
+    var taskTimeout: Double = 0
 
     @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX (repeatable).")
     var pattern: [String] = []
@@ -127,6 +133,8 @@ struct CrawlCommand: ParsableCommand {
             ("ca_bundle", .string(caBundle ?? "")), ("verify_tls", .int(insecure ? 0 : 1)),
             ("decode", .string(decode)), ("default_patterns", .int(noDefaultPatterns ? 0 : 1)),
             ("regex_budget", .double(regexBudget)),
+            ("worker_memory_limit", .int(workerMemoryLimit)),
+            ("task_timeout", taskTimeout == 0 ? .int(0) : .double(taskTimeout)),
         ] + header.map { ("header", .string($0)) }
         for (key, value) in settings {
             do {

@@ -8,6 +8,8 @@ import TrawlCore
 ///
 /// `fire` holds the lock while it calls into C, so once `set` returns the previous callback
 /// and its `user_data` are no longer in use: the caller may free that `user_data` then.
+/// Producer threads can report their counts out of order (two results finish together); the
+/// slot drops a report older than one already given, so C sees `done` only grow.
 final class ProgressSlot: Sendable {
     typealias Function = @convention(c) (Int, Int, Int, Double, UnsafeMutableRawPointer?) -> Void
 
@@ -18,15 +20,22 @@ final class ProgressSlot: Sendable {
         let userData: UnsafeMutableRawPointer?
     }
 
-    private let slot = Mutex<Callback?>(nil)
+    private struct State {
+        var callback: Callback?
+        var lastDone = 0
+    }
+
+    private let state = Mutex(State())
 
     func set(_ callback: Callback?) {
-        slot.withLock { $0 = callback }
+        state.withLock { $0.callback = callback }
     }
 
     func fire(_ p: Progress) {
-        slot.withLock { c in
-            guard let c else { return }
+        state.withLock { s in
+            guard p.done > s.lastDone else { return }
+            s.lastDone = p.done
+            guard let c = s.callback else { return }
             c.fn(p.done, p.total, p.failed, p.elapsed, c.userData)
         }
     }

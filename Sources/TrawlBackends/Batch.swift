@@ -2,9 +2,6 @@
 
 public import TrawlCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One running batch of URLs.
 ///
@@ -105,9 +102,7 @@ public final class Batch: Sendable {
         progressLock.withLock { _ in
             onProgress?(p)
             if let line = reporter.line(for: p) {
-                let stream = reporter.toStdout ? stdout : stderr
-                fputs(line + "\n", stream)
-                fflush(stream)
+                if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
             }
         }
     }

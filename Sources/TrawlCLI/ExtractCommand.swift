@@ -69,13 +69,13 @@ struct ExtractCommand: ParsableCommand {
                 out.removeAll(keepingCapacity: true)
                 JSON.append(r, to: &out)
                 out.append(UInt8(ascii: "\n"))
-                out.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+                out.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, StandardStreams.output) }
             }
-            fflush(stdout)
+            fflush(StandardStreams.output)
         }
         if stats {
             let mbps = cpu > 0 ? Double(totalBytes) / cpu / 1_000_000 : 0
-            fputs("extract: \(totalBytes) bytes in \(cpu) s = \(Int(mbps)) MB/s (cpu; wall \(wall) s)\n", stderr)
+            Console.error("extract: \(totalBytes) bytes in \(cpu) s = \(Int(mbps)) MB/s (cpu; wall \(wall) s)\n")
         }
     }
 

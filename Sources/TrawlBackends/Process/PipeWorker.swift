@@ -21,7 +21,7 @@ public enum PipeWorker {
         if memoryLimit > 0 {
             var limit = rlimit(rlim_cur: rlim_t(memoryLimit), rlim_max: rlim_t(memoryLimit))
             if setrlimit(Int32(RLIMIT_AS.rawValue), &limit) != 0 {
-                fputs("trawl worker: cannot set memory limit: \(String(cString: strerror(errno)))\n", stderr)
+                Console.error("trawl worker: cannot set memory limit: \(String(cString: strerror(errno)))\n")
                 return 2
             }
         }
@@ -76,7 +76,7 @@ public enum PipeWorker {
                     }
                 }
             } catch {
-                fputs("trawl worker: \(error.message)\n", stderr)
+                Console.error("trawl worker: \(error.message)\n")
                 return 3
             }
         }
@@ -163,7 +163,7 @@ final class WorkerEngine: Sendable {
         let processor = PageProcessor(extractor: extractor, decode: options.decode)
         let lane: FetchLane
         do { lane = try FetchLane(options: options, lanes: lanes) } catch {
-            fputs("trawl worker: \(error.message)\n", stderr)
+            Console.error("trawl worker: \(error.message)\n")
             return
         }
         wakers.withLock { $0.append(lane.waker) }

@@ -64,10 +64,10 @@ let package = Package(
             exclude: ["exports.map"],
             swiftSettings: strict,
             linkerSettings: [
-                // Only the C names leave the library; the Swift runtime is linked in statically
-                // so that C programs and scripts need nothing but the system C libraries.
+                // Only the C names leave the library. The Swift runtime is linked in statically
+                // by the release build (`swift build --static-swift-stdlib`, see Makefile) so
+                // that C programs and scripts need nothing but the system C libraries.
                 .unsafeFlags([
-                    "-static-stdlib",
                     "-Xlinker", "--version-script=Sources/TrawlCABI/exports.map",
                     "-Xlinker", "-soname=libtrawl.so.0",
                 ]),
@@ -79,8 +79,7 @@ let package = Package(
                 "TrawlBackends", "TrawlCore", "TrawlExtract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict,
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            swiftSettings: strict
         ),
         .target(
             name: "TrawlTestSupport",

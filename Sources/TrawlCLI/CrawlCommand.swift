@@ -111,7 +111,9 @@ struct CrawlCommand: ParsableCommand {
         }
         let writer = try OutputWriter(path: output, format: fmt)
         let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
-        let batch = try crawler.start(urls, onProgress: bar.map { b in { p in b.update(p) } })
+        var onProgress: (@Sendable (Progress) -> Void)? = nil
+        if let bar { onProgress = { p in bar.update(p) } }
+        let batch = try crawler.start(urls, onProgress: onProgress)
         while case .result(let r) = batch.next() {
             writer.write(r)
         }

@@ -29,7 +29,7 @@ struct ExtractCommand: ParsableCommand {
     var regexBudget: Double = 1.0
 
     @Option(help: "Run the patterns over every file this many times (benchmarking).")
-    var repeat: Int = 1
+    var `repeat`: Int = 1
 
     @Flag(help: "Print bytes, seconds and MB/s of matching on standard error.")
     var stats = false
@@ -43,7 +43,7 @@ struct ExtractCommand: ParsableCommand {
         do { try options.set("regex_budget", .double(regexBudget)) } catch {
             throw ValidationError("--regex-budget: \(error.message)")
         }
-        guard repeat >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         options.patterns = try pattern.map(CrawlCommand.parsePattern)
         let crawler: Crawler
         do { crawler = try Crawler(options: options) } catch { throw CLIError(error.message) }
@@ -55,7 +55,7 @@ struct ExtractCommand: ParsableCommand {
         let start = MonotonicClock.threadCPU()
         let wallStart = MonotonicClock.now()
         var last: [Extraction] = []
-        for _ in 0..<repeat {
+        for _ in 0..<`repeat` {
             last = texts.map { session.extract($0) }
             totalBytes += texts.reduce(0) { $0 + $1.utf8.count }
         }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-public import TrawlCore
+import TrawlCore
 import TrawlExtract
 import TrawlHTTP
 import Synchronization

@@ -65,7 +65,7 @@ final class WorkerProcess {
     deinit {
         FD.close(fd)
         if reaped == nil {
-            kill(pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
             _ = reap()
         }
     }

@@ -65,9 +65,11 @@ let package = Package(
             swiftSettings: strict,
             linkerSettings: [
                 // Only the C names leave the library. The Swift runtime is linked in statically
-                // by the release build (`swift build --static-swift-stdlib`, see Makefile) so
-                // that C programs and scripts need nothing but the system C libraries.
+                // so that C programs and scripts need nothing but the system C libraries:
+                // `swift build --static-swift-stdlib` (Makefile) applies to executables only,
+                // so the dynamic library asks for it itself (it uses no Foundation).
                 .unsafeFlags([
+                    "-static-stdlib",
                     "-Xlinker", "--version-script=Sources/TrawlCABI/exports.map",
                     "-Xlinker", "-soname=libtrawl.so.0",
                 ]),

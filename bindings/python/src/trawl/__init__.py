@@ -9,14 +9,15 @@
 A binding over libtrawl.so (ctypes); see the repository's docs/c-api.md.
 """
 
-from ._lib import HEADER_VERSION_NUM, LibraryNotFound, lib as _lib
+from ._lib import HEADER_VERSION_NUM, LibraryNotFound
+from ._lib import lib as _clib
 from ._errors import (BackendUnavailable, Cancelled, InternalError, InvalidArgument,
                       InvalidRegex, InvalidState, RegexBudgetExceeded, TrawlError, UnknownOption,
                       URLError)
 from ._api import BatchStream, Crawler, Result, crawl, crawl_results, extract
 
-__version__ = _lib.trawl_version().decode()
-version_num = _lib.trawl_version_num()
+__version__ = _clib.trawl_version().decode()
+version_num = _clib.trawl_version_num()
 
 __all__ = [
     "crawl", "crawl_results", "extract", "Crawler", "Result", "BatchStream",

@@ -214,6 +214,7 @@ class BatchStream:
     """
 
     def __init__(self, crawler_handle, urls: Iterable[str], ordered: bool):
+        self._batch = None
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
         encoded = []

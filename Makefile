@@ -86,6 +86,7 @@ $(CTEST)/crawl: examples/c/crawl.c include/trawl.h | c-lib
 # JSON lines as the CLI.
 c-test: c-lib c-header-check c-symbols $(CTEST)/test_trawl $(CTEST)/crawl
 	Tests/c/run.sh --compare $(RELEASE)/trawl-cli $(CTEST)/test_trawl
+	Tests/c/install_test.sh
 
 c-test-asan: c-lib $(CTEST)/test_trawl_asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

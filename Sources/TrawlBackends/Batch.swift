@@ -97,9 +97,13 @@ public final class Batch: Sendable {
 
     /// Hands one result to the consumer and reports progress.
     func deliver(_ result: CrawlResult) {
-        guard let p = collector.push(result) else { return }
-        guard onProgress != nil || reporter.verbose > 0 else { return }
+        guard onProgress != nil || reporter.verbose > 0 else {
+            collector.push(result)
+            return
+        }
+        // Pushing under the progress lock keeps callbacks in the order of `done`.
         progressLock.withLock { _ in
+            guard let p = collector.push(result) else { return }
             onProgress?(p)
             if let line = reporter.line(for: p) {
                 if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }

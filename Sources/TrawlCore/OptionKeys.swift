@@ -42,7 +42,7 @@ extension CrawlOptions {
         case "header":
             let h = try value.string(key)
             guard let colon = h.firstIndex(of: ":"), colon != h.startIndex,
-                  !h.contains("\r"), !h.contains("\n")
+                  !h.utf8.contains(13), !h.utf8.contains(10)
             else { throw TrawlError(.invalidArgument, "header must look like 'Name: value', got '\(h)'") }
             headers.append(h)
         case "clear_headers": headers = []

@@ -111,7 +111,7 @@ import TrawlTestSupport
     }
 
     @Test func progressIsReportedForEveryResult() throws {
-        let calls = Mutex<[Progress]>([])
+        let calls = Mutex<[TrawlCore.Progress]>([])
         let urls = Corpus.pages.prefix(20).map { server.url("/corpus/\($0)") } + ["bogus"]
         _ = try crawler().crawl(urls) { p in calls.withLock { $0.append(p) } }
         let seen = calls.withLock { $0 }

@@ -25,7 +25,7 @@ import TrawlTestSupport
         p.arguments = args
         // stderr goes to a file so that only one pipe needs draining while the child runs.
         let errPath = NSTemporaryDirectory() + "trawl-cli-err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let out = Pipe(), inp = Pipe()

@@ -24,10 +24,11 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS)
 
-# libtrawl.so and the `trawl` executable in .build/release, both carrying the Swift runtime
-# (--static-swift-stdlib also links Foundation's static archives correctly, which a per-target
-# -static-stdlib does not). SwiftPM cannot name a library and an executable product alike, so
-# the executable product is trawl-cli and `trawl` links to it.
+# libtrawl.so and the `trawl` executable in .build/release, both carrying the Swift runtime:
+# --static-swift-stdlib for the executable (it also links Foundation's static archives, which
+# ArgumentParser needs), -static-stdlib in Package.swift for the library (which the former does
+# not reach). SwiftPM cannot name a library and an executable product alike, so the executable
+# product is trawl-cli and `trawl` links to it.
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 	ln -sf trawl-cli $(RELEASE)/trawl

@@ -14,7 +14,7 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
 VENV      ?= .venv
 
 .PHONY: all deps release demo test swift-test c-lib c-header-check c-symbols c-test c-test-asan \
-        c-test-valgrind python-test install uninstall
+        c-test-valgrind python-test python-wheel python-wheel-test install uninstall
 
 all: release
 
@@ -105,6 +105,23 @@ python-test: c-lib
 	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
 	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) $(abspath $(VENV))/bin/python -m pytest -q tests
 
+# A self-contained wheel: libtrawl.so and the worker executable inside the package, so that
+# `pip install dist/trawl_crawler-*.whl` needs no TRAWL_* variables, not even for
+# backend="process". Checked in a fresh virtual environment with those variables unset.
+WHEEL_VENV := .build/wheel-venv
+python-wheel: release
+	cp $(LIB) bindings/python/src/trawl/libtrawl.so
+	cp $(RELEASE)/trawl-cli bindings/python/src/trawl/trawl
+	rm -rf dist bindings/python/build
+	$(PYTHON) -m pip wheel --quiet --no-deps -w dist ./bindings/python
+	rm -f bindings/python/src/trawl/libtrawl.so bindings/python/src/trawl/trawl
+
+python-wheel-test: python-wheel
+	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet dist/trawl_crawler-*.whl
+	cd /tmp && env -u TRAWL_LIBRARY -u TRAWL_WORKER $(abspath $(WHEEL_VENV))/bin/python \
+	  $(abspath bindings/python/tests/wheel_smoke.py) $(abspath Tests/TrawlTestSupport/Resources/testserver.py)
+
 # MARK: Install
 
 # PREFIX/include/trawl.h, PREFIX/lib/libtrawl.so.VERSION (+ .so.0 and .so links),
@@ -126,4 +143,4 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION) \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc $(DESTDIR)$(PREFIX)/bin/trawl
 
-test: release swift-test c-test c-test-asan c-test-valgrind python-test
+test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test

@@ -13,7 +13,8 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
              openssl nginx redis-server valgrind curl
 VENV      ?= .venv
 
-.PHONY: all deps release demo test swift-test
+.PHONY: all deps release demo test swift-test c-lib c-header-check c-symbols c-test c-test-asan \
+        c-test-valgrind python-test python-wheel python-wheel-test install uninstall
 
 all: release
 
@@ -23,10 +24,11 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS)
 
-# libtrawl.so and the `trawl` executable in .build/release, both carrying the Swift runtime
-# (--static-swift-stdlib also links Foundation's static archives correctly, which a per-target
-# -static-stdlib does not). SwiftPM cannot name a library and an executable product alike, so
-# the executable product is trawl-cli and `trawl` links to it.
+# libtrawl.so and the `trawl` executable in .build/release, both carrying the Swift runtime:
+# --static-swift-stdlib for the executable (it also links Foundation's static archives, which
+# ArgumentParser needs), -static-stdlib in Package.swift for the library (which the former does
+# not reach). SwiftPM cannot name a library and an executable product alike, so the executable
+# product is trawl-cli and `trawl` links to it.
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 	ln -sf trawl-cli $(RELEASE)/trawl
@@ -39,4 +41,106 @@ swift-test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test: release swift-test
+# MARK: C API (include/trawl.h, libtrawl.so): tests, sanitizers, packaging
+
+CC        ?= cc
+CXX       ?= c++
+LIB       := $(RELEASE)/libtrawl.so
+VERSION   := $(shell sed -n 's/^\#define TRAWL_VERSION_STRING "\(.*\)"/\1/p' include/trawl.h)
+CTEST     := .build/ctest
+CWARN     := -Wall -Wextra -Werror -pedantic
+CTEST_SRC := Tests/c/test_trawl.c Tests/c/check.h include/trawl.h
+CTEST_LD  := -L$(RELEASE) -ltrawl -Wl,-rpath,$(abspath $(RELEASE)) -lpthread
+VALGRIND  := valgrind --quiet --leak-check=full --error-exitcode=1 \
+             --errors-for-leak-kinds=definite,indirect --suppressions=Tests/c/valgrind.supp
+comma     := ,
+
+# Programs linked against the build tree's libtrawl.so ask for its SONAME, libtrawl.so.0.
+c-lib: release
+	ln -sf libtrawl.so $(LIB).0
+
+# The header alone compiles cleanly as C99 and as C++.
+c-header-check:
+	@mkdir -p $(CTEST)
+	printf '#include "trawl.h"\nint main(void) { return trawl_version_num() == TRAWL_VERSION_NUM ? 0 : 1; }\n' > $(CTEST)/header.c
+	cp $(CTEST)/header.c $(CTEST)/header.cpp
+	$(CC) -std=c99 $(CWARN) -Iinclude -c $(CTEST)/header.c -o $(CTEST)/header.o
+	$(CXX) -std=c++11 $(CWARN) -Iinclude -c $(CTEST)/header.cpp -o $(CTEST)/header-cpp.o
+
+c-symbols: c-lib
+	Tests/c/check_symbols.sh include/trawl.h $(LIB)
+
+$(CTEST)/test_trawl: $(CTEST_SRC) | c-lib
+	@mkdir -p $(CTEST)
+	$(CC) -std=c99 -g -O1 $(CWARN) -Iinclude -ITests/c $< $(CTEST_LD) -o $@
+
+$(CTEST)/test_trawl_asan: $(CTEST_SRC) | c-lib
+	@mkdir -p $(CTEST)
+	$(CC) -std=c99 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer $(CWARN) -Iinclude -ITests/c $< $(CTEST_LD) -o $@
+
+$(CTEST)/crawl: examples/c/crawl.c include/trawl.h | c-lib
+	@mkdir -p $(CTEST)
+	$(CC) -std=c99 $(CWARN) -Iinclude $< $(CTEST_LD) -o $@
+
+# Every function and error path, then the corpus crawled through the C API must give the same
+# JSON lines as the CLI.
+c-test: c-lib c-header-check c-symbols $(CTEST)/test_trawl $(CTEST)/crawl
+	Tests/c/run.sh --compare $(RELEASE)/trawl-cli $(CTEST)/test_trawl
+	Tests/c/install_test.sh
+
+c-test-asan: c-lib $(CTEST)/test_trawl_asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  Tests/c/run.sh $(CTEST)/test_trawl_asan
+
+c-test-valgrind: c-lib $(CTEST)/test_trawl
+	Tests/c/run.sh $(VALGRIND) $(CTEST)/test_trawl
+
+# MARK: Python binding
+
+python-test: c-lib
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib "dask[distributed]"
+	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
+	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) $(abspath $(VENV))/bin/python -m pytest -q tests
+
+# A self-contained wheel: libtrawl.so and the worker executable inside the package, so that
+# `pip install dist/trawl_crawler-*.whl` needs no TRAWL_* variables, not even for
+# backend="process". Checked in a fresh virtual environment with those variables unset.
+WHEEL_VENV := .build/wheel-venv
+python-wheel: release
+	cp $(LIB) bindings/python/src/trawl/libtrawl.so
+	cp $(RELEASE)/trawl-cli bindings/python/src/trawl/trawl
+	rm -rf dist bindings/python/build
+	$(PYTHON) -m pip wheel --quiet --no-deps -w dist ./bindings/python
+	rm -f bindings/python/src/trawl/libtrawl.so bindings/python/src/trawl/trawl
+
+python-wheel-test: python-wheel
+	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet dist/trawl_crawler-*.whl
+	cd /tmp && env -u TRAWL_LIBRARY -u TRAWL_WORKER $(abspath $(WHEEL_VENV))/bin/python \
+	  $(abspath bindings/python/tests/wheel_smoke.py) $(abspath Tests/TrawlTestSupport/Resources/testserver.py)
+
+# MARK: Install
+
+# PREFIX/include/trawl.h, PREFIX/lib/libtrawl.so.VERSION (+ .so.0 and .so links),
+# PREFIX/lib/pkgconfig/trawl.pc and PREFIX/bin/trawl. Outside /usr the .pc adds an rpath so
+# that programs built with `pkg-config --libs trawl` run without LD_LIBRARY_PATH.
+PC_RPATH = $(if $(filter /usr,$(PREFIX)),,-Wl$(comma)-rpath$(comma)$${libdir} )
+install: release
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/trawl.h $(DESTDIR)$(PREFIX)/include/trawl.h
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION)
+	ln -sf libtrawl.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0
+	ln -sf libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@RPATH@|$(PC_RPATH)|' \
+	  trawl.pc.in | grep -v '^# ' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc
+	install -m 755 $(RELEASE)/trawl-cli $(DESTDIR)$(PREFIX)/bin/trawl
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/trawl.h $(DESTDIR)$(PREFIX)/lib/libtrawl.so \
+	  $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc $(DESTDIR)$(PREFIX)/bin/trawl
+
+test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test

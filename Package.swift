@@ -64,10 +64,11 @@ let package = Package(
             exclude: ["exports.map"],
             swiftSettings: strict,
             linkerSettings: [
-                // Only the C names leave the library. The Swift runtime is linked in statically
-                // by the release build (`swift build --static-swift-stdlib`, see Makefile) so
-                // that C programs and scripts need nothing but the system C libraries.
+                // Only the C names leave the library, and the Swift runtime is linked in
+                // statically so that C programs and scripts need nothing but the system C
+                // libraries. (SwiftPM's --static-swift-stdlib does not reach dynamic libraries.)
                 .unsafeFlags([
+                    "-static-stdlib",
                     "-Xlinker", "--version-script=Sources/TrawlCABI/exports.map",
                     "-Xlinker", "-soname=libtrawl.so.0",
                 ]),
@@ -79,7 +80,10 @@ let package = Package(
                 "TrawlBackends", "TrawlCore", "TrawlExtract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // lld: GNU ld repeats glibc's link-time note about mktemp, which the statically
+            // linked FoundationEssentials (pulled in by ArgumentParser) references.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
         ),
         .target(
             name: "TrawlTestSupport",

@@ -61,11 +61,8 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: "Process backend: seconds a worker may hold one URL before it is killed (0: derived).")
     var taskTimeout: Double = 0
 
-    @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX (repeatable).")
-    var pattern: [String] = []
-
-    @Flag(help: "Do not run the default 'button' and 'link' patterns.")
-    var noDefaultPatterns = false
+    @OptionGroup(title: "Patterns")
+    var patterns: PatternOptions
 
     @Option(help: "Seconds allowed for each URL, redirects included (decimals allowed).")
     var timeout: Double = 30
@@ -96,9 +93,6 @@ struct CrawlCommand: ParsableCommand {
 
     @Option(help: "Body decoding: browser (WHATWG) or requests (as Python requests' .text).")
     var decode: String = "browser"
-
-    @Option(help: "CPU seconds a pattern may spend on one page.")
-    var regexBudget: Double = 1.0
 
     @Option(help: "Result order: input or completed.")
     var order: String = "input"
@@ -160,8 +154,7 @@ struct CrawlCommand: ParsableCommand {
             ("timeout", .double(timeout)), ("max_redirects", .int(maxRedirects)),
             ("max_bytes", .int(maxBytes)), ("user_agent", .string(userAgent)),
             ("ca_bundle", .string(caBundle ?? "")), ("verify_tls", .int(insecure ? 0 : 1)),
-            ("decode", .string(decode)), ("default_patterns", .int(noDefaultPatterns ? 0 : 1)),
-            ("regex_budget", .double(regexBudget)),
+            ("decode", .string(decode)),
             ("worker_memory_limit", .int(workerMemoryLimit)),
             ("task_timeout", taskTimeout == 0 ? .int(0) : .double(taskTimeout)),
             ("redis_url", .string(redis ?? "")), ("batch_id", .string(batchId ?? "")),
@@ -175,30 +168,8 @@ struct CrawlCommand: ParsableCommand {
                 throw ValidationError("--\(key.replacingUnderscores()): \(error.message)")
             }
         }
-        for spec in pattern {
-            o.patterns.append(try Self.parsePattern(spec))
-        }
+        try patterns.apply(to: &o)
         return o
-    }
-
-    /// `NAME=REGEX` or `NAME/FLAGS=REGEX`.
-    static func parsePattern(_ spec: String) throws -> PatternSpec {
-        guard let eq = spec.firstIndex(of: "=") else {
-            throw ValidationError("--pattern must be NAME=REGEX or NAME/FLAGS=REGEX, got '\(spec)'")
-        }
-        let head = spec[..<eq]
-        let regex = String(spec[spec.index(after: eq)...])
-        var name = Substring(head)
-        var flags: PatternFlags = []
-        if let slash = head.firstIndex(of: "/") {
-            name = head[..<slash]
-            guard let f = PatternFlags(letters: head[head.index(after: slash)...]) else {
-                throw ValidationError("--pattern '\(head)': flags must be letters from 'aimsux'")
-            }
-            flags = f
-        }
-        guard !name.isEmpty else { throw ValidationError("--pattern '\(spec)': the name is empty") }
-        return PatternSpec(name: String(name), source: regex, flags: flags)
     }
 }
 

@@ -19,14 +19,8 @@ struct ExtractCommand: ParsableCommand {
     @Argument(help: "Files to read as UTF-8 text.")
     var files: [String]
 
-    @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX (repeatable).")
-    var pattern: [String] = []
-
-    @Flag(help: "Do not run the default 'button' and 'link' patterns.")
-    var noDefaultPatterns = false
-
-    @Option(help: "CPU seconds a pattern may spend on one file.")
-    var regexBudget: Double = 1.0
+    @OptionGroup(title: "Patterns")
+    var patterns: PatternOptions
 
     @Option(help: "Run the patterns over every file this many times (benchmarking).")
     var `repeat`: Int = 1
@@ -39,12 +33,8 @@ struct ExtractCommand: ParsableCommand {
 
     mutating func run() throws {
         var options = CrawlOptions()
-        options.useDefaultPatterns = !noDefaultPatterns
-        do { try options.set("regex_budget", .double(regexBudget)) } catch {
-            throw ValidationError("--regex-budget: \(error.message)")
-        }
+        try patterns.apply(to: &options)
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
-        options.patterns = try pattern.map(CrawlCommand.parsePattern)
         let crawler: Crawler
         do { crawler = try Crawler(options: options) } catch { throw CLIError(error.message) }
 

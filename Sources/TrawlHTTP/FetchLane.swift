@@ -31,7 +31,8 @@ public final class FetchLane {
     /// - Parameters:
     ///   - options: the fetch settings (timeouts, limits, headers, TLS, protocols).
     ///   - lanes: how many lanes share `options.perHostConnections`; each gets an equal part,
-    ///     at least 1 (`CURLMOPT_MAX_HOST_CONNECTIONS`).
+    ///     at least 1, kept by the lane (requests wait for their host before their transfer
+    ///     and its timeout start) with `CURLMOPT_MAX_HOST_CONNECTIONS` as a backstop.
     /// - Throws: `invalid_argument` for options libcurl refuses (an unknown protocol name, a
     ///   header with a line break), `out_of_memory` or `internal` if libcurl cannot start.
     public init(options: CrawlOptions, lanes: Int = 1) throws(TrawlError) {

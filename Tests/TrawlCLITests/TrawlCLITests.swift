@@ -19,8 +19,11 @@ import TrawlTestSupport
         }
     }
 
-    func trawl(_ args: [String], stdin: String? = nil) throws -> Run {
+    func trawl(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
         let p = Process()
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
         p.arguments = args
         // stderr goes to a file so that only one pipe needs draining while the child runs.
@@ -143,6 +146,31 @@ import TrawlTestSupport
         // The same page crawled and extracted offline gives the same matches.
         let crawled = try trawl(["crawl", urls[0]]).lines[0]["matches"] as? [String: [String]]
         #expect(ex.lines[0]["matches"] as? [String: [String]] == crawled)
+    }
+
+    @Test func processBackendGivesTheSameLinesAsTheThreadBackend() throws {
+        let urls = Corpus.pages.prefix(25).map { server.url("/corpus/\($0)") } + ["bogus://x"]
+        let threads = try trawl(["crawl", "-j", "2"] + urls)
+        let processes = try trawl(["crawl", "-j", "2", "--backend", "process"] + urls)
+        #expect(processes.status == 0, "\(processes.stderr)")
+        func strip(_ lines: [[String: Any]]) -> [String] {
+            lines.map { l in
+                var l = l
+                l["elapsed_ms"] = nil
+                let data = try? JSONSerialization.data(withJSONObject: l, options: [.sortedKeys])
+                return String(decoding: data ?? Data(), as: UTF8.self)
+            }
+        }
+        #expect(processes.lines.count == urls.count)
+        #expect(strip(processes.lines) == strip(threads.lines))
+    }
+
+    @Test func aMissingWorkerExecutableIsAClearError() throws {
+        let run = try trawl(["crawl", "--backend", "process", server.url("/corpus/001.html")],
+                            environment: ["TRAWL_WORKER": "/nonexistent/trawl"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("TRAWL_WORKER"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
     }
 
     @Test func versionAndHelp() throws {

@@ -22,4 +22,16 @@ import TrawlTestSupport
         #expect(Corpus.pages.count >= 100)
         if let ca = server.caFile { #expect(FileManager.default.fileExists(atPath: ca)) }
     }
+
+    @Test func productsDirectoryHoldsTheBuild() {
+        let dir = Products.directory
+        #expect(FileManager.default.fileExists(atPath: dir + "/Modules") || FileManager.default
+            .fileExists(atPath: dir + "/trawlPackageTests.xctest"), "\(dir)")
+        #expect(productsDirectory == dir)
+    }
+
+    @Test func corpusIsFoundFromThePackageRoot() {
+        #expect(FileManager.default.fileExists(atPath: Corpus.packageRoot + "/Package.swift"))
+        #expect(Corpus.pages.allSatisfy { Corpus.bytes($0) != nil })
+    }
 }

@@ -28,6 +28,10 @@ public final class TestServer: @unchecked Sendable {
     /// The PEM file of the HTTPS listener's self-signed certificate: the CA bundle that makes
     /// verification succeed.
     public let caFile: String?
+    /// The private key of that certificate, for other loopback servers (nginx for HTTP/2).
+    public var keyFile: String? {
+        caFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("key.pem").path }
+    }
 
     private let process: Process
     private let stdinHandle: FileHandle
@@ -131,6 +135,9 @@ public final class TestServer: @unchecked Sendable {
 
 /// Why the test server could not start.
 public struct TestServerError: Error, CustomStringConvertible {
+    /// What went wrong.
     public var message: String
+    /// An error saying `message`.
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+import TrawlCore
+import TrawlHTTP
+import TrawlTestSupport
+
+/// HTTP/2 through a real nginx on loopback (TLS + ALPN h2), when nginx is installed: the
+/// Python test server speaks HTTP/1.1 only.
+@Suite struct HTTP2Tests {
+    static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// Starts nginx serving the corpus over HTTPS + HTTP/2 on a free loopback port.
+    private func startNginx() throws -> (Process, Int, String) {
+        let server = TestServer.shared
+        let cert = try #require(server.caFile), key = try #require(server.keyFile)
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("trawl-nginx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let port = TestServer.closedPort()
+        let conf = """
+            daemon off; master_process off; worker_processes 1;
+            pid \(dir)/nginx.pid; error_log \(dir)/error.log;
+            events { worker_connections 256; }
+            http {
+              access_log off;
+              client_body_temp_path \(dir); proxy_temp_path \(dir); fastcgi_temp_path \(dir);
+              uwsgi_temp_path \(dir); scgi_temp_path \(dir);
+              server {
+                listen 127.0.0.1:\(port) ssl http2;
+                ssl_certificate \(cert); ssl_certificate_key \(key);
+                root \(Corpus.directory);
+                default_type text/html;
+                location = /proto { default_type text/plain; return 200 "$server_protocol $connection"; }
+              }
+            }
+            """
+        try conf.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.nginx))
+        process.arguments = ["-p", dir, "-c", dir + "/nginx.conf", "-e", dir + "/error.log"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready when it accepts connections (at most ~5 s).
+        for _ in 0..<100 {
+            if canConnect(port) { return (process, port, dir) }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw TestServerError(message: "nginx did not start: "
+            + ((try? String(contentsOfFile: dir + "/error.log", encoding: .utf8)) ?? ""))
+    }
+
+    private func canConnect(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    @Test(.enabled(if: nginx != nil && TestServer.shared.caFile != nil))
+    func multiplexesOverOneHTTP2Connection() throws {
+        let (process, port, dir) = try startNginx()
+        defer {
+            // SIGKILL, by its pid: children spawned from test threads inherit a signal mask
+            // that blocks SIGTERM (measured: nginx ignored Process.terminate()).
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        var options = CrawlOptions()
+        options.caBundle = TestServer.shared.caFile
+        let base = "https://127.0.0.1:\(port)"
+        let pages = Array(Corpus.pages.prefix(20))
+        let urls = Array(repeating: base + "/proto", count: 10) + pages.map { base + "/" + $0 }
+        let responses = try fetch(urls, options: options, inFlight: 30)
+        for response in responses {
+            #expect(response.error == nil, "\(response.url): \(String(describing: response.error))")
+        }
+        let protocols = responses.prefix(10).map { $0.text }
+        #expect(protocols.allSatisfy { $0.hasPrefix("HTTP/2.0 ") }, "\(protocols)")
+        // nginx's $connection is the connection's serial number: one number, one connection.
+        #expect(Set(protocols).count == 1, "\(protocols)")
+        for (page, response) in zip(pages, responses.dropFirst(10)) {
+            #expect(response.body == Corpus.bytes(page), "\(page) differs over HTTP/2")
+        }
+    }
+}

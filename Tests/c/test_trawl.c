@@ -1,0 +1,853 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The C API's tests: every function of include/trawl.h, every error path, streaming,
+ * cancellation from a second thread, progress callbacks and JSON, against a real HTTP server on
+ * loopback that Tests/c/run.sh starts. Environment (set by run.sh):
+ *   TRAWL_TEST_BASE      http://127.0.0.1:PORT
+ *   TRAWL_TEST_PAGES     URL prefix of the corpus pages (BASE/corpus/)
+ *   TRAWL_TEST_CORPUS    three corpus file names, comma-separated
+ *   TRAWL_TEST_JSON_OUT  (optional) where to write the JSON lines of the corpus crawl, which
+ *                        run.sh compares with the CLI's output
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trawl.h"
+#include "check.h"
+
+static const char *base_url;
+static char page_urls[3][512];
+static const char *pages[3];
+
+static char *url_of(const char *path) {
+    size_t n = strlen(base_url) + strlen(path) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s%s", base_url, path);
+    return s;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* A crawler with the default patterns and the given extra options; aborts the test on failure. */
+static trawl_crawler *make_crawler(int order_completed) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return NULL;
+    CHECK(trawl_options_set_int(o, "jobs", 2) == TRAWL_OK);
+    CHECK(trawl_options_set_double(o, "timeout", 20.0) == TRAWL_OK);
+    if (order_completed) CHECK(trawl_options_set_int(o, "order", TRAWL_ORDER_COMPLETED) == TRAWL_OK);
+    if (!CHECK(trawl_crawler_new(o, &c) == TRAWL_OK)) fprintf(stderr, "%s\n", trawl_crawler_last_error(c));
+    trawl_options_free(o);
+    return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_version_and_status(void) {
+    trawl_status code;
+    CHECK_STR(trawl_version(), TRAWL_VERSION_STRING);
+    CHECK_EQ_INT(trawl_version_num(), TRAWL_VERSION_NUM);
+    CHECK_EQ_INT(TRAWL_VERSION_NUM, (TRAWL_VERSION_MAJOR << 16) | (TRAWL_VERSION_MINOR << 8) | TRAWL_VERSION_PATCH);
+
+    CHECK_STR(trawl_status_name(TRAWL_OK), "ok");
+    CHECK_STR(trawl_strerror(TRAWL_OK), "no error");
+    CHECK_STR(trawl_status_name(TRAWL_INVALID_URL), "invalid_url");
+    CHECK_STR(trawl_strerror(TRAWL_INVALID_URL), "invalid URL");
+    CHECK_STR(trawl_status_name(TRAWL_REGEX_BUDGET_EXCEEDED), "regex_budget_exceeded");
+    CHECK_STR(trawl_status_name(TRAWL_WORKER_LOST), "worker_lost");
+    CHECK_STR(trawl_status_name(TRAWL_INTERNAL), "internal");
+    /* Every code of the header has a name and a sentence of its own. */
+    for (code = 0; code <= TRAWL_WORKER_LOST; code++) {
+        int known = code <= TRAWL_TIMED_OUT || code >= TRAWL_INVALID_URL;
+        if (known) {
+            CHECK(strcmp(trawl_status_name(code), "unknown") != 0);
+            CHECK(strcmp(trawl_strerror(code), "unknown error") != 0);
+        } else {
+            CHECK_STR(trawl_status_name(code), "unknown");
+        }
+    }
+    CHECK_STR(trawl_status_name(-1), "unknown");
+    CHECK_STR(trawl_strerror(-1), "unknown error");
+    CHECK_STR(trawl_strerror(100000), "unknown error");
+    /* Static storage: the same pointer every time. */
+    CHECK(trawl_strerror(TRAWL_DNS) == trawl_strerror(TRAWL_DNS));
+}
+
+static void test_options(void) {
+    trawl_options *o = NULL;
+    CHECK_EQ_INT(trawl_options_new(NULL), TRAWL_INVALID_ARGUMENT);
+    trawl_options_free(NULL);
+    CHECK(trawl_options_last_error(NULL) != NULL);
+    CHECK_EQ_INT(trawl_options_set_int(NULL, "jobs", 1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_double(NULL, "timeout", 1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(NULL, "backend", "thread"), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_add_pattern(NULL, "n", "x", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_clear_patterns(NULL), TRAWL_INVALID_ARGUMENT);
+
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK && o != NULL)) return;
+    CHECK_STR(trawl_options_last_error(o), "");
+
+    /* Unknown keys and NULL keys. */
+    CHECK_EQ_INT(trawl_options_set_int(o, "no_such_option", 1), TRAWL_UNKNOWN_OPTION);
+    CHECK_CONTAINS(trawl_options_last_error(o), "no_such_option");
+    CHECK_EQ_INT(trawl_options_set_str(o, "colour", "blue"), TRAWL_UNKNOWN_OPTION);
+    CHECK_EQ_INT(trawl_options_set_int(o, NULL, 1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_double(o, NULL, 1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(o, NULL, "x"), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(o, "user_agent", NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "NULL");
+
+    /* Values out of range or of the wrong type; a success clears the message. */
+    CHECK_EQ_INT(trawl_options_set_int(o, "concurrency", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "concurrency");
+    CHECK_EQ_INT(trawl_options_set_int(o, "jobs", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(o, "jobs", "2"), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_double(o, "timeout", -1.0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_double(o, "timeout", 0.0 / 0.0 * 0.0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "verify_tls", 2), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "carrier-pigeon"), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "thread");
+    CHECK_EQ_INT(trawl_options_set_str(o, "header", "no colon here"), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "order", 2), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "order", -1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "max_bytes", INT64_MAX), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "jobs", 2), TRAWL_OK);
+    CHECK_STR(trawl_options_last_error(o), "");
+
+    /* Every kind of valid setting. */
+    CHECK_EQ_INT(trawl_options_set_int(o, "concurrency", 8), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "timeout", 20), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_double(o, "connect_timeout", 2.5), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "order", TRAWL_ORDER_COMPLETED), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "order", TRAWL_ORDER_SUBMITTED), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "order", "completed"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "header", "X-Test: 1"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "clear_headers", 1), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "user_agent", "trawl-c-test"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "decode", "requests"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "protocols", "http"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "default_patterns", 0), TRAWL_OK);
+
+    /* Patterns. */
+    CHECK_EQ_INT(trawl_options_add_pattern(o, NULL, "x", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "", "x", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "n", NULL, 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "n", "x", 1u), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "flag");
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "n", "x", TRAWL_FLAG_IGNORECASE | TRAWL_FLAG_DOTALL), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "n", "y", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "'n'");
+    CHECK_EQ_INT(trawl_options_clear_patterns(o), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "n", "y", 0), TRAWL_OK);
+    trawl_options_free(o);
+}
+
+static void test_crawler_errors(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = (trawl_crawler *)&c; /* not NULL, to see that it is reset */
+    trawl_result *r = (trawl_result *)&r;
+    trawl_batch *b = (trawl_batch *)&b;
+    trawl_result_list *l = (trawl_result_list *)&l;
+    const char *urls[1] = {"http://127.0.0.1:9/"};
+
+    CHECK_EQ_INT(trawl_crawler_new(NULL, &c), TRAWL_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    trawl_crawler_free(NULL);
+    CHECK(trawl_crawler_last_error(NULL) != NULL);
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_crawler_new(o, NULL), TRAWL_INVALID_ARGUMENT);
+
+    /* A bad regex: the crawler exists, failed, and says which pattern, why and where. */
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "broken", "ab(cd", 0), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_REGEX);
+    if (CHECK(c != NULL)) {
+        const char *msg = trawl_crawler_last_error(c);
+        CHECK_CONTAINS(msg, "broken");
+        CHECK_CONTAINS(msg, "offset");
+        CHECK_CONTAINS(msg, "offset 2"); /* where the unterminated group opens, as Python says */
+        CHECK_STR(trawl_options_last_error(o), msg);
+        CHECK_EQ_INT(trawl_batch_start(c, urls, 1, &b), TRAWL_INVALID_STATE);
+        if (!CHECK(b == NULL)) trawl_batch_free(b);
+        CHECK_EQ_INT(trawl_crawl(c, urls, 1, &l), TRAWL_INVALID_STATE);
+        if (!CHECK(l == NULL)) trawl_result_list_free(l);
+        CHECK_EQ_INT(trawl_extract(c, "x", 1, &r), TRAWL_INVALID_STATE);
+        if (!CHECK(r == NULL)) trawl_result_free(r);
+        trawl_crawler_free(c);
+    }
+
+    /* A name that repeats a default pattern's. */
+    CHECK_EQ_INT(trawl_options_clear_patterns(o), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "link", "x", 0), TRAWL_OK);
+    c = NULL;
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_crawler_last_error(c), "link");
+    trawl_crawler_free(c);
+    /* ... which is fine once the defaults are off. */
+    CHECK_EQ_INT(trawl_options_set_int(o, "default_patterns", 0), TRAWL_OK);
+    c = NULL;
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_OK);
+    CHECK_STR(trawl_crawler_last_error(c), "");
+    trawl_crawler_free(c);
+
+    /* A backend this build cannot run. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
+    c = NULL;
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_BACKEND_UNAVAILABLE);
+    CHECK(trawl_crawler_last_error(c)[0] != '\0');
+    trawl_crawler_free(c);
+    trawl_options_free(o);
+
+    /* NULL arguments to everything that takes a crawler. */
+    c = make_crawler(0);
+    if (!c) return;
+    b = (trawl_batch *)&b;
+    CHECK_EQ_INT(trawl_batch_start(NULL, urls, 1, &b), TRAWL_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    CHECK_EQ_INT(trawl_batch_start(c, urls, 1, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_start(c, NULL, 1, &b), TRAWL_INVALID_ARGUMENT);
+    {
+        const char *with_null[2] = {"http://127.0.0.1:9/", NULL};
+        CHECK_EQ_INT(trawl_batch_start(c, with_null, 2, &b), TRAWL_INVALID_ARGUMENT);
+        CHECK_EQ_INT(trawl_crawl(c, with_null, 2, &l), TRAWL_INVALID_ARGUMENT);
+    }
+    CHECK_EQ_INT(trawl_crawl(NULL, urls, 1, &l), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_crawl(c, urls, 1, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_crawl(c, NULL, 1, &l), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_extract(NULL, "x", 1, &r), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_extract(c, "x", 1, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_extract(c, NULL, 1, &r), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_extract(c, "x", (size_t)-1, &r), TRAWL_INVALID_ARGUMENT);
+
+    /* An empty batch is done at once. */
+    CHECK_EQ_INT(trawl_batch_start(c, NULL, 0, &b), TRAWL_OK);
+    r = NULL;
+    CHECK_EQ_INT(trawl_batch_next(b, &r, -1), TRAWL_DONE);
+    CHECK(r == NULL);
+    trawl_batch_free(b);
+    CHECK_EQ_INT(trawl_crawl(c, NULL, 0, &l), TRAWL_OK);
+    CHECK_EQ_INT(trawl_result_list_count(l), 0);
+    trawl_result_list_free(l);
+    trawl_crawler_free(c);
+}
+
+static void test_null_handles(void) {
+    size_t len = 99;
+    const char *p = "x";
+    trawl_result *r = (trawl_result *)&r;
+    trawl_result_list *l = (trawl_result_list *)&l;
+
+    CHECK(trawl_result_url(NULL) == NULL);
+    CHECK(trawl_result_final_url(NULL) == NULL);
+    CHECK_EQ_INT(trawl_result_status(NULL), -1);
+    CHECK(trawl_result_content_type(NULL) == NULL);
+    CHECK(trawl_result_charset(NULL) == NULL);
+    CHECK_EQ_INT(trawl_result_bytes(NULL), 0);
+    CHECK(trawl_result_elapsed(NULL) == 0.0);
+    CHECK_EQ_INT(trawl_result_index(NULL), 0);
+    CHECK_EQ_INT(trawl_result_error(NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK(trawl_result_error_message(NULL) == NULL);
+    CHECK_EQ_INT(trawl_result_pattern_count(NULL), 0);
+    CHECK(trawl_result_pattern_name(NULL, 0) == NULL);
+    CHECK_EQ_INT(trawl_result_match_count(NULL, 0), 0);
+    CHECK_EQ_INT(trawl_result_group_count(NULL, 0), 0);
+    CHECK_EQ_INT(trawl_result_match(NULL, 0, 0, 0, &p, &len), TRAWL_INVALID_ARGUMENT);
+    CHECK(p == NULL && len == 0);
+    len = 99;
+    CHECK(trawl_result_json(NULL, &len) == NULL && len == 0);
+    trawl_result_free(NULL);
+
+    CHECK_EQ_INT(trawl_result_list_count(NULL), 0);
+    CHECK(trawl_result_list_get(NULL, 0) == NULL);
+    len = 99;
+    CHECK(trawl_result_list_json(NULL, &len) == NULL && len == 0);
+    trawl_result_list_free(NULL);
+
+    CHECK_EQ_INT(trawl_batch_next(NULL, &r, 0), TRAWL_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(trawl_batch_foreach(NULL, NULL, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_collect(NULL, &l), TRAWL_INVALID_ARGUMENT);
+    CHECK(l == NULL);
+    CHECK_EQ_INT(trawl_batch_cancel(NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_progress(NULL, NULL, NULL, NULL, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_set_progress_callback(NULL, NULL, NULL), TRAWL_INVALID_ARGUMENT);
+    trawl_batch_free(NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+/* The match string (p, i, j) equals `want`. */
+static int match_is(const trawl_result *r, size_t p, size_t i, size_t j, const char *want, size_t want_len) {
+    const char *ptr = NULL;
+    size_t len = 0;
+    if (trawl_result_match(r, p, i, j, &ptr, &len) != TRAWL_OK) return 0;
+    return len == want_len && memcmp(ptr, want, len) == 0 && ptr[len] == '\0';
+}
+
+static void test_extract(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    trawl_result *r = NULL;
+    const char *ptr;
+    size_t len;
+    static const char html[] =
+        "<html><BUTTON class=\"big\" id=\"go\">Go</BUTTON> <a href='/one'>1</a>\n"
+        "<a class=x href=\"/two\">2</a> price=12 qty=3 caf\xc3\xa9 nul:\0:end";
+    const size_t html_len = sizeof html - 1;
+
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "pair", "(\\w+)=(\\d+)", 0), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "cafe", "CAF\xc3\x89", TRAWL_FLAG_IGNORECASE), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "nul", "nul:.:end", 0), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "opt", "(a)|(q)ty", 0), TRAWL_OK);
+    if (!CHECK(trawl_crawler_new(o, &c) == TRAWL_OK)) {
+        fprintf(stderr, "%s\n", trawl_crawler_last_error(c));
+        trawl_crawler_free(c);
+        trawl_options_free(o);
+        return;
+    }
+    trawl_options_free(o); /* the crawler keeps its own copy */
+
+    CHECK_EQ_INT(trawl_extract(c, html, html_len, &r), TRAWL_OK);
+    if (!CHECK(r != NULL)) return;
+    CHECK_STR(trawl_result_url(r), "");
+    CHECK_EQ_INT(trawl_result_status(r), -1);
+    CHECK_EQ_INT(trawl_result_error(r), TRAWL_OK);
+    CHECK_STR(trawl_result_error_message(r), "");
+    CHECK_EQ_INT(trawl_result_bytes(r), (int64_t)html_len);
+    CHECK_EQ_INT(trawl_result_pattern_count(r), 6);
+    CHECK_STR(trawl_result_pattern_name(r, 0), "button");
+    CHECK_STR(trawl_result_pattern_name(r, 1), "link");
+    CHECK_STR(trawl_result_pattern_name(r, 2), "pair");
+    CHECK(trawl_result_pattern_name(r, 6) == NULL);
+
+    /* button (IGNORECASE, one group). */
+    CHECK_EQ_INT(trawl_result_group_count(r, 0), 1);
+    CHECK_EQ_INT(trawl_result_match_count(r, 0), 1);
+    CHECK(match_is(r, 0, 0, 0, "go", 2));
+    /* link */
+    CHECK_EQ_INT(trawl_result_match_count(r, 1), 2);
+    CHECK(match_is(r, 1, 0, 0, "/one", 4));
+    CHECK(match_is(r, 1, 1, 0, "/two", 4));
+    /* pair: two groups, a tuple per match */
+    CHECK_EQ_INT(trawl_result_group_count(r, 2), 2);
+    CHECK_EQ_INT(trawl_result_match_count(r, 2), 2);
+    CHECK(match_is(r, 2, 0, 0, "price", 5));
+    CHECK(match_is(r, 2, 0, 1, "12", 2));
+    CHECK(match_is(r, 2, 1, 0, "qty", 3));
+    CHECK(match_is(r, 2, 1, 1, "3", 1));
+    /* cafe: no group, whole match, IGNORECASE beyond ASCII */
+    CHECK_EQ_INT(trawl_result_group_count(r, 3), 0);
+    CHECK_EQ_INT(trawl_result_match_count(r, 3), 1);
+    CHECK(match_is(r, 3, 0, 0, "caf\xc3\xa9", 5));
+    /* nul: a match with a NUL inside, given with its length */
+    CHECK_EQ_INT(trawl_result_match_count(r, 4), 1);
+    CHECK(match_is(r, 4, 0, 0, "nul:\0:end", 9));
+    /* opt: a group that did not take part is "" */
+    CHECK_EQ_INT(trawl_result_group_count(r, 5), 2);
+    if (CHECK(trawl_result_match_count(r, 5) >= 1)) {
+        size_t n = trawl_result_match_count(r, 5), i;
+        int found = 0;
+        for (i = 0; i < n; i++)
+            if (match_is(r, 5, i, 0, "", 0) && match_is(r, 5, i, 1, "q", 1)) found = 1;
+        CHECK(found);
+    }
+
+    /* Out-of-range indexes. */
+    ptr = "x";
+    len = 7;
+    CHECK_EQ_INT(trawl_result_match(r, 0, 1, 0, &ptr, &len), TRAWL_INVALID_ARGUMENT);
+    CHECK(ptr == NULL && len == 0);
+    CHECK_EQ_INT(trawl_result_match(r, 0, 0, 1, &ptr, &len), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_result_match(r, 9, 0, 0, &ptr, &len), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_result_match(r, 0, 0, 0, NULL, &len), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_result_match(r, 0, 0, 0, &ptr, NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_result_match_count(r, 99), 0);
+    CHECK_EQ_INT(trawl_result_group_count(r, 99), 0);
+
+    /* JSON: cached (same pointer), length given, shape as the CLI's. */
+    {
+        size_t jl = 0;
+        const char *json = trawl_result_json(r, &jl);
+        CHECK(json != NULL && jl == strlen(json));
+        CHECK(json == trawl_result_json(r, NULL));
+        CHECK(json != NULL && strncmp(json, "{\"url\":\"\",", 10) == 0);
+        CHECK_CONTAINS(json, "\"status\":null");
+        CHECK_CONTAINS(json, "\"error\":null");
+        CHECK_CONTAINS(json, "\"button\":[\"go\"]");
+        CHECK_CONTAINS(json, "\"link\":[\"/one\",\"/two\"]");
+        CHECK_CONTAINS(json, "\"pair\":[[\"price\",\"12\"],[\"qty\",\"3\"]]");
+        CHECK_CONTAINS(json, "\"nul\":[\"nul:\\u0000:end\"]");
+    }
+    trawl_result_free(r);
+
+    /* Empty text; NULL text is fine with length 0. */
+    r = NULL;
+    CHECK_EQ_INT(trawl_extract(c, NULL, 0, &r), TRAWL_OK);
+    CHECK_EQ_INT(trawl_result_pattern_count(r), 6);
+    CHECK_EQ_INT(trawl_result_match_count(r, 1), 0);
+    trawl_result_free(r);
+    trawl_crawler_free(c);
+}
+
+/* Extraction from several threads on one crawler at once (the crawler is shared, read-only). */
+struct extract_job {
+    trawl_crawler *crawler;
+    int ok;
+};
+
+static void *extract_thread(void *arg) {
+    struct extract_job *job = arg;
+    static const char text[] = "<a href=\"/x\">x</a> <a href=\"/y\">y</a>";
+    int i;
+    job->ok = 1;
+    for (i = 0; i < 200; i++) {
+        trawl_result *r = NULL;
+        if (trawl_extract(job->crawler, text, sizeof text - 1, &r) != TRAWL_OK ||
+            trawl_result_match_count(r, 1) != 2 || !match_is(r, 1, 1, 0, "/y", 2))
+            job->ok = 0;
+        trawl_result_free(r);
+    }
+    return NULL;
+}
+
+static void test_extract_threads(void) {
+    struct extract_job jobs[3];
+    pthread_t threads[3];
+    int i;
+    trawl_crawler *c = make_crawler(0);
+    if (!c) return;
+    for (i = 0; i < 3; i++) {
+        jobs[i].crawler = c;
+        CHECK(pthread_create(&threads[i], NULL, extract_thread, &jobs[i]) == 0);
+    }
+    for (i = 0; i < 3; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK(jobs[i].ok);
+    }
+    trawl_crawler_free(c);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_crawl_to_completion(void) {
+    trawl_crawler *c = make_crawler(0);
+    trawl_result_list *l = NULL;
+    char *missing = url_of("/status/404");
+    char *redirect = url_of("/redirect/2");
+    const char *urls[7];
+    size_t i, n;
+    if (!c || !missing || !redirect) goto out;
+    urls[0] = pages[0];
+    urls[1] = "not a url";
+    urls[2] = pages[1];
+    urls[3] = missing;
+    urls[4] = pages[2];
+    urls[5] = "ftp://127.0.0.1/file";
+    urls[6] = redirect;
+
+    if (!CHECK(trawl_crawl(c, urls, 7, &l) == TRAWL_OK)) goto out;
+    n = trawl_result_list_count(l);
+    CHECK_EQ_INT(n, 7);
+    for (i = 0; i < n && i < 7; i++) {
+        const trawl_result *r = trawl_result_list_get(l, i);
+        CHECK_STR(trawl_result_url(r), urls[i]);
+        CHECK_EQ_INT(trawl_result_index(r), i);
+        CHECK_EQ_INT(trawl_result_pattern_count(r), 2);
+        CHECK_STR(trawl_result_pattern_name(r, 1), "link");
+    }
+    CHECK(trawl_result_list_get(l, 7) == NULL);
+
+    /* Corpus pages: fetched, decoded, matched. */
+    for (i = 0; i < 5; i += 2) {
+        const trawl_result *r = trawl_result_list_get(l, i == 0 ? 0 : i == 2 ? 2 : 4);
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        CHECK_EQ_INT(trawl_result_error(r), TRAWL_OK);
+        CHECK_STR(trawl_result_error_message(r), "");
+        CHECK_STR(trawl_result_final_url(r), trawl_result_url(r));
+        CHECK_CONTAINS(trawl_result_content_type(r), "text/html");
+        CHECK(trawl_result_charset(r) != NULL);
+        CHECK(trawl_result_bytes(r) > 0);
+        CHECK(trawl_result_elapsed(r) > 0.0);
+    }
+    {
+        size_t total = 0;
+        for (i = 0; i < 5; i += 2) total += trawl_result_match_count(trawl_result_list_get(l, i), 1);
+        CHECK(total > 0); /* the corpus pages have links */
+    }
+    /* Not a URL. */
+    {
+        const trawl_result *r = trawl_result_list_get(l, 1);
+        CHECK_EQ_INT(trawl_result_error(r), TRAWL_INVALID_URL);
+        CHECK(trawl_result_error_message(r) != NULL && trawl_result_error_message(r)[0] != '\0');
+        CHECK_EQ_INT(trawl_result_status(r), -1);
+        CHECK(trawl_result_final_url(r) == NULL);
+        CHECK(trawl_result_content_type(r) == NULL);
+        CHECK_EQ_INT(trawl_result_match_count(r, 0), 0);
+        CHECK_CONTAINS(trawl_result_json(r, NULL), "\"error\":{\"code\":\"invalid_url\"");
+    }
+    /* A 404 is a response: status, no error. */
+    CHECK_EQ_INT(trawl_result_status(trawl_result_list_get(l, 3)), 404);
+    CHECK_EQ_INT(trawl_result_error(trawl_result_list_get(l, 3)), TRAWL_OK);
+    /* A scheme outside "protocols". */
+    CHECK_EQ_INT(trawl_result_error(trawl_result_list_get(l, 5)), TRAWL_UNSUPPORTED_PROTOCOL);
+    /* Redirects: the final URL is where they led. */
+    {
+        const trawl_result *r = trawl_result_list_get(l, 6);
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        CHECK(trawl_result_final_url(r) != NULL && strcmp(trawl_result_final_url(r), redirect) != 0);
+    }
+
+    /* Whole-list JSON: one line per result, each equal to the result's own JSON. */
+    {
+        size_t len = 0, lines = 0, off = 0;
+        const char *json = trawl_result_list_json(l, &len);
+        CHECK(json != NULL && len == strlen(json));
+        CHECK(json == trawl_result_list_json(l, NULL));
+        for (i = 0; json && i < n; i++) {
+            size_t rl = 0;
+            const char *one = trawl_result_json(trawl_result_list_get(l, i), &rl);
+            CHECK(off + rl < len && memcmp(json + off, one, rl) == 0 && json[off + rl] == '\n');
+            off += rl + 1;
+        }
+        for (i = 0; json && i < len; i++) lines += json[i] == '\n';
+        CHECK_EQ_INT(lines, 7);
+        CHECK_EQ_INT(off, len);
+    }
+    /* A listed result is borrowed: freeing it by mistake does nothing. */
+    trawl_result_free((trawl_result *)trawl_result_list_get(l, 0));
+    CHECK_STR(trawl_result_url(trawl_result_list_get(l, 0)), pages[0]);
+
+out:
+    trawl_result_list_free(l);
+    trawl_crawler_free(c);
+    free(missing);
+    free(redirect);
+}
+
+/* The corpus crawl whose JSON run.sh compares with the CLI's. */
+static void test_corpus_json(void) {
+    const char *out_path = getenv("TRAWL_TEST_JSON_OUT");
+    const char *list_path = getenv("TRAWL_TEST_URL_LIST");
+    trawl_crawler *c;
+    trawl_result_list *l = NULL;
+    char **urls = NULL;
+    size_t n = 0, cap = 0, i;
+    char line[1024];
+    FILE *in, *out;
+    if (!out_path || !list_path) return;
+    in = fopen(list_path, "r");
+    if (!CHECK(in != NULL)) return;
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0]) continue;
+        if (n == cap) {
+            char **grown = realloc(urls, (cap = cap ? cap * 2 : 64) * sizeof *urls);
+            if (!grown) break;
+            urls = grown;
+        }
+        urls[n] = malloc(strlen(line) + 1);
+        if (urls[n]) strcpy(urls[n], line), n++;
+    }
+    fclose(in);
+    c = make_crawler(0);
+    if (c && CHECK(trawl_crawl(c, (const char *const *)urls, n, &l) == TRAWL_OK)) {
+        size_t len = 0;
+        const char *json = trawl_result_list_json(l, &len);
+        CHECK_EQ_INT(trawl_result_list_count(l), n);
+        out = fopen(out_path, "w");
+        if (CHECK(out != NULL)) {
+            CHECK(fwrite(json, 1, len, out) == len);
+            fclose(out);
+        }
+    }
+    trawl_result_list_free(l);
+    trawl_crawler_free(c);
+    for (i = 0; i < n; i++) free(urls[i]);
+    free(urls);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_streaming(void) {
+    trawl_crawler *c = make_crawler(1);
+    trawl_batch *b = NULL;
+    trawl_result *r = NULL;
+    const char *urls[9];
+    int seen[9] = {0};
+    size_t i, got = 0, done = 0, total = 0, failed = 0;
+    double elapsed = -1;
+    trawl_status st;
+    if (!c) return;
+    for (i = 0; i < 9; i++) urls[i] = i == 4 ? "bad url" : pages[i % 3];
+    if (!CHECK(trawl_batch_start(c, urls, 9, &b) == TRAWL_OK)) goto out;
+    CHECK_EQ_INT(trawl_batch_next(b, NULL, 0), TRAWL_INVALID_ARGUMENT);
+    while ((st = trawl_batch_next(b, &r, 10000)) == TRAWL_OK) {
+        size_t idx = trawl_result_index(r);
+        if (CHECK(idx < 9)) {
+            CHECK(!seen[idx]);
+            seen[idx] = 1;
+            CHECK_STR(trawl_result_url(r), urls[idx]);
+            CHECK_EQ_INT(trawl_result_error(r), idx == 4 ? TRAWL_INVALID_URL : TRAWL_OK);
+        }
+        got++;
+        trawl_result_free(r);
+        r = NULL;
+    }
+    CHECK_EQ_INT(st, TRAWL_DONE);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(got, 9);
+    CHECK_EQ_INT(trawl_batch_next(b, &r, 0), TRAWL_DONE);
+    CHECK_EQ_INT(trawl_batch_progress(b, &done, &total, &failed, &elapsed), TRAWL_OK);
+    CHECK_EQ_INT(done, 9);
+    CHECK_EQ_INT(total, 9);
+    CHECK_EQ_INT(failed, 1);
+    CHECK(elapsed >= 0.0);
+    CHECK_EQ_INT(trawl_batch_progress(b, NULL, NULL, NULL, NULL), TRAWL_OK);
+    /* Cancelling a finished batch is harmless. */
+    CHECK_EQ_INT(trawl_batch_cancel(b), TRAWL_OK);
+    trawl_batch_free(b);
+
+    /* A result handed out by next outlives its batch. */
+    b = NULL;
+    r = NULL;
+    if (CHECK(trawl_batch_start(c, urls, 1, &b) == TRAWL_OK)) {
+        CHECK_EQ_INT(trawl_batch_next(b, &r, -1), TRAWL_OK);
+        trawl_batch_free(b);
+        CHECK_STR(trawl_result_url(r), urls[0]);
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        trawl_result_free(r);
+    }
+out:
+    trawl_crawler_free(c);
+}
+
+static void test_timeout_poll(void) {
+    trawl_crawler *c = make_crawler(0);
+    trawl_batch *b = NULL;
+    trawl_result *r = (trawl_result *)&r;
+    char *slow = url_of("/slow?seconds=5");
+    const char *urls[1];
+    if (!c || !slow) goto out;
+    urls[0] = slow;
+    if (CHECK(trawl_batch_start(c, urls, 1, &b) == TRAWL_OK)) {
+        CHECK_EQ_INT(trawl_batch_next(b, &r, 0), TRAWL_TIMED_OUT);
+        CHECK(r == NULL);
+        if (trawl_batch_next(b, &r, 50) == TRAWL_OK) {
+            CHECK(!"a 5 s page arrived within 50 ms");
+            trawl_result_free(r);
+        }
+        /* Freeing a running batch cancels it and returns once its threads have ended. */
+        trawl_batch_free(b);
+    }
+out:
+    trawl_crawler_free(c);
+    free(slow);
+}
+
+/* Cancellation from a second thread while the first waits in trawl_batch_next. */
+struct canceller {
+    trawl_batch *batch;
+    trawl_status status;
+};
+
+static void *cancel_thread(void *arg) {
+    struct canceller *k = arg;
+    sleep_ms(200);
+    k->status = trawl_batch_cancel(k->batch);
+    return NULL;
+}
+
+static void test_cancel_from_thread(void) {
+    enum { N = 40 };
+    trawl_crawler *c = make_crawler(0);
+    trawl_batch *b = NULL;
+    trawl_result *r = NULL;
+    char *slow = url_of("/slow?seconds=30");
+    const char *urls[N];
+    struct canceller k;
+    pthread_t t;
+    size_t i, got = 0, cancelled = 0;
+    trawl_status st;
+    if (!c || !slow) goto out;
+    for (i = 0; i < N; i++) urls[i] = i == 0 ? pages[0] : slow;
+    if (!CHECK(trawl_batch_start(c, urls, N, &b) == TRAWL_OK)) goto out;
+    k.batch = b;
+    k.status = -1;
+    CHECK(pthread_create(&t, NULL, cancel_thread, &k) == 0);
+    /* Blocks without a timeout: only the other thread's cancel can end this batch early. */
+    while ((st = trawl_batch_next(b, &r, -1)) == TRAWL_OK) {
+        got++;
+        if (trawl_result_error(r) == TRAWL_CANCELLED) {
+            cancelled++;
+            CHECK_STR(trawl_result_url(r), slow);
+            CHECK_EQ_INT(trawl_result_match_count(r, 1), 0);
+        }
+        trawl_result_free(r);
+    }
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(k.status, TRAWL_OK);
+    CHECK_EQ_INT(st, TRAWL_DONE);
+    CHECK_EQ_INT(got, N);
+    CHECK_EQ_INT(cancelled, N - 1);
+    trawl_batch_free(b);
+out:
+    trawl_crawler_free(c);
+    free(slow);
+}
+
+/* Progress callback and collect. */
+struct progress_log {
+    pthread_mutex_t lock;
+    int calls;
+    size_t last_done, last_total, max_done;
+    int monotonic;
+};
+
+static void on_progress(size_t done, size_t total, size_t failed, double elapsed_s, void *user_data) {
+    struct progress_log *log = user_data;
+    (void)failed;
+    pthread_mutex_lock(&log->lock);
+    log->calls++;
+    if (done < log->max_done || elapsed_s < 0) log->monotonic = 0;
+    if (done > log->max_done) log->max_done = done;
+    log->last_done = done;
+    log->last_total = total;
+    pthread_mutex_unlock(&log->lock);
+}
+
+static void test_progress_and_collect(void) {
+    trawl_crawler *c = make_crawler(1);
+    trawl_batch *b = NULL;
+    trawl_result_list *l = NULL;
+    char *slow = url_of("/slow?seconds=1");
+    const char *urls[5];
+    struct progress_log log;
+    size_t i;
+    if (!c || !slow) goto out;
+    memset(&log, 0, sizeof log);
+    pthread_mutex_init(&log.lock, NULL);
+    log.monotonic = 1;
+    urls[0] = slow; /* holds the batch open until the callback is installed */
+    for (i = 1; i < 5; i++) urls[i] = pages[(i - 1) % 3];
+    if (!CHECK(trawl_batch_start(c, urls, 5, &b) == TRAWL_OK)) goto out;
+    CHECK_EQ_INT(trawl_batch_set_progress_callback(b, on_progress, &log), TRAWL_OK);
+    CHECK_EQ_INT(trawl_batch_collect(b, &l), TRAWL_OK);
+    /* Input order, whatever the batch's order option. */
+    CHECK_EQ_INT(trawl_result_list_count(l), 5);
+    for (i = 0; i < 5; i++) CHECK_STR(trawl_result_url(trawl_result_list_get(l, i)), urls[i]);
+    pthread_mutex_lock(&log.lock);
+    CHECK(log.calls >= 1);
+    CHECK_EQ_INT(log.last_done, 5);
+    CHECK_EQ_INT(log.last_total, 5);
+    CHECK(log.monotonic);
+    pthread_mutex_unlock(&log.lock);
+    /* Removing the callback is allowed at any time. */
+    CHECK_EQ_INT(trawl_batch_set_progress_callback(b, NULL, NULL), TRAWL_OK);
+    /* Everything was collected. */
+    {
+        trawl_result *r = NULL;
+        CHECK_EQ_INT(trawl_batch_next(b, &r, 0), TRAWL_DONE);
+    }
+    trawl_batch_free(b);
+    pthread_mutex_destroy(&log.lock);
+out:
+    trawl_result_list_free(l);
+    trawl_crawler_free(c);
+    free(slow);
+}
+
+/* trawl_batch_foreach, to the end and stopped early. */
+struct foreach_state {
+    int calls;
+    int stop_after;
+    int urls_ok;
+};
+
+static int on_result(const trawl_result *r, void *user_data) {
+    struct foreach_state *s = user_data;
+    s->calls++;
+    if (trawl_result_url(r) == NULL || trawl_result_status(r) != 200) s->urls_ok = 0;
+    /* Borrowed: a mistaken free must not destroy it. */
+    trawl_result_free((trawl_result *)r);
+    if (trawl_result_url(r) == NULL) s->urls_ok = 0;
+    return s->stop_after > 0 && s->calls >= s->stop_after;
+}
+
+static void test_foreach(void) {
+    trawl_crawler *c = make_crawler(0);
+    trawl_batch *b = NULL;
+    trawl_result *r = NULL;
+    struct foreach_state s;
+    int rest = 0;
+    if (!c) return;
+    if (CHECK(trawl_batch_start(c, pages, 3, &b) == TRAWL_OK)) {
+        s.calls = 0, s.stop_after = 0, s.urls_ok = 1;
+        CHECK_EQ_INT(trawl_batch_foreach(b, NULL, &s), TRAWL_INVALID_ARGUMENT);
+        CHECK_EQ_INT(trawl_batch_foreach(b, on_result, &s), TRAWL_OK);
+        CHECK_EQ_INT(s.calls, 3);
+        CHECK(s.urls_ok);
+        trawl_batch_free(b);
+    }
+    b = NULL;
+    if (CHECK(trawl_batch_start(c, pages, 3, &b) == TRAWL_OK)) {
+        s.calls = 0, s.stop_after = 1, s.urls_ok = 1;
+        CHECK_EQ_INT(trawl_batch_foreach(b, on_result, &s), TRAWL_CANCELLED);
+        CHECK_EQ_INT(s.calls, 1);
+        while (trawl_batch_next(b, &r, -1) == TRAWL_OK) {
+            rest++;
+            trawl_result_free(r);
+        }
+        CHECK_EQ_INT(rest, 2);
+        trawl_batch_free(b);
+    }
+    trawl_crawler_free(c);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+int main(void) {
+    const char *prefix = getenv("TRAWL_TEST_PAGES");
+    const char *names = getenv("TRAWL_TEST_CORPUS");
+    char buf[512];
+    int i;
+    char *tok, *save = NULL;
+    base_url = getenv("TRAWL_TEST_BASE");
+    if (!base_url || !prefix || !names) {
+        fprintf(stderr, "test_trawl: run me through Tests/c/run.sh (TRAWL_TEST_* not set)\n");
+        return 2;
+    }
+    snprintf(buf, sizeof buf, "%s", names);
+    for (i = 0, tok = strtok_r(buf, ",", &save); i < 3 && tok; i++, tok = strtok_r(NULL, ",", &save)) {
+        snprintf(page_urls[i], sizeof page_urls[i], "%s%s", prefix, tok);
+        pages[i] = page_urls[i];
+    }
+    if (i < 3) {
+        fprintf(stderr, "test_trawl: TRAWL_TEST_CORPUS needs three names\n");
+        return 2;
+    }
+
+    test_version_and_status();
+    test_options();
+    test_crawler_errors();
+    test_null_handles();
+    test_extract();
+    test_extract_threads();
+    test_crawl_to_completion();
+    test_corpus_json();
+    test_streaming();
+    test_timeout_poll();
+    test_cancel_from_thread();
+    test_progress_and_collect();
+    test_foreach();
+    return check_summary();
+}

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: Apache-2.0
+"""trawl.crawl / crawl_results against the loopback server, compared with the CLI."""
+
+import json
+import re
+import subprocess
+import threading
+import time
+import types
+import _thread
+
+import pytest
+
+import trawl
+
+
+def test_version_matches_the_header():
+    assert trawl.__version__ == "0.1.0"
+    assert trawl.version_num >> 16 == trawl.HEADER_VERSION_NUM >> 16
+    assert trawl.version_num >= trawl.HEADER_VERSION_NUM
+
+
+def test_list_has_the_baseline_shape_in_input_order(corpus_urls):
+    urls = corpus_urls[:5] + corpus_urls[:2]
+    out = trawl.crawl(urls, n_jobs=2)
+    assert isinstance(out, list) and len(out) == len(urls)
+    for url, row in zip(urls, out):
+        assert list(row) == [url]
+        assert list(row[url]) == ["button", "link"]
+        assert all(isinstance(m, str) for m in row[url]["link"])
+    assert sum(len(r[u]["link"]) for r, u in zip(out, urls)) > 0
+    assert out[5] == out[0]
+
+
+def test_same_matches_as_the_cli(corpus_urls, cli, tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\n".join(corpus_urls) + "\n")
+    proc = subprocess.run([cli, "crawl", "--jobs", "2", str(listing)], capture_output=True,
+                          text=True, check=True)
+    expected = [json.loads(line) for line in proc.stdout.splitlines()]
+    results = trawl.crawl_results(corpus_urls, n_jobs=2)
+    assert len(results) == len(expected) == len(corpus_urls)
+    for r, e in zip(results, expected):
+        assert r.url == e["url"]
+        assert r.status == e["status"] == 200
+        assert r.final_url == e["final_url"]
+        assert r.charset == e["charset"]
+        assert r.bytes == e["bytes"]
+        assert r.error is None and e["error"] is None
+        assert r.matches == e["matches"]
+        assert r.elapsed > 0
+    baseline = trawl.crawl(corpus_urls, n_jobs=2)
+    assert baseline == [{e["url"]: e["matches"]} for e in expected]
+
+
+def test_failed_urls_are_results(base_url):
+    urls = ["not a url", f"{base_url}/status/404", "ftp://127.0.0.1/x"]
+    res = trawl.crawl_results(urls)
+    assert [r.url for r in res] == urls
+    assert isinstance(res[0].error, trawl.URLError)
+    assert res[0].error.name == "invalid_url" and res[0].error.code == 20
+    assert res[0].status is None and not res[0].ok
+    assert res[1].status == 404 and res[1].error is None
+    assert res[2].error.name == "unsupported_protocol"
+    assert trawl.crawl(urls[:1]) == [{"not a url": {"button": [], "link": []}}]
+
+
+def test_user_patterns_with_flags(corpus_urls):
+
+    pats = {"title": re.compile(r"<TITLE>(.*?)</title>", re.I | re.S),
+            "meta": (r'<meta\s+(\w+)="([^"]*)"', re.I),
+            "doctype": r"<!DOCTYPE \w+"}
+    res = trawl.crawl_results(corpus_urls[:10], patterns=pats, default_patterns=False)
+    for r in res:
+        assert list(r.matches) == ["title", "meta", "doctype"]
+        # tuples for multi-group patterns, as re.findall gives them
+        assert all(isinstance(m, tuple) and len(m) == 2 for m in r.matches["meta"])
+    assert any(r.matches["title"] for r in res)
+
+
+def test_generators(corpus_urls):
+    urls = corpus_urls[:12]
+    listed = trawl.crawl(urls, n_jobs=2)
+    gen = trawl.crawl(urls, n_jobs=2, return_as="generator")
+    assert isinstance(gen, types.GeneratorType)
+    assert list(gen) == listed
+    unordered = list(trawl.crawl(urls, n_jobs=2, return_as="generator_unordered"))
+    key = lambda d: next(iter(d))  # noqa: E731
+    assert sorted(unordered, key=key) == sorted(listed, key=key)
+    # Leaving a generator early cancels its batch; the next crawl is unaffected.
+    gen = trawl.crawl_results(urls, return_as="generator")
+    first = next(gen)
+    assert first.url == urls[0]
+    gen.close()
+    assert trawl.crawl(urls[:2]) == listed[:2]
+    with pytest.raises(ValueError):
+        trawl.crawl(urls, return_as="tuple")
+
+
+def test_cancel_a_stream(base_url):
+    slow = f"{base_url}/slow?seconds=60"
+    with trawl.Crawler(timeout=120) as c:
+        stream = c.stream([slow] * 4)
+        stream.cancel()
+        results = list(stream)
+    assert len(results) == 4
+    assert all(isinstance(r.error, trawl.Cancelled) for r in results)
+
+
+def test_ctrl_c_cancels_the_batch(base_url):
+    slow = f"{base_url}/slow?seconds=60"
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        trawl.crawl([slow] * 3, timeout=120)
+    timer.cancel()
+    # The batch was cancelled, not waited for: far less than the 60 s the pages take.
+    assert time.monotonic() - start < 30
+    assert trawl.crawl(["not a url"]) == [{"not a url": {"button": [], "link": []}}]
+
+
+def test_verbose_prints_joblib_progress(corpus_urls, capfd):
+    trawl.crawl(corpus_urls[:4], n_jobs=1, verbose=10)
+    err = capfd.readouterr().err
+    # joblib's format: "[...]: Done   4 out of   4 | elapsed:    0.0s finished"
+    assert re.search(r"\]: Done +4 out of +4 \| elapsed: .*finished", err), err
+
+
+def test_process_backend_gives_the_same_results(corpus_urls):
+    urls = corpus_urls[:8]
+    assert trawl.crawl(urls, backend="process", n_jobs=2) == trawl.crawl(urls, n_jobs=2)

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * trawl.h -- the C API of libtrawl: crawl batches of URLs in parallel and extract data from
+ * every page with named regular expressions (Python `re` syntax, run by PCRE2).
+ *
+ * A minimal program:
+ *
+ *     trawl_options *opts; trawl_crawler *crawler; trawl_result_list *list;
+ *     const char *urls[] = { "http://127.0.0.1:8080/" };
+ *     trawl_options_new(&opts);
+ *     if (trawl_crawler_new(opts, &crawler) != TRAWL_OK) { puts(trawl_crawler_last_error(crawler)); }
+ *     trawl_crawl(crawler, urls, 1, &list);
+ *     fputs(trawl_result_list_json(list, NULL), stdout);
+ *     trawl_result_list_free(list); trawl_crawler_free(crawler); trawl_options_free(opts);
+ *
+ * Conventions that hold for every function below (docs/c-api.md explains them at length):
+ *
+ *  - Status: functions that can fail return a trawl_status; TRAWL_OK is 0. A NULL or otherwise
+ *    invalid argument returns TRAWL_INVALID_ARGUMENT; it never crashes. Accessors that return a
+ *    value instead document the value they return for a NULL handle.
+ *  - Handles are opaque. trawl_x_new(..., &out) creates one, trawl_x_free(h) destroys it, and
+ *    trawl_x_free(NULL) does nothing. On failure *out is set to NULL, except trawl_crawler_new,
+ *    which (like sqlite3_open) may hand back a failed crawler whose last error explains why.
+ *  - Ownership: string and array arguments are borrowed for the duration of the call and copied
+ *    if kept, so the caller may free them as soon as the call returns. Strings returned by the
+ *    library are owned by it, NUL-terminated UTF-8, and valid until the point stated for each
+ *    function; never pass them to free(). Match text is also given as (pointer, length) because
+ *    a page may contain NUL characters.
+ *  - Threads: a handle may be used by one thread at a time, except where a function says
+ *    "any thread". Different handles may be used from different threads at once. Read-only
+ *    accessors of a trawl_result and a trawl_result_list may be called from several threads at
+ *    once. Callbacks run on the thread stated for each and must not free the batch that calls
+ *    them.
+ *  - ABI: the SONAME is libtrawl.so.0. Within major version 0, functions, status codes, flags and
+ *    option names are only ever appended; nothing is renumbered or removed.
+ */
+#ifndef TRAWL_H
+#define TRAWL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TRAWL_API __attribute__((visibility("default")))
+#else
+#define TRAWL_API
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Version                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The version of this header. Compare TRAWL_VERSION_NUM with trawl_version_num() at run time to
+ * detect a library older than the header a program was built with. */
+#define TRAWL_VERSION_MAJOR 0
+#define TRAWL_VERSION_MINOR 1
+#define TRAWL_VERSION_PATCH 0
+/* 0xMMmmpp: major, minor and patch as two hex digits each; comparable with < and >. */
+#define TRAWL_VERSION_NUM 0x000100
+#define TRAWL_VERSION_STRING "0.1.0"
+
+/* The library's version as "MAJOR.MINOR.PATCH". Static storage; never fails; any thread. */
+TRAWL_API const char *trawl_version(void);
+
+/* The library's version as 0xMMmmpp (see TRAWL_VERSION_NUM). Never fails; any thread. */
+TRAWL_API int32_t trawl_version_num(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status codes                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The result of a call, and the error of one URL (trawl_result_error). One list for both, like
+ * CURLcode. Values are ABI: only ever appended. */
+typedef int32_t trawl_status;
+
+enum {
+    TRAWL_OK = 0,
+    /* API errors */
+    TRAWL_INVALID_ARGUMENT = 1,   /* NULL or out-of-range argument, bad option value */
+    TRAWL_UNKNOWN_OPTION = 2,     /* option name not known to this library version */
+    TRAWL_INVALID_REGEX = 3,      /* a pattern does not compile (message gives the offset) */
+    TRAWL_INVALID_STATE = 4,      /* call not valid now (e.g. on a crawler that failed) */
+    TRAWL_OUT_OF_MEMORY = 5,
+    TRAWL_IO = 6,
+    TRAWL_INTERNAL = 7,           /* a bug in trawl, or the system refused a thread */
+    TRAWL_BACKEND_UNAVAILABLE = 8,/* the chosen backend is not available in this build */
+    TRAWL_DONE = 9,               /* trawl_batch_next: every result has been handed out */
+    TRAWL_TIMED_OUT = 10,         /* trawl_batch_next: no result within timeout_ms */
+    /* Per-URL errors (trawl_result_error) */
+    TRAWL_INVALID_URL = 20,
+    TRAWL_UNSUPPORTED_PROTOCOL = 21,
+    TRAWL_DNS = 22,
+    TRAWL_CONNECT = 23,
+    TRAWL_TIMEOUT = 24,
+    TRAWL_TOO_MANY_REDIRECTS = 25,
+    TRAWL_TOO_LARGE = 26,
+    TRAWL_TLS = 27,
+    TRAWL_HTTP = 28,
+    TRAWL_NETWORK = 29,
+    TRAWL_REGEX_BUDGET_EXCEEDED = 30,
+    TRAWL_CANCELLED = 31,
+    TRAWL_WORKER_CRASHED = 32,
+    TRAWL_WORKER_LOST = 33
+};
+
+/* A fixed English sentence for `code` ("invalid URL"); "unknown error" for a code this library
+ * does not know. Static storage; never NULL; any thread. */
+TRAWL_API const char *trawl_strerror(trawl_status code);
+
+/* The stable snake_case name of `code` ("invalid_url"), as used in JSON, the CLI and the
+ * bindings; "unknown" for a code this library does not know. Static storage; never NULL; any
+ * thread. */
+TRAWL_API const char *trawl_status_name(trawl_status code);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Handles                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct trawl_options trawl_options;          /* settings + patterns, before compiling */
+typedef struct trawl_crawler trawl_crawler;          /* validated options + compiled patterns */
+typedef struct trawl_batch trawl_batch;              /* one running batch of URLs */
+typedef struct trawl_result trawl_result;            /* everything learnt about one URL */
+typedef struct trawl_result_list trawl_result_list;  /* the results of a batch, in input order */
+
+/* Pattern flags: Python's `re` values, so that a binding can pass `pattern.flags` unchanged. */
+#define TRAWL_FLAG_IGNORECASE 2u   /* re.I */
+#define TRAWL_FLAG_MULTILINE 8u    /* re.M */
+#define TRAWL_FLAG_DOTALL 16u      /* re.S */
+#define TRAWL_FLAG_UNICODE 32u     /* re.U: the default for text; accepted, no effect */
+#define TRAWL_FLAG_VERBOSE 64u     /* re.X */
+#define TRAWL_FLAG_ASCII 256u      /* re.A */
+
+/* Values of the "order" option (trawl_options_set_int): the order trawl_batch_next hands out
+ * results in. The string values "input" and "completed" are accepted by trawl_options_set_str. */
+#define TRAWL_ORDER_SUBMITTED 0    /* input order (the default) */
+#define TRAWL_ORDER_COMPLETED 1    /* as they finish */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Creates options with every default (thread backend, jobs -1 = all cores, concurrency 64,
+ * timeout 30 s, default patterns on, ...).
+ * Returns TRAWL_OK and *out, which the caller frees with trawl_options_free; TRAWL_INVALID_ARGUMENT
+ * if out is NULL. */
+TRAWL_API trawl_status trawl_options_new(trawl_options **out);
+
+/* Destroys options. NULL is a no-op. Crawlers created from them are unaffected (they copy). */
+TRAWL_API void trawl_options_free(trawl_options *opts);
+
+/* Set one option by name. Options and their types (docs/c-api.md lists ranges):
+ *   int:    jobs (joblib's n_jobs: -1 all cores, -2 all but one, n > 0; not 0), concurrency,
+ *           verbose, per_host_connections, max_redirects, max_bytes, regex_match_limit,
+ *           order (TRAWL_ORDER_*), and the booleans verify_tls, default_patterns,
+ *           clear_headers (0 or 1);
+ *   double: connect_timeout, timeout, regex_budget (seconds; int accepted too);
+ *   string: backend ("thread"), order ("input"/"completed"), user_agent, header (appends one
+ *           "Name: value" line), ca_bundle ("" for the system's), protocols ("http,https"),
+ *           decode ("browser"/"requests").
+ * Returns TRAWL_OK; TRAWL_UNKNOWN_OPTION for an unknown key; TRAWL_INVALID_ARGUMENT for NULL
+ * arguments, a value of the wrong type or out of range. On error the options are unchanged and
+ * trawl_options_last_error(opts) says why. key and value are borrowed (copied). */
+TRAWL_API trawl_status trawl_options_set_int(trawl_options *opts, const char *key, int64_t value);
+TRAWL_API trawl_status trawl_options_set_double(trawl_options *opts, const char *key, double value);
+TRAWL_API trawl_status trawl_options_set_str(trawl_options *opts, const char *key, const char *value);
+
+/* Adds a named pattern in Python `re` syntax with TRAWL_FLAG_* flags. Patterns run in the order
+ * added, after the default "button" and "link" patterns unless default_patterns is 0. The
+ * pattern is compiled by trawl_crawler_new, which reports a bad regex.
+ * Returns TRAWL_OK; TRAWL_INVALID_ARGUMENT for NULL arguments, an empty name, a name already
+ * added, or flags outside TRAWL_FLAG_*. name and regex are borrowed (copied). */
+TRAWL_API trawl_status trawl_options_add_pattern(trawl_options *opts, const char *name,
+                                                 const char *regex, uint32_t flags);
+
+/* Removes every pattern added with trawl_options_add_pattern (not the defaults). */
+TRAWL_API trawl_status trawl_options_clear_patterns(trawl_options *opts);
+
+/* The message of the last failed call on opts, or "" when the last call succeeded.
+ * Owned by opts; valid until the next call on opts or trawl_options_free. NULL opts gives a
+ * static message. Never NULL. */
+TRAWL_API const char *trawl_options_last_error(const trawl_options *opts);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Crawler                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Validates opts and compiles (and JIT-compiles) every pattern. opts is copied: it may be
+ * changed or freed afterwards without affecting the crawler.
+ * Returns TRAWL_OK and *out. On TRAWL_INVALID_REGEX (the message names the pattern and gives
+ * PCRE2's message and the offset in the pattern), TRAWL_INVALID_ARGUMENT (e.g. duplicate
+ * pattern names) or TRAWL_BACKEND_UNAVAILABLE, *out is a failed crawler whose
+ * trawl_crawler_last_error says why, and which every other call rejects with
+ * TRAWL_INVALID_STATE; the message is also copied to trawl_options_last_error(opts). In every
+ * case where *out is not NULL the caller frees it with trawl_crawler_free. If opts or out is
+ * NULL, returns TRAWL_INVALID_ARGUMENT and sets *out (when out is not NULL) to NULL. */
+TRAWL_API trawl_status trawl_crawler_new(const trawl_options *opts, trawl_crawler **out);
+
+/* Destroys a crawler. NULL is a no-op. Batches started from it keep what they need and may
+ * outlive it. */
+TRAWL_API void trawl_crawler_free(trawl_crawler *crawler);
+
+/* Why trawl_crawler_new failed, or "" for a working crawler. Owned by the crawler; valid until
+ * trawl_crawler_free. NULL gives a static message. Never NULL. Any thread. */
+TRAWL_API const char *trawl_crawler_last_error(const trawl_crawler *crawler);
+
+/* Threads: a working crawler is immutable. Any number of threads may start batches and run
+ * trawl_extract / trawl_crawl on the same crawler at once; only trawl_crawler_free must not race
+ * with other calls on it. */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Batch: streaming results                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Starts crawling urls[0..n_urls) in the background and returns at once. The URLs are copied.
+ * Every URL gets exactly one result, even one that is not a valid URL (its result carries
+ * TRAWL_INVALID_URL). n_urls may be 0 (urls may then be NULL).
+ * Returns TRAWL_OK and *out, freed by the caller with trawl_batch_free; TRAWL_INVALID_ARGUMENT
+ * for a NULL crawler or out, NULL urls with n_urls > 0, or a NULL element; TRAWL_INVALID_STATE
+ * for a failed crawler; TRAWL_INTERNAL if no thread could be started. Any thread (see crawler). */
+TRAWL_API trawl_status trawl_batch_start(trawl_crawler *crawler, const char *const *urls,
+                                         size_t n_urls, trawl_batch **out);
+
+/* Waits for the next result, in the "order" option's order.
+ * timeout_ms: < 0 waits as long as it takes, 0 polls, > 0 waits at most that many milliseconds.
+ * Returns TRAWL_OK and *out (the caller frees it with trawl_result_free; it outlives the batch);
+ * TRAWL_DONE once every result has been handed out; TRAWL_TIMED_OUT if none arrived in time (ask
+ * again); TRAWL_INVALID_ARGUMENT for NULL arguments. *out is NULL unless TRAWL_OK.
+ * One consumer thread at a time (with trawl_batch_foreach / trawl_batch_collect). */
+TRAWL_API trawl_status trawl_batch_next(trawl_batch *batch, trawl_result **out, int64_t timeout_ms);
+
+/* Called with each result on the thread that called trawl_batch_foreach. The result is
+ * borrowed: valid during the call only. Return 0 to go on, non-zero to stop. */
+typedef int (*trawl_result_fn)(const trawl_result *result, void *user_data);
+
+/* Pulls every remaining result, in the batch's order, and hands each to fn on the calling thread.
+ * Returns TRAWL_OK when all results were handed out (the batch is then done), TRAWL_CANCELLED
+ * when fn returned non-zero (the remaining results stay in the batch), TRAWL_INVALID_ARGUMENT
+ * for a NULL batch or fn. user_data is passed through untouched (may be NULL). */
+TRAWL_API trawl_status trawl_batch_foreach(trawl_batch *batch, trawl_result_fn fn, void *user_data);
+
+/* Waits for the batch to finish and gathers every result not yet handed out into a list, in
+ * input order (whatever the "order" option). Returns TRAWL_OK and *out, freed by the caller with
+ * trawl_result_list_free; TRAWL_INVALID_ARGUMENT for NULL arguments. */
+TRAWL_API trawl_status trawl_batch_collect(trawl_batch *batch, trawl_result_list **out);
+
+/* Stops the batch soon: transfers in flight and URLs not yet started end with TRAWL_CANCELLED
+ * results, which trawl_batch_next still hands out. Any thread, any number of times, also while
+ * another thread waits in trawl_batch_next. Returns TRAWL_OK, or TRAWL_INVALID_ARGUMENT for NULL. */
+TRAWL_API trawl_status trawl_batch_cancel(trawl_batch *batch);
+
+/* How far the batch has got. Each output may be NULL to skip it: done = results produced so
+ * far, total = URLs in the batch, failed = results with an error, elapsed_s = seconds since
+ * the start. Any thread. Returns TRAWL_OK, or TRAWL_INVALID_ARGUMENT for a NULL batch. */
+TRAWL_API trawl_status trawl_batch_progress(const trawl_batch *batch, size_t *done, size_t *total,
+                                            size_t *failed, double *elapsed_s);
+
+/* Called after every result is produced, on a trawl worker thread, one call at a time per batch;
+ * keep it short. It must not free the batch or call trawl_batch_next on it. */
+typedef void (*trawl_progress_fn)(size_t done, size_t total, size_t failed, double elapsed_s,
+                                  void *user_data);
+
+/* Installs (or with fn NULL removes) the batch's progress callback. Results produced before the
+ * call are not replayed: the next call reports the counts so far, and trawl_batch_progress
+ * gives them at any time. user_data must stay valid until the callback is replaced or the
+ * batch is freed. Any thread. Returns TRAWL_OK, or TRAWL_INVALID_ARGUMENT for a NULL batch. */
+TRAWL_API trawl_status trawl_batch_set_progress_callback(trawl_batch *batch, trawl_progress_fn fn,
+                                                         void *user_data);
+
+/* Cancels the batch, waits for its threads to end and destroys it, with the results it still
+ * holds. Results already handed out stay valid. NULL is a no-op. Must not race with other
+ * calls on the batch, nor be called from its callbacks. */
+TRAWL_API void trawl_batch_free(trawl_batch *batch);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Running a batch to completion                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Crawls urls[0..n_urls) and waits for every result: trawl_batch_start + trawl_batch_collect.
+ * Returns TRAWL_OK and *out (input order), freed by the caller with trawl_result_list_free;
+ * errors as trawl_batch_start. Per-URL failures are results, not errors. Any thread. */
+TRAWL_API trawl_status trawl_crawl(trawl_crawler *crawler, const char *const *urls, size_t n_urls,
+                                   trawl_result_list **out);
+
+/* The number of results in the list; 0 for NULL. */
+TRAWL_API size_t trawl_result_list_count(const trawl_result_list *list);
+
+/* The result at index i (0-based), or NULL if list is NULL or i is out of range. Borrowed:
+ * valid until trawl_result_list_free(list); do not pass it to trawl_result_free. */
+TRAWL_API const trawl_result *trawl_result_list_get(const trawl_result_list *list, size_t i);
+
+/* The whole list as JSON lines: one object per result (the shape of trawl_result_json), each
+ * followed by "\n". *len (if len is not NULL) receives the length in bytes. Owned by the list;
+ * valid until trawl_result_list_free. NULL list gives NULL (and *len = 0). */
+TRAWL_API const char *trawl_result_list_json(const trawl_result_list *list, size_t *len);
+
+/* Destroys the list and every result in it. NULL is a no-op. */
+TRAWL_API void trawl_result_list_free(trawl_result_list *list);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Extraction alone                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Runs the crawler's patterns over text[0..len) (UTF-8; invalid sequences are read as U+FFFD),
+ * with no network. text may be NULL when len is 0. Returns TRAWL_OK and *out, a result with
+ * url "", status -1 and the matches (a pattern that ran out of budget sets
+ * trawl_result_error to TRAWL_REGEX_BUDGET_EXCEEDED); the caller frees it with
+ * trawl_result_free. TRAWL_INVALID_ARGUMENT for NULL arguments; TRAWL_INVALID_STATE for a
+ * failed crawler. Any thread, concurrently on one crawler. */
+TRAWL_API trawl_status trawl_extract(trawl_crawler *crawler, const char *text, size_t len,
+                                     trawl_result **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Result accessors                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+/* Strings returned here are owned by the result and valid until it is freed (trawl_result_free,
+ * or trawl_result_list_free for a listed result). All accessors are read-only and may be called
+ * from several threads at once. */
+
+/* The URL's position in the submitted batch (0-based); 0 for NULL. */
+TRAWL_API size_t trawl_result_index(const trawl_result *result);
+/* The URL as submitted; NULL for a NULL result. */
+TRAWL_API const char *trawl_result_url(const trawl_result *result);
+/* Where the last redirect led; NULL when no response arrived. */
+TRAWL_API const char *trawl_result_final_url(const trawl_result *result);
+/* The HTTP status of the last response; -1 when none arrived (or for NULL). */
+TRAWL_API int32_t trawl_result_status(const trawl_result *result);
+/* The Content-Type header; NULL when none. */
+TRAWL_API const char *trawl_result_content_type(const trawl_result *result);
+/* The WHATWG name of the charset the body was decoded with ("utf-8"); NULL when none. */
+TRAWL_API const char *trawl_result_charset(const trawl_result *result);
+/* Length of the decoded body in bytes; 0 when none (or for NULL). */
+TRAWL_API int64_t trawl_result_bytes(const trawl_result *result);
+/* Seconds from the start of the transfer to the end of extraction; 0 for NULL. */
+TRAWL_API double trawl_result_elapsed(const trawl_result *result);
+/* Why the URL failed: TRAWL_OK when it did not; TRAWL_INVALID_ARGUMENT for NULL. A page whose
+ * pattern ran out of budget has TRAWL_REGEX_BUDGET_EXCEEDED and the other patterns' matches. */
+TRAWL_API trawl_status trawl_result_error(const trawl_result *result);
+/* The error's message; "" when there is no error; NULL for a NULL result. */
+TRAWL_API const char *trawl_result_error_message(const trawl_result *result);
+
+/* The number of patterns (every pattern of the crawler, in order, even without matches). */
+TRAWL_API size_t trawl_result_pattern_count(const trawl_result *result);
+/* The name of pattern p; NULL if p is out of range. */
+TRAWL_API const char *trawl_result_pattern_name(const trawl_result *result, size_t p);
+/* The number of matches of pattern p; 0 if p is out of range. */
+TRAWL_API size_t trawl_result_match_count(const trawl_result *result, size_t p);
+/* The number of capturing groups of pattern p (Python's pattern.groups); 0 if out of range.
+ * As with re.findall, each match holds max(1, groups) strings: with 0 groups the whole match,
+ * with 1 the group, with more one string per group ("" for a group that did not take part). */
+TRAWL_API size_t trawl_result_group_count(const trawl_result *result, size_t p);
+
+/* String j (0 <= j < max(1, groups)) of match i of pattern p, as UTF-8: *ptr points to
+ * *len bytes followed by a NUL (the text itself may contain NULs). Returns TRAWL_OK, or
+ * TRAWL_INVALID_ARGUMENT for NULL arguments or an index out of range (then *ptr = NULL and
+ * *len = 0 when they are not NULL). */
+TRAWL_API trawl_status trawl_result_match(const trawl_result *result, size_t p, size_t i, size_t j,
+                                          const char **ptr, size_t *len);
+
+/* The result as one JSON object on one line, without a newline:
+ * {"url":..,"final_url":..,"status":..,"content_type":..,"charset":..,"bytes":..,
+ *  "elapsed_ms":..,"error":null|{"code":"invalid_url","message":..},"matches":{"name":[..],..}}
+ * (the CLI's output format, docs/json.md). *len (if len is not NULL) receives the length.
+ * Owned by the result; valid until it is freed. NULL result gives NULL. */
+TRAWL_API const char *trawl_result_json(const trawl_result *result, size_t *len);
+
+/* Destroys a result from trawl_batch_next or trawl_extract. NULL is a no-op. Never pass a
+ * result borrowed from a list or a trawl_batch_foreach callback. */
+TRAWL_API void trawl_result_free(trawl_result *result);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TRAWL_H */

@@ -158,6 +158,8 @@ def render(ctx):
     rows, t = ratios(ctx, summary)
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     cmd = "bench/run" + (" --smoke" if args.smoke else "") + (f" --rounds {args.rounds}" if not args.smoke and args.rounds != 3 else "")
+    if args.lists != ([130] if args.smoke else [1040, 10400]):
+        cmd += " --lists " + ",".join(map(str, args.lists))
     L = [f"# trawl benchmark{' (smoke run: one round, not a measurement)' if args.smoke else ''}", "",
          f"Made by `{cmd}` on {now}. Median of {args.rounds} round(s); runners alternate within each round. "
          f"Python runners crawl the pages Python's `re` finishes ({len(ctx['safe_pages'])} of {len(ctx['pages'])}; "

@@ -23,10 +23,12 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS)
 
-# libtrawl.so and the `trawl` executable in .build/release. SwiftPM cannot name a library and
-# an executable product alike, so the executable product is trawl-cli and `trawl` links to it.
+# libtrawl.so and the `trawl` executable in .build/release, both carrying the Swift runtime
+# (--static-swift-stdlib also links Foundation's static archives correctly, which a per-target
+# -static-stdlib does not). SwiftPM cannot name a library and an executable product alike, so
+# the executable product is trawl-cli and `trawl` links to it.
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	ln -sf trawl-cli $(RELEASE)/trawl
 
 # Crawl the bundled corpus from a loopback server: what a newcomer runs first.

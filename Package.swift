@@ -9,6 +9,7 @@
 //   TrawlDecode            body bytes -> UTF-8 text (WHATWG sniffing, iconv transcoding)
 //   TrawlExtract           Python `re` syntax -> PCRE2 (JIT), findall semantics, budgets
 //   TrawlHTTP              libcurl multi transfer loop
+//   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread; process and cluster later)
 //   TrawlCABI              the @_cdecl exports behind include/trawl.h -> libtrawl.so
 //   TrawlCLI               the `trawl` executable
@@ -44,13 +45,17 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
+        // warning; the headers are in the default include path and the modulemap links it.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "TrawlCore", swiftSettings: strict),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
         .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "CCurl"], swiftSettings: strict),
+        .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
-            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP"],
+            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis"],
             swiftSettings: strict
         ),
         .target(
@@ -59,8 +64,9 @@ let package = Package(
             exclude: ["exports.map"],
             swiftSettings: strict,
             linkerSettings: [
-                // Only the C names leave the library; the Swift runtime is linked in statically
-                // so that C programs and scripts need nothing but the system C libraries.
+                // Only the C names leave the library, and the Swift runtime is linked in
+                // statically so that C programs and scripts need nothing but the system C
+                // libraries. (SwiftPM's --static-swift-stdlib does not reach dynamic libraries.)
                 .unsafeFlags([
                     "-static-stdlib",
                     "-Xlinker", "--version-script=Sources/TrawlCABI/exports.map",
@@ -71,11 +77,13 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends",
+                "TrawlBackends", "TrawlCore", "TrawlExtract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            // lld: GNU ld repeats glibc's link-time note about mktemp, which the statically
+            // linked FoundationEssentials (pulled in by ArgumentParser) references.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
         ),
         .target(
             name: "TrawlTestSupport",
@@ -93,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "TrawlExtractTests",
             dependencies: ["TrawlExtract", "TrawlTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -103,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "TrawlBackendsTests",
             dependencies: ["TrawlBackends", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlClusterTests",
+            dependencies: ["TrawlBackends", "TrawlRedis", "TrawlTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Serves the readability corpus on a loopback port with Python's http.server, crawls every
+# Serves the readability corpus on a loopback port, crawls every
 # page with trawl and shows what came back. Usage: examples/demo.sh [path/to/trawl]
 set -euo pipefail
 trawl=${1:-.build/release/trawl}
@@ -9,17 +9,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${TRAWL_CORPUS:-$here/../shared/corpus/readability}
 [ -d "$corpus" ] || { echo "demo: corpus not found at $corpus (set TRAWL_CORPUS)" >&2; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$corpus" >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-for _ in $(seq 50); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+# The test suite's loopback server (HTTP/1.1 keep-alive, a deep accept queue); it exits when
+# this script does, because its standard input is our coprocess pipe.
+coproc SERVER { exec python3 "$here/Tests/TrawlTestSupport/Resources/testserver.py" --no-tls --corpus "$corpus"; }
+read -r port <&"${SERVER[0]}"
 
 out=$(mktemp)
-ls "$corpus" | sed "s|^|http://127.0.0.1:$port/|" | "$trawl" crawl --progress - > "$out"
+ls "$corpus" | sed "s|^|http://127.0.0.1:$port/corpus/|" | "$trawl" crawl --progress - > "$out"
 echo "first result:"
 head -n 1 "$out" | cut -c 1-400
 python3 - "$out" <<'PY'

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import TrawlCore
-import TrawlHTTP
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One running batch of URLs.
 ///
@@ -19,7 +15,7 @@ public final class Batch: Sendable {
     let collector: ResultCollector
     let crawler: Crawler
     private let cancelled = Atomic<Bool>(false)
-    private let wakers = Mutex<[LaneWaker]>([])
+    private let wakers = Mutex<[@Sendable () -> Void]>([])
     private let progressLock = Mutex<Void>(())
     private let onProgress: (@Sendable (Progress) -> Void)?
     private let reporter: ProgressReporter
@@ -33,8 +29,12 @@ public final class Batch: Sendable {
         self.onProgress = onProgress
         let lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
         self.reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
+        let backend = crawler.options.backend
         let thread = try OSThread(name: "trawl-batch") { [self] in
-            ThreadBackend(batch: self, lanes: lanes).run()
+            switch backend {
+            case .process: ProcessBackend(batch: self, workers: lanes).run()
+            case .thread, .cluster: ThreadBackend(batch: self, lanes: lanes).run()
+            }
             self.finish()
         }
         driver.withLock { $0 = thread }
@@ -62,7 +62,7 @@ public final class Batch: Sendable {
     /// not started. Callable from any thread, any number of times.
     public func cancel() {
         cancelled.store(true, ordering: .releasing)
-        for w in wakers.withLock({ $0 }) { w.wake() }
+        for wake in wakers.withLock({ $0 }) { wake() }
     }
 
     /// Whether ``cancel()`` was called.
@@ -89,21 +89,24 @@ public final class Batch: Sendable {
 
     // MARK: For backends
 
-    func register(_ waker: LaneWaker) {
-        wakers.withLock { $0.append(waker) }
-        if isCancelled { waker.wake() }
+    /// Registers a way to interrupt a backend's wait, called by ``cancel()``.
+    func register(wake: @escaping @Sendable () -> Void) {
+        wakers.withLock { $0.append(wake) }
+        if isCancelled { wake() }
     }
 
     /// Hands one result to the consumer and reports progress.
     func deliver(_ result: CrawlResult) {
-        guard let p = collector.push(result) else { return }
-        guard onProgress != nil || reporter.verbose > 0 else { return }
+        guard onProgress != nil || reporter.verbose > 0 else {
+            collector.push(result)
+            return
+        }
+        // Pushing under the progress lock keeps callbacks in the order of `done`.
         progressLock.withLock { _ in
+            guard let p = collector.push(result) else { return }
             onProgress?(p)
             if let line = reporter.line(for: p) {
-                let stream = reporter.toStdout ? stdout : stderr
-                fputs(line + "\n", stream)
-                fflush(stream)
+                if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
             }
         }
     }

@@ -22,8 +22,11 @@ public final class Crawler: Sendable {
     /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument`, or
     ///   `backend_unavailable` for a backend this build cannot run.
     public init(options: CrawlOptions) throws(TrawlError) {
-        guard options.backend == .thread else {
-            throw TrawlError(.backendUnavailable, "the \(options.backend.rawValue) backend is not available yet; use 'thread'")
+        switch options.backend {
+        case .thread: break
+        case .process: _ = try WorkerLocator.find()
+        case .cluster:
+            throw TrawlError(.backendUnavailable, "the cluster backend is not available yet; use 'thread' or 'process'")
         }
         self.options = options
         self.extractor = try Extractor(patterns: options.effectivePatterns,
@@ -46,10 +49,15 @@ public final class Crawler: Sendable {
     /// - Throws: `internal` if no worker thread could be started.
     public func crawl(_ urls: [String],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> [CrawlResult] {
-        var options = self.options
-        options.order = .input
         let batch = try Batch(urls: urls, crawler: self, order: .input, onProgress: onProgress)
         return batch.results()
+    }
+
+    /// A result for a URL that ended without a page (cancelled, lost with its worker): every
+    /// pattern named, with no matches.
+    public func failure(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
+        CrawlResult.failed(index: index, url: url, error: error,
+                           patterns: extractor.patterns, groups: extractor.groupCounts)
     }
 
     /// Runs the crawler's patterns over `text`, with no network: for offline use and benchmarks.

@@ -42,7 +42,8 @@ struct ThreadBackend {
         } catch {
             return
         }
-        batch.register(lane.waker)
+        let waker = lane.waker
+        batch.register { waker.wake() }
         let urls = batch.urls
         lane.run(
             inFlight: inFlight,

@@ -31,14 +31,17 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: "Transfers in flight across the batch.")
     var concurrency: Int = 64
 
-    @Option(help: "Backend: thread (process and cluster are coming).")
+    @Option(help: "Backend: thread (in-process) or process (crash-isolated worker processes).")
     var backend: String = "thread"
 
-    @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX (repeatable).")
-    var pattern: [String] = []
+    @Option(help: "Process backend: address-space limit of each worker in bytes (0: none).")
+    var workerMemoryLimit: Int = 0
 
-    @Flag(help: "Do not run the default 'button' and 'link' patterns.")
-    var noDefaultPatterns = false
+    @Option(help: "Process backend: seconds a worker may hold one URL before it is killed (0: derived).")
+    var taskTimeout: Double = 0
+
+    @OptionGroup(title: "Patterns")
+    var patterns: PatternOptions
 
     @Option(help: "Seconds allowed for each URL, redirects included (decimals allowed).")
     var timeout: Double = 30
@@ -69,9 +72,6 @@ struct CrawlCommand: ParsableCommand {
 
     @Option(help: "Body decoding: browser (WHATWG) or requests (as Python requests' .text).")
     var decode: String = "browser"
-
-    @Option(help: "CPU seconds a pattern may spend on one page.")
-    var regexBudget: Double = 1.0
 
     @Option(help: "Result order: input or completed.")
     var order: String = "input"
@@ -105,7 +105,9 @@ struct CrawlCommand: ParsableCommand {
         }
         let writer = try OutputWriter(path: output, format: fmt)
         let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
-        let batch = try crawler.start(urls, onProgress: bar.map { b in { p in b.update(p) } })
+        var onProgress: (@Sendable (Progress) -> Void)? = nil
+        if let bar { onProgress = { p in bar.update(p) } }
+        let batch = try crawler.start(urls, onProgress: onProgress)
         while case .result(let r) = batch.next() {
             writer.write(r)
         }
@@ -125,8 +127,9 @@ struct CrawlCommand: ParsableCommand {
             ("timeout", .double(timeout)), ("max_redirects", .int(maxRedirects)),
             ("max_bytes", .int(maxBytes)), ("user_agent", .string(userAgent)),
             ("ca_bundle", .string(caBundle ?? "")), ("verify_tls", .int(insecure ? 0 : 1)),
-            ("decode", .string(decode)), ("default_patterns", .int(noDefaultPatterns ? 0 : 1)),
-            ("regex_budget", .double(regexBudget)),
+            ("decode", .string(decode)),
+            ("worker_memory_limit", .int(workerMemoryLimit)),
+            ("task_timeout", taskTimeout == 0 ? .int(0) : .double(taskTimeout)),
         ] + header.map { ("header", .string($0)) }
         for (key, value) in settings {
             do {
@@ -135,30 +138,8 @@ struct CrawlCommand: ParsableCommand {
                 throw ValidationError("--\(key.replacingUnderscores()): \(error.message)")
             }
         }
-        for spec in pattern {
-            o.patterns.append(try Self.parsePattern(spec))
-        }
+        try patterns.apply(to: &o)
         return o
-    }
-
-    /// `NAME=REGEX` or `NAME/FLAGS=REGEX`.
-    static func parsePattern(_ spec: String) throws -> PatternSpec {
-        guard let eq = spec.firstIndex(of: "=") else {
-            throw ValidationError("--pattern must be NAME=REGEX or NAME/FLAGS=REGEX, got '\(spec)'")
-        }
-        let head = spec[..<eq]
-        let regex = String(spec[spec.index(after: eq)...])
-        var name = Substring(head)
-        var flags: PatternFlags = []
-        if let slash = head.firstIndex(of: "/") {
-            name = head[..<slash]
-            guard let f = PatternFlags(letters: head[head.index(after: slash)...]) else {
-                throw ValidationError("--pattern '\(head)': flags must be letters from 'aimsux'")
-            }
-            flags = f
-        }
-        guard !name.isEmpty else { throw ValidationError("--pattern '\(spec)': the name is empty") }
-        return PatternSpec(name: String(name), source: regex, flags: flags)
     }
 }
 

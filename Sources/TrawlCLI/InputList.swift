@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import TrawlCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,7 @@ enum InputList {
             if arg.contains("://") {
                 urls.append(arg)
             } else if arg == "-" {
-                try readLines(from: stdin, name: "standard input", into: &urls)
+                try readLines(from: StandardStreams.input, name: "standard input", into: &urls)
             } else {
                 guard let f = fopen(arg, "r") else {
                     throw CLIError("cannot read URL list '\(arg)': \(String(cString: strerror(errno)))")
@@ -60,4 +61,21 @@ enum InputList {
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { description = message }
+}
+
+/// stdio streams over file descriptors 0 and 1 for the CLI's buffered I/O. The C globals
+/// `stdin`/`stdout` are shared mutable state Swift 6 will not touch; these are opened once and
+/// used only by the command's own thread.
+enum StandardStreams {
+    nonisolated(unsafe) static let input: UnsafeMutablePointer<FILE> = open(0, "r")
+    nonisolated(unsafe) static let output: UnsafeMutablePointer<FILE> = open(1, "w")
+
+    private static func open(_ fd: Int32, _ mode: String) -> UnsafeMutablePointer<FILE> {
+        if let f = fdopen(fd, mode) { return f }
+        // fd closed by the parent: read nothing, write nowhere, rather than crash.
+        let null = Glibc.open("/dev/null", mode == "r" ? O_RDONLY : O_WRONLY)
+        if let f = fdopen(null, mode) { return f }
+        Console.error("trawl: cannot open standard stream \(fd)\n")
+        exit(70)
+    }
 }

@@ -24,7 +24,7 @@ final class OutputWriter {
             file = f
             ownsFile = true
         } else {
-            file = stdout
+            file = StandardStreams.output
             ownsFile = false
         }
         self.format = format

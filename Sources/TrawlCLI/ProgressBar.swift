@@ -24,7 +24,7 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(_ p: Progress) {
         if !isTerminal {
-            if let line = lines.line(for: p) { fputs(line + "\n", stderr) }
+            if let line = lines.line(for: p) { Console.error(line + "\n") }
             return
         }
         // Redraw at most 20 times a second; the last result always draws.
@@ -34,10 +34,10 @@ final class ProgressBar: @unchecked Sendable {
         let filled = p.total == 0 ? width : p.done * width / p.total
         let rate = p.elapsed > 0 ? Double(p.done) / p.elapsed : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        fputs("\r[\(bar)] \(p.done)/\(p.total)  \(Int(rate)) pages/s  \(p.failed) failed ", stderr)
+        Console.error("\r[\(bar)] \(p.done)/\(p.total)  \(Int(rate)) pages/s  \(p.failed) failed ")
     }
 
     func finish() {
-        if isTerminal { fputs("\n", stderr) }
+        if isTerminal { Console.error("\n") }
     }
 }

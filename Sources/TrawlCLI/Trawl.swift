@@ -10,7 +10,7 @@ struct Trawl: ParsableCommand {
         commandName: "trawl",
         abstract: "Crawl batches of URLs in parallel and extract data with PCRE2.",
         version: Version.string,
-        subcommands: [CrawlCommand.self],
+        subcommands: [CrawlCommand.self, ExtractCommand.self, WorkerCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -14,6 +14,7 @@ extension CrawlOptions {
         "per_host_connections", "connect_timeout", "timeout", "max_redirects", "max_bytes",
         "user_agent", "header", "clear_headers", "ca_bundle", "verify_tls", "protocols",
         "decode", "default_patterns", "regex_budget", "regex_match_limit",
+        "worker_memory_limit", "task_timeout", "max_attempts",
     ]
 
     /// Sets one option by its snake_case name, validating the value.
@@ -41,7 +42,7 @@ extension CrawlOptions {
         case "header":
             let h = try value.string(key)
             guard let colon = h.firstIndex(of: ":"), colon != h.startIndex,
-                  !h.contains("\r"), !h.contains("\n")
+                  !h.utf8.contains(13), !h.utf8.contains(10)
             else { throw TrawlError(.invalidArgument, "header must look like 'Name: value', got '\(h)'") }
             headers.append(h)
         case "clear_headers": headers = []
@@ -61,6 +62,10 @@ extension CrawlOptions {
         case "default_patterns": useDefaultPatterns = try value.bool(key)
         case "regex_budget": regexBudget = try value.seconds(key)
         case "regex_match_limit": regexMatchLimit = try value.int(key, 1...Int(UInt32.max))
+        case "worker_memory_limit": workerMemoryLimit = try value.int(key, 0...Int.max)
+        case "task_timeout":
+            if case .int(0) = value { taskTimeout = 0 } else { taskTimeout = try value.seconds(key) }
+        case "max_attempts": maxAttempts = try value.int(key, 1...100)
         default:
             throw TrawlError(.unknownOption, "unknown option '\(key)'")
         }

@@ -42,6 +42,15 @@ public struct CrawlOptions: Sendable, Equatable {
     /// joblib-style progress lines on stderr: 0 silent, >0 more often, >= 50 to stdout.
     public var verbose: Int = 0
 
+    // MARK: Process backend
+    /// Address-space limit of each worker process in bytes (RLIMIT_AS); 0 for none.
+    public var workerMemoryLimit: Int = 0
+    /// Seconds a worker may hold one URL before the parent kills it; 0 derives it from the
+    /// timeouts and the regex budget.
+    public var taskTimeout: Double = 0
+    /// Workers a URL may take down with it before it ends as `worker_crashed`.
+    public var maxAttempts: Int = 2
+
     // MARK: Fetching
     /// Connections to one host at once; 0 means no limit beyond ``concurrency``.
     public var perHostConnections: Int = 0

@@ -21,9 +21,8 @@ public struct ProgressReporter: Sendable {
     public func line(for p: Progress) -> String? {
         guard verbose > 0, p.done > 0 else { return nil }
         if p.done < p.total && Self.isFiltered(index: p.done - 1, verbose: verbose) { return nil }
-        let width = String(p.total).count
-        let done = String(p.done).leftPadded(to: width)
-        var s = "[trawl(n_jobs=\(jobs))]: Done \(done) out of \(p.total) | elapsed: \(Self.duration(p.elapsed))"
+        let done = String(p.done).leftPadded(to: 3), total = String(p.total).leftPadded(to: 3)
+        var s = "[trawl(n_jobs=\(jobs))]: Done \(done) out of \(total) | elapsed: \(Self.duration(p.elapsed))"
         if p.done == p.total {
             s += " finished"
         } else {
@@ -45,10 +44,10 @@ public struct ProgressReporter: Sendable {
         return Int(nextScale) == Int(scale)
     }
 
-    /// joblib's `short_format_time`: `"  3.2s"`, `" 1.5min"`.
+    /// joblib's `short_format_time` (`'%5.1fs'`, `'%4.1fmin'`): `"  3.2s"`, `" 1.5min"`.
     static func duration(_ t: Double) -> String {
-        if t > 60 { return (String(oneDecimal(t / 60)) + "min").leftPadded(to: 6) }
-        return (oneDecimal(t) + "s").leftPadded(to: 6)
+        if t > 60 { return oneDecimal(t / 60).leftPadded(to: 4) + "min" }
+        return oneDecimal(t).leftPadded(to: 5) + "s"
     }
 
     static func oneDecimal(_ x: Double) -> String {

@@ -1,2 +1,156 @@
 // SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Synchronization
 import Testing
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// The thread backend end to end: real libcurl against the loopback test server, real PCRE2.
+@Suite struct ThreadBackendTests {
+    let server = TestServer.shared
+
+    func crawler(_ configure: (inout CrawlOptions) throws -> Void = { _ in }) throws -> Crawler {
+        var o = CrawlOptions()
+        o.jobs = 2
+        o.concurrency = 16
+        try configure(&o)
+        return try Crawler(options: o)
+    }
+
+    @Test func wholeCorpusMatchesOfflineExtractionInInputOrder() throws {
+        let pages = Corpus.pages
+        #expect(pages.count == 130)
+        let urls = pages.map { server.url("/corpus/\($0)") }
+        let c = try crawler()
+        let results = try c.crawl(urls)
+        #expect(results.map(\.index) == Array(urls.indices))
+        #expect(results.map(\.url) == urls)
+        for (page, r) in zip(pages, results) {
+            #expect(r.error == nil, "\(page): \(String(describing: r.error))")
+            #expect(r.status == 200)
+            #expect(r.finalURL == r.url)
+            #expect(r.charset != nil)
+            let data = try Data(contentsOf: URL(fileURLWithPath: Corpus.directory + "/" + page))
+            #expect(r.bytes == data.count, "\(page)")
+            // Fetch + decode + extract gives what extraction of the file on disk gives.
+            let offline = c.extract(String(decoding: data, as: UTF8.self))
+            #expect(r.matches == offline.matches, "\(page)")
+        }
+        let links = results.reduce(0) { $0 + ($1[pattern: "link"]?.matches.count ?? 0) }
+        #expect(links > 1000, "the corpus is full of links")
+    }
+
+    @Test func everyURLGetsExactlyOneResultWithItsOwnError() throws {
+        let c = try crawler { o in
+            o.timeout = 1
+            o.maxBytes = 100_000
+        }
+        let cases: [(String, ErrorCode?)] = [
+            (server.url("/corpus/001.html"), nil),
+            ("not a url", .invalidURL),
+            ("", .invalidURL),
+            ("file:///etc/passwd", .unsupportedProtocol),
+            ("ftp://127.0.0.1/x", .unsupportedProtocol),
+            (server.url("/redirect-to?url=file:///etc/passwd"), .unsupportedProtocol),
+            (server.url("/redirect-loop"), .tooManyRedirects),
+            (server.url("/big?bytes=5000000"), .tooLarge),
+            (server.url("/slow?seconds=5"), .timeout),
+            ("http://127.0.0.1:1/", .connect),
+            (server.url("/status/404"), nil),
+            (server.url("/status/500"), nil),
+            (server.url("/corpus/001.html"), nil),
+        ]
+        let results = try c.crawl(cases.map(\.0))
+        #expect(results.count == cases.count)
+        for (i, (url, code)) in cases.enumerated() {
+            #expect(results[i].index == i)
+            #expect(results[i].url == url)
+            #expect(results[i].error?.code == code, "\(url): \(String(describing: results[i].error))")
+            #expect(results[i].matches.map(\.name) == ["button", "link"], "every pattern is named")
+            if let e = results[i].error { #expect(!e.message.isEmpty) }
+        }
+        #expect(results[10].status == 404)
+        #expect(results[11].status == 500)
+        #expect(results[3].status == nil)
+        #expect(results[0].matches == results[12].matches, "duplicates each get a full result")
+    }
+
+    @Test func redirectsRecordTheFinalURL() throws {
+        let r = try crawler().crawl([server.url("/redirect/3")])
+        #expect(r[0].error == nil)
+        #expect(r[0].status == 200)
+        #expect(r[0].finalURL != r[0].url)
+        #expect(r[0].finalURL?.hasPrefix(server.url("/")) == true)
+    }
+
+    @Test func userPatternsWithFlagsAndGroups() throws {
+        let c = try crawler { o in
+            o.useDefaultPatterns = false
+            o.patterns = [
+                PatternSpec(name: "title", source: "<title>(.*?)</title>", flags: [.ignoreCase, .dotAll]),
+                PatternSpec(name: "meta", source: #"<meta\s+(name|property)="([^"]*)""#),
+            ]
+        }
+        let r = try c.crawl([server.url("/corpus/wikipedia.html")])[0]
+        #expect(r.matches.map(\.name) == ["title", "meta"])
+        #expect(r[pattern: "title"]?.matches.count == 1)
+        let meta = try #require(r[pattern: "meta"])
+        #expect(meta.groups == 2)
+        #expect(meta.matches.allSatisfy { $0.count == 2 })
+    }
+
+    @Test func completionOrderStillGivesEveryResultOnce() throws {
+        let c = try crawler { $0.order = .completed }
+        let urls = Corpus.pages.prefix(40).map { server.url("/corpus/\($0)") } + [server.url("/slow?seconds=0.2")]
+        let batch = try c.start(urls)
+        var seen: [Int] = []
+        while case .result(let r) = batch.next(timeout: 60) { seen.append(r.index) }
+        #expect(seen.sorted() == Array(urls.indices))
+    }
+
+    @Test func progressIsReportedForEveryResult() throws {
+        let calls = Mutex<[TrawlCore.Progress]>([])
+        let urls = Corpus.pages.prefix(20).map { server.url("/corpus/\($0)") } + ["bogus"]
+        _ = try crawler().crawl(urls) { p in calls.withLock { $0.append(p) } }
+        let seen = calls.withLock { $0 }
+        #expect(seen.count == urls.count)
+        #expect(seen.map(\.done) == Array(1...urls.count))
+        #expect(seen.last?.failed == 1)
+        #expect(seen.allSatisfy { $0.total == urls.count })
+    }
+
+    @Test func cancelFromAnotherThreadEndsTheBatchWithCancelledResults() throws {
+        let c = try crawler { o in
+            o.concurrency = 4
+            o.timeout = 60
+        }
+        let urls = (0..<40).map { _ in server.url("/slow?seconds=30") }
+        let batch = try c.start(urls)
+        let canceller = Thread { Thread.sleep(forTimeInterval: 0.3); batch.cancel() }
+        canceller.start()
+        var results: [CrawlResult] = []
+        while case .result(let r) = batch.next(timeout: 20) { results.append(r) }
+        batch.wait()
+        #expect(results.count == urls.count, "the batch ended before the 30 s responses")
+        #expect(results.allSatisfy { $0.error?.code == .cancelled })
+        #expect(batch.isCancelled)
+    }
+
+    @Test func emptyBatchAndOfflineExtraction() throws {
+        let c = try crawler()
+        #expect(try c.crawl([]).isEmpty)
+        let e = c.extract(#"<a href="x">a</a> <BUTTON id='b'>"#)
+        #expect(e.matches.map(\.strings) == [["b"], ["x"]])
+    }
+
+    @Test func badRegexAndUnavailableBackendAreReportedUpFront() {
+        var o = CrawlOptions()
+        o.patterns = [PatternSpec(name: "bad", source: "a(b")]
+        #expect { try Crawler(options: o) } throws: { ($0 as? TrawlError)?.code == .invalidRegex }
+        var p = CrawlOptions()
+        p.backend = .cluster
+        #expect { try Crawler(options: p) } throws: { ($0 as? TrawlError)?.code == .backendUnavailable }
+    }
+}

@@ -1,2 +1,155 @@
 // SPDX-License-Identifier: Apache-2.0
+
+import Foundation
 import Testing
+import TrawlTestSupport
+
+/// The `trawl` executable as a user runs it, against the loopback test server.
+@Suite struct CLITests {
+    let server = TestServer.shared
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [[String: Any]] {
+            stdout.split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }
+        }
+    }
+
+    func trawl(_ args: [String], stdin: String? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+        p.arguments = args
+        // stderr goes to a file so that only one pipe needs draining while the child runs.
+        let errPath = NSTemporaryDirectory() + "trawl-cli-err-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let out = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = errHandle
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try errHandle.close()
+        let e = try Data(contentsOf: URL(fileURLWithPath: errPath))
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                   stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempFile(_ contents: String) throws -> String {
+        let path = NSTemporaryDirectory() + "trawl-cli-\(UUID().uuidString).txt"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func crawlsTheWholeCorpusFromAFileInInputOrder() throws {
+        let urls = Corpus.pages.map { server.url("/corpus/\($0)") }
+        let list = try tempFile("# the corpus\n\n" + urls.joined(separator: "\n") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: list) }
+        let run = try trawl(["crawl", "-j", "2", list])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.lines
+        #expect(lines.count == urls.count)
+        #expect(lines.compactMap { $0["url"] as? String } == urls)
+        for line in lines {
+            #expect(line["status"] as? Int == 200)
+            #expect(line["error"] is NSNull)
+            let m = try #require(line["matches"] as? [String: Any])
+            #expect(m["button"] is [String] && m["link"] is [String])
+            for key in ["final_url", "content_type", "charset", "bytes", "elapsed_ms"] {
+                #expect(line[key] != nil, "\(key)")
+            }
+        }
+    }
+
+    @Test func everyInputLineGetsAResultEvenWhenInvalid() throws {
+        let good = server.url("/corpus/001.html")
+        let run = try trawl(["crawl", "-"], stdin: "\(good)\n  # comment\nnot-a-url\n\nfile:///etc/passwd\n")
+        #expect(run.status == 0)
+        let lines = run.lines
+        #expect(lines.count == 3)
+        #expect((lines[1]["error"] as? [String: Any])?["code"] as? String == "invalid_url")
+        #expect((lines[2]["error"] as? [String: Any])?["code"] as? String == "unsupported_protocol")
+        #expect(lines[1]["status"] is NSNull)
+    }
+
+    @Test func jsonFormatPatternsWithFlagsAndOutputFile() throws {
+        let out = NSTemporaryDirectory() + "trawl-cli-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try trawl(["crawl", "--format", "json", "--output", out, "--no-default-patterns",
+                             "--pattern", "title/is=<TITLE>(.*?)</title>",
+                             server.url("/corpus/001.html"), server.url("/status/404")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let data = try Data(contentsOf: URL(fileURLWithPath: out))
+        let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(array.count == 2)
+        let m = try #require(array[0]["matches"] as? [String: Any])
+        #expect(Array(m.keys) == ["title"])
+        #expect((m["title"] as? [String])?.count == 1)
+        #expect(array[1]["status"] as? Int == 404)
+    }
+
+    @Test func badArgumentsExitNonZeroWithAClearMessage() throws {
+        let badRegex = try trawl(["crawl", "--pattern", "x=a(b", server.url("/")])
+        #expect(badRegex.status != 0)
+        #expect(badRegex.stderr.contains("offset"), "\(badRegex.stderr)")
+        #expect(badRegex.stdout.isEmpty)
+
+        let missing = try trawl(["crawl", "/nonexistent/urls.txt"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent/urls.txt"))
+
+        let timeout = try trawl(["crawl", "--timeout", "-1", server.url("/")])
+        #expect(timeout.status != 0)
+        #expect(timeout.stderr.contains("timeout"))
+
+        let format = try trawl(["crawl", "--format", "xml", server.url("/")])
+        #expect(format.status != 0)
+
+        let backend = try trawl(["crawl", "--backend", "gpu", server.url("/")])
+        #expect(backend.status != 0)
+        #expect(backend.stderr.contains("backend"))
+    }
+
+    @Test func verboseWritesJoblibLinesToStderr() throws {
+        let urls = Corpus.pages.prefix(10).map { server.url("/corpus/\($0)") }
+        let run = try trawl(["crawl", "-v", "10", "-j", "1"] + urls)
+        #expect(run.status == 0)
+        #expect(run.lines.count == 10)
+        #expect(run.stderr.contains("[trawl(n_jobs=1)]: Done  10 out of  10"), "\(run.stderr)")
+        let quiet = try trawl(["crawl", "-v", "10", "--quiet"] + urls)
+        #expect(!quiet.stderr.contains("Done"))
+    }
+
+    @Test func completedOrderAndExtractSubcommand() throws {
+        let urls = Corpus.pages.prefix(12).map { server.url("/corpus/\($0)") }
+        let run = try trawl(["crawl", "--order", "completed"] + urls)
+        #expect(Set(run.lines.compactMap { $0["url"] as? String }) == Set(urls))
+        #expect(run.lines.count == urls.count)
+
+        let file = Corpus.directory + "/" + Corpus.pages[0]
+        let ex = try trawl(["extract", "--stats", file])
+        #expect(ex.status == 0)
+        #expect(ex.lines.count == 1)
+        #expect(ex.stderr.contains("MB/s"))
+        // The same page crawled and extracted offline gives the same matches.
+        let crawled = try trawl(["crawl", urls[0]]).lines[0]["matches"] as? [String: [String]]
+        #expect(ex.lines[0]["matches"] as? [String: [String]] == crawled)
+    }
+
+    @Test func versionAndHelp() throws {
+        let v = try trawl(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.hasPrefix("0."))
+        let h = try trawl(["crawl", "--help"])
+        #expect(h.stdout.contains("--pattern"))
+    }
+}

@@ -1,2 +1,257 @@
 // SPDX-License-Identifier: Apache-2.0
+
+import Foundation
 import Testing
+@testable import TrawlCore
+
+@Suite struct OptionsTests {
+    @Test func defaultsMatchTheDocs() {
+        let o = CrawlOptions()
+        #expect(o.backend == .thread)
+        #expect(o.concurrency == 64)
+        #expect(o.maxRedirects == 10)
+        #expect(o.maxBytes == 16 << 20)
+        #expect(o.userAgent == "trawl/\(Version.string)")
+        #expect(o.allowedProtocols == ["http", "https"])
+        #expect(o.verifyTLS)
+        #expect(o.effectivePatterns.map(\.name) == ["button", "link"])
+    }
+
+    @Test func setAcceptsEveryDocumentedKey() throws {
+        var o = CrawlOptions()
+        try o.set("backend", .string("thread"))
+        try o.set("jobs", .int(-2))
+        try o.set("concurrency", .int(8))
+        try o.set("order", .string("completed"))
+        try o.set("verbose", .int(10))
+        try o.set("per_host_connections", .int(4))
+        try o.set("connect_timeout", .double(1.5))
+        try o.set("timeout", .int(3))
+        try o.set("max_redirects", .int(2))
+        try o.set("max_bytes", .int(1000))
+        try o.set("user_agent", .string("x/1"))
+        try o.set("header", .string("X-A: 1"))
+        try o.set("header", .string("X-B: 2"))
+        try o.set("ca_bundle", .string("/tmp/ca.pem"))
+        try o.set("verify_tls", .int(0))
+        try o.set("protocols", .string("https, http"))
+        try o.set("decode", .string("requests"))
+        try o.set("default_patterns", .int(0))
+        try o.set("regex_budget", .double(0.25))
+        try o.set("regex_match_limit", .int(1000))
+        #expect(o.jobs == -2 && o.concurrency == 8 && o.order == .completed && o.verbose == 10)
+        #expect(o.perHostConnections == 4 && o.connectTimeout == 1.5 && o.timeout == 3)
+        #expect(o.maxRedirects == 2 && o.maxBytes == 1000 && o.userAgent == "x/1")
+        #expect(o.headers == ["X-A: 1", "X-B: 2"])
+        #expect(o.caBundle == "/tmp/ca.pem" && !o.verifyTLS)
+        #expect(o.allowedProtocols == ["https", "http"])
+        #expect(o.decode == .requests && !o.useDefaultPatterns && o.effectivePatterns.isEmpty)
+        #expect(o.regexBudget == 0.25 && o.regexMatchLimit == 1000)
+        try o.set("clear_headers", .int(1))
+        #expect(o.headers.isEmpty)
+        // Every key the docs list is accepted by set (with some value of the right type).
+        for key in CrawlOptions.keys {
+            var p = CrawlOptions()
+            let accepted = [OptionValue.int(1), .double(1), .string("http"), .string("thread"),
+                            .string("input"), .string("browser"), .string("A: b")]
+                .contains { v in (try? p.set(key, v)) != nil }
+            #expect(accepted, "key \(key)")
+        }
+    }
+
+    @Test(arguments: [
+        ("nope", OptionValue.int(1), ErrorCode.unknownOption),
+        ("jobs", .int(0), .invalidArgument),
+        ("jobs", .string("2"), .invalidArgument),
+        ("concurrency", .int(0), .invalidArgument),
+        ("timeout", .double(-1), .invalidArgument),
+        ("timeout", .double(.nan), .invalidArgument),
+        ("timeout", .string("1"), .invalidArgument),
+        ("verify_tls", .int(2), .invalidArgument),
+        ("backend", .string("gpu"), .invalidArgument),
+        ("order", .string("random"), .invalidArgument),
+        ("decode", .int(1), .invalidArgument),
+        ("header", .string("no colon"), .invalidArgument),
+        ("header", .string("X: a\r\nY: b"), .invalidArgument),
+        ("protocols", .string(""), .invalidArgument),
+        ("max_bytes", .int(0), .invalidArgument),
+    ])
+    func setRejectsBadValues(key: String, value: OptionValue, code: ErrorCode) {
+        var o = CrawlOptions()
+        let before = o
+        #expect(throws: TrawlError.self) { try o.set(key, value) }
+        do { try o.set(key, value) } catch { #expect(error.code == code) }
+        #expect(o == before, "a rejected value leaves the options unchanged")
+    }
+
+    @Test func effectiveJobsFollowsJoblib() {
+        var o = CrawlOptions()
+        o.jobs = -1
+        #expect(o.effectiveJobs(cores: 8) == 8)
+        o.jobs = -2
+        #expect(o.effectiveJobs(cores: 8) == 7)
+        o.jobs = -20
+        #expect(o.effectiveJobs(cores: 8) == 1)
+        o.jobs = 3
+        #expect(o.effectiveJobs(cores: 8) == 3)
+    }
+}
+
+@Suite struct ErrorCodeTests {
+    @Test func namesAreUniqueSnakeCaseAndRoundTrip() {
+        let names = ErrorCode.allCases.map(\.name)
+        #expect(Set(names).count == names.count)
+        for code in ErrorCode.allCases {
+            #expect(code.name.allSatisfy { $0.isLowercase || $0 == "_" })
+            #expect(ErrorCode(name: code.name) == code)
+            #expect(!code.summary.isEmpty)
+        }
+        #expect(ErrorCode(name: "no_such_code") == nil)
+    }
+
+    @Test func numbersAreStable() {
+        // ABI: these numbers are in include/trawl.h and may never change.
+        #expect(ErrorCode.ok.rawValue == 0)
+        #expect(ErrorCode.invalidRegex.rawValue == 3)
+        #expect(ErrorCode.invalidURL.rawValue == 20)
+        #expect(ErrorCode.cancelled.rawValue == 31)
+        #expect(ErrorCode.workerLost.rawValue == 33)
+    }
+}
+
+@Suite struct PatternFlagsTests {
+    @Test func lettersRoundTrip() {
+        #expect(PatternFlags(letters: "ims") == [.ignoreCase, .multiline, .dotAll])
+        #expect(PatternFlags(letters: "q") == nil)
+        #expect(PatternFlags([.ignoreCase, .verbose]).letters == "ix")
+        #expect(PatternFlags.ignoreCase.rawValue == 2)  // re.IGNORECASE
+        #expect(PatternFlags.ascii.rawValue == 256)     // re.ASCII
+    }
+}
+
+@Suite struct JSONTests {
+    func parse(_ s: String) throws -> [String: Any] {
+        let obj = try JSONSerialization.jsonObject(with: Data(s.utf8))
+        return try #require(obj as? [String: Any])
+    }
+
+    @Test func rendersTheDocumentedShape() throws {
+        let r = CrawlResult(
+            index: 0, url: "http://a/\"q\"\\", finalURL: "http://a/final", status: 200,
+            contentType: "text/html", charset: "utf-8", bytes: 42, elapsed: 0.0123456,
+            matches: [
+                PatternMatches(name: "link", groups: 1, matches: [["x\ny"], ["\u{1}é"]]),
+                PatternMatches(name: "pair", groups: 2, matches: [["a", ""]]),
+            ])
+        let line = JSON.render(r)
+        #expect(!line.contains("\n"))
+        let o = try parse(line)
+        #expect(o["url"] as? String == "http://a/\"q\"\\")
+        #expect(o["final_url"] as? String == "http://a/final")
+        #expect(o["status"] as? Int == 200)
+        #expect(o["bytes"] as? Int == 42)
+        #expect(o["elapsed_ms"] as? Double == 12.346)
+        #expect(o["error"] is NSNull)
+        let m = try #require(o["matches"] as? [String: Any])
+        #expect(m["link"] as? [String] == ["x\ny", "\u{1}é"])
+        #expect(m["pair"] as? [[String]] == [["a", ""]])
+    }
+
+    @Test func rendersErrorsAndNulls() throws {
+        let r = CrawlResult.failed(index: 3, url: "nope", error: TrawlError(.invalidURL, "no scheme"),
+                                   patterns: PatternSpec.defaults, groups: [1, 1])
+        let o = try parse(JSON.render(r))
+        #expect(o["status"] is NSNull)
+        #expect(o["final_url"] is NSNull)
+        #expect(o["charset"] is NSNull)
+        let e = try #require(o["error"] as? [String: Any])
+        #expect(e["code"] as? String == "invalid_url")
+        #expect(e["message"] as? String == "no scheme")
+        let m = try #require(o["matches"] as? [String: Any])
+        #expect(m["button"] as? [String] == [])
+        #expect(m["link"] as? [String] == [])
+    }
+}
+
+@Suite struct ResultCollectorTests {
+    func result(_ i: Int, failed: Bool = false) -> CrawlResult {
+        CrawlResult(index: i, url: "u\(i)", error: failed ? TrawlError(.timeout, "t") : nil)
+    }
+
+    @Test func inputOrderFromManyThreads() async {
+        let n = 2000
+        let c = ResultCollector(total: n, order: .input)
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<4 {
+                group.addTask {
+                    for i in stride(from: n - 1 - t, through: 0, by: -4) { c.push(self.result(i, failed: i % 7 == 0)) }
+                }
+            }
+            var seen: [Int] = []
+            while case .result(let r) = c.next(deadline: nil) { seen.append(r.index) }
+            #expect(seen == Array(0..<n))
+        }
+        #expect(c.next(deadline: nil) == .done)
+        let p = c.progress
+        #expect(p.done == n && p.total == n)
+        #expect(p.failed == (0..<n).filter { $0 % 7 == 0 }.count)
+    }
+
+    @Test func completedOrderAndDuplicates() {
+        let c = ResultCollector(total: 3, order: .completed)
+        #expect(c.push(result(2)) != nil)
+        #expect(c.push(result(2)) == nil, "a second result for an index is dropped")
+        #expect(c.push(result(7)) == nil, "out of range")
+        #expect(c.missing() == [0, 1])
+        #expect(c.next(deadline: nil) == .result(result(2)))
+        #expect(c.next(deadline: MonotonicClock.now() + 0.01) == .timedOut)
+        c.push(result(0))
+        c.push(result(1))
+        #expect(c.next(deadline: nil) == .result(result(0)))
+        #expect(c.next(deadline: nil) == .result(result(1)))
+        #expect(c.next(deadline: nil) == .done)
+        #expect(c.missing().isEmpty)
+    }
+
+    @Test func inputOrderWaitsForTheEarliest() {
+        let c = ResultCollector(total: 2, order: .input)
+        c.push(result(1))
+        #expect(c.next(deadline: MonotonicClock.now() + 0.01) == .timedOut)
+        c.push(result(0))
+        #expect(c.next(deadline: 0) == .result(result(0)))
+        #expect(c.next(deadline: 0) == .result(result(1)))
+    }
+
+    @Test func emptyBatchIsDoneAtOnce() {
+        #expect(ResultCollector(total: 0, order: .input).next(deadline: nil) == .done)
+    }
+}
+
+@Suite struct ProgressReporterTests {
+    /// joblib's `_verbosity_filter`, transcribed, as the oracle.
+    func joblibFiltered(_ index: Int, _ verbose: Int) -> Bool {
+        if verbose == 0 { return true }
+        if verbose > 10 { return false }
+        if index == 0 { return false }
+        let v = 0.5 * pow(Double(11 - verbose), 2)
+        return Int((Double(index + 1) / v).squareRoot()) == Int((Double(index) / v).squareRoot())
+    }
+
+    @Test func filterMatchesJoblib() {
+        for verbose in 1...12 {
+            for index in 0..<500 {
+                #expect(ProgressReporter.isFiltered(index: index, verbose: verbose) == joblibFiltered(index, verbose))
+            }
+        }
+    }
+
+    @Test func linesLookLikeJoblib() throws {
+        let r = ProgressReporter(verbose: 10, jobs: 2)
+        let first = try #require(r.line(for: Progress(done: 1, total: 130, failed: 0, elapsed: 0.5)))
+        #expect(first == "[trawl(n_jobs=2)]: Done   1 out of 130 | elapsed:   0.5s remaining:  1.1min")
+        let last = try #require(r.line(for: Progress(done: 130, total: 130, failed: 1, elapsed: 2.26)))
+        #expect(last == "[trawl(n_jobs=2)]: Done 130 out of 130 | elapsed:   2.3s finished")
+        #expect(ProgressReporter(verbose: 0, jobs: 2).line(for: Progress(done: 130, total: 130, failed: 0, elapsed: 1)) == nil)
+        #expect(!r.toStdout && ProgressReporter(verbose: 50, jobs: 1).toStdout)
+    }
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+
+/// The messages between the host and a `trawl worker --pipe` process. Each travels as one
+/// frame: a little-endian `u32` length, then a type byte and the payload (``Wire`` encoding).
+enum FrameType: UInt8 {
+    // Host -> worker
+    /// Wire version, batch generation, lanes, transfers in flight, options.
+    case configure = 1
+    /// Batch generation, then (index, URL) pairs.
+    case tasks = 2
+    /// Batch generation: end the transfers of that batch as `cancelled`.
+    case cancel = 3
+    // Worker -> host
+    /// Wire version and pid, once at start.
+    case ready = 10
+    /// Batch generation and one result.
+    case result = 11
+    /// Batch generation and a message: the configuration was refused.
+    case configError = 12
+}
+
+/// A decoded frame.
+struct Frame {
+    var type: FrameType
+    var payload: WireReader
+
+    /// Frames larger than this are refused as corrupt: a result is small (bodies never travel).
+    static let maxLength = 256 << 20
+
+    static func encode(_ type: FrameType, _ body: (inout WireWriter) -> Void) -> [UInt8] {
+        var w = WireWriter()
+        w.u32(0)
+        w.u8(type.rawValue)
+        body(&w)
+        var bytes = w.bytes
+        let length = UInt32(bytes.count - 4)
+        withUnsafeBytes(of: length.littleEndian) { raw in
+            for i in 0..<4 { bytes[i] = raw[i] }
+        }
+        return bytes
+    }
+}
+
+/// Splits a byte stream into frames; bytes may arrive in any pieces.
+struct FrameDecoder {
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start > 0 && start * 2 >= buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete frame, `nil` if more bytes are needed.
+    /// - Throws: on a frame too long or of an unknown type: the stream is corrupt.
+    mutating func next() throws(TrawlError) -> Frame? {
+        guard buffer.count - start >= 4 else { return nil }
+        var length = 0
+        for i in 0..<4 { length |= Int(buffer[start + i]) << (8 * i) }
+        guard length >= 1, length <= Frame.maxLength else {
+            throw TrawlError(.internalError, "corrupt frame length \(length)")
+        }
+        guard buffer.count - start >= 4 + length else { return nil }
+        let typeByte = buffer[start + 4]
+        guard let type = FrameType(rawValue: typeByte) else {
+            throw TrawlError(.internalError, "unknown frame type \(typeByte)")
+        }
+        let payload = Array(buffer[(start + 5)..<(start + 4 + length)])
+        start += 4 + length
+        return Frame(type: type, payload: WireReader(payload))
+    }
+}

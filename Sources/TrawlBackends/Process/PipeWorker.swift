@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import TrawlExtract
+import TrawlHTTP
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker side of the process backend: `trawl worker --pipe` runs this. It reads frames
+/// from stdin, crawls the tasks with the same lanes and page processing as the thread
+/// backend, and writes one result frame per task to stdout. It exits when stdin closes, which
+/// is how it notices that its host has gone, however the host ended.
+public enum PipeWorker {
+    /// Serves the host on file descriptors 0 and 1 until end of input.
+    /// - Parameter memoryLimit: bytes of address space (RLIMIT_AS); 0 for none.
+    /// - Returns: the process exit status.
+    public static func run(memoryLimit: Int) -> Int32 {
+        _ = signal(SIGPIPE, SIG_IGN)  // our own process: a dead host must not kill us mid-write
+        if memoryLimit > 0 {
+            var limit = rlimit(rlim_cur: rlim_t(memoryLimit), rlim_max: rlim_t(memoryLimit))
+            if setrlimit(Int32(RLIMIT_AS.rawValue), &limit) != 0 {
+                Console.error("trawl worker: cannot set memory limit: \(String(cString: strerror(errno)))\n")
+                return 2
+            }
+        }
+        let out = Output(fd: 1)
+        out.send(Frame.encode(.ready) { w in
+            w.u32(Wire.version)
+            w.i64(Int(getpid()))
+        })
+        var decoder = FrameDecoder()
+        var engine: WorkerEngine? = nil
+        defer { engine?.stop(cancel: true) }
+        while true {
+            do {
+                guard try FD.read(0, into: &decoder) else { return 0 }
+                while let frame = try decoder.next() {
+                    var p = frame.payload
+                    switch frame.type {
+                    case .configure:
+                        engine?.stop(cancel: true)
+                        engine = nil
+                        let version = try p.u32()
+                        let gen = try p.u32()
+                        guard version == Wire.version else {
+                            out.send(Frame.encode(.configError) { w in
+                                w.u32(gen); w.string("wire version \(version) from the host, worker speaks \(Wire.version)")
+                            })
+                            continue
+                        }
+                        let lanes = Int(try p.u32()), inFlight = Int(try p.u32())
+                        do {
+                            let options = try CrawlOptions.decodeForWorker(from: &p)
+                            engine = try WorkerEngine(generation: gen, options: options, lanes: max(1, lanes),
+                                                      inFlight: max(1, inFlight), output: out)
+                        } catch {
+                            out.send(Frame.encode(.configError) { w in w.u32(gen); w.string(error.message) })
+                        }
+                    case .tasks:
+                        let gen = try p.u32()
+                        let n = Int(try p.u32())
+                        var items: [FetchRequest] = []
+                        items.reserveCapacity(min(n, 4096))
+                        for _ in 0..<n { items.append(FetchRequest(index: try p.i64(), url: try p.string())) }
+                        if let engine, engine.generation == gen { engine.enqueue(items) }
+                    case .cancel:
+                        let gen = try p.u32()
+                        if let e = engine, e.generation == gen {
+                            e.stop(cancel: true)
+                            engine = nil
+                        }
+                    case .ready, .result, .configError:
+                        break  // worker-to-host types; a host never sends them
+                    }
+                }
+            } catch {
+                Console.error("trawl worker: \(error.message)\n")
+                return 3
+            }
+        }
+    }
+}
+
+/// Serialises frames onto the worker's stdout from several lane threads.
+final class Output: Sendable {
+    private let fd: Int32
+    private let lock = Mutex<Void>(())
+
+    init(fd: Int32) { self.fd = fd }
+
+    func send(_ frame: [UInt8]) {
+        lock.withLock { _ in
+            // A failed write means the host is gone; the reader sees EOF and ends the worker.
+            try? FD.writeAll(fd, frame)
+        }
+    }
+}
+
+/// The lanes of one batch inside a worker, fed through a queue by the reader thread.
+final class WorkerEngine: Sendable {
+    let generation: UInt32
+    private let queue = Mutex<(items: [FetchRequest], head: Int)>(([], 0))
+    private let cancelled = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let wakers = Mutex<[LaneWaker]>([])
+    private let threads = Mutex<[OSThread]>([])
+    private let output: Output
+    private let extractor: Extractor
+    private let options: CrawlOptions
+    #if DEBUG
+    /// Test hook, compiled into debug builds only: a task whose URL contains this marker
+    /// aborts the worker, so tests can crash a real worker at a chosen URL.
+    private let crashMarker: String? = getenv("TRAWL_TEST_CRASH_MARKER").map { String(cString: $0) }
+    #endif
+
+    init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, output: Output) throws(TrawlError) {
+        self.generation = generation
+        self.output = output
+        self.options = options
+        self.extractor = try Extractor(patterns: options.effectivePatterns,
+                                       matchLimit: options.regexMatchLimit, budget: options.regexBudget)
+        for lane in 0..<lanes {
+            let t = try OSThread(name: "trawl-wlane-\(lane)") { [self] in runLane(lanes: lanes, inFlight: inFlight) }
+            threads.withLock { $0.append(t) }
+        }
+    }
+
+    func enqueue(_ items: [FetchRequest]) {
+        queue.withLock { q in
+            if q.head > 4096 && q.head * 2 > q.items.count {
+                q.items.removeFirst(q.head)
+                q.head = 0
+            }
+            q.items.append(contentsOf: items)
+        }
+        for w in wakers.withLock({ $0 }) { w.wake() }
+    }
+
+    /// Ends the lanes: with `cancel`, transfers in flight and queued tasks end as `cancelled`.
+    func stop(cancel: Bool) {
+        if cancel { cancelled.store(true, ordering: .releasing) }
+        finished.store(true, ordering: .releasing)
+        for w in wakers.withLock({ $0 }) { w.wake() }
+        for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
+        let left = queue.withLock { q in defer { q = ([], 0) }; return Array(q.items[q.head...]) }
+        let processor = PageProcessor(extractor: extractor, decode: options.decode)
+        for item in left {
+            send(processor.failure(index: item.index, url: item.url,
+                                   TrawlError(.cancelled, "batch cancelled before this URL was fetched")))
+        }
+    }
+
+    private func send(_ result: CrawlResult) {
+        output.send(Frame.encode(.result) { w in
+            w.u32(generation)
+            result.encode(to: &w)
+        })
+    }
+
+    private func runLane(lanes: Int, inFlight: Int) {
+        let processor = PageProcessor(extractor: extractor, decode: options.decode)
+        let lane: FetchLane
+        do { lane = try FetchLane(options: options, lanes: lanes) } catch {
+            Console.error("trawl worker: \(error.message)\n")
+            return
+        }
+        wakers.withLock { $0.append(lane.waker) }
+        lane.run(
+            inFlight: inFlight,
+            next: {
+                if cancelled.load(ordering: .acquiring) { return .finished }
+                let item: FetchRequest? = queue.withLock { q in
+                    guard q.head < q.items.count else { return nil }
+                    defer { q.head += 1 }
+                    return q.items[q.head]
+                }
+                guard let item else {
+                    return finished.load(ordering: .acquiring) ? .finished : .wait
+                }
+                #if DEBUG
+                if let crashMarker, item.url.contains(crashMarker) { abort() }
+                #endif
+                return .request(item)
+            },
+            isCancelled: { cancelled.load(ordering: .acquiring) },
+            complete: { response in send(processor.result(for: response)) }
+        )
+    }
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import TrawlBackends
+import TrawlCore
+import TrawlExtract
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `trawl extract`: run the patterns over local files, no network. For offline use, for
+/// checking a pattern against saved pages, and for the extraction benchmark.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Run the patterns over local files (UTF-8 text) and print one JSON object per file."
+    )
+
+    @Argument(help: "Files to read as UTF-8 text.")
+    var files: [String]
+
+    @OptionGroup(title: "Patterns")
+    var patterns: PatternOptions
+
+    @Option(help: "Run the patterns over every file this many times (benchmarking).")
+    var `repeat`: Int = 1
+
+    @Flag(help: "Print bytes, seconds and MB/s of matching on standard error.")
+    var stats = false
+
+    @Flag(help: "Print no results (with --stats: measure only).")
+    var noOutput = false
+
+    mutating func run() throws {
+        var options = CrawlOptions()
+        try patterns.apply(to: &options)
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        let crawler: Crawler
+        do { crawler = try Crawler(options: options) } catch { throw CLIError(error.message) }
+
+        // Files are read before the clock starts: the figure is matching speed alone.
+        let texts = try files.map { path throws(CLIError) in try Self.readFile(path) }
+        let session = crawler.extractor.makeSession()
+        var totalBytes = 0
+        let start = MonotonicClock.threadCPU()
+        let wallStart = MonotonicClock.now()
+        var last: [Extraction] = []
+        for _ in 0..<`repeat` {
+            last = texts.map { session.extract($0) }
+            totalBytes += texts.reduce(0) { $0 + $1.utf8.count }
+        }
+        let cpu = MonotonicClock.threadCPU() - start
+        let wall = MonotonicClock.now() - wallStart
+        if !noOutput {
+            var out: [UInt8] = []
+            for (i, e) in last.enumerated() {
+                let r = CrawlResult(index: i, url: files[i], bytes: texts[i].utf8.count,
+                                    error: e.error, matches: e.matches)
+                out.removeAll(keepingCapacity: true)
+                JSON.append(r, to: &out)
+                out.append(UInt8(ascii: "\n"))
+                out.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, StandardStreams.output) }
+            }
+            fflush(StandardStreams.output)
+        }
+        if stats {
+            let mbps = cpu > 0 ? Double(totalBytes) / cpu / 1_000_000 : 0
+            Console.error("extract: \(totalBytes) bytes in \(cpu) s = \(Int(mbps)) MB/s (cpu; wall \(wall) s)\n")
+        }
+    }
+
+    static func readFile(_ path: String) throws(CLIError) -> String {
+        guard let f = fopen(path, "rb") else {
+            throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+            if n < chunk.count { break }
+        }
+        if ferror(f) != 0 { throw CLIError("error reading '\(path)'") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

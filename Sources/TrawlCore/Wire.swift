@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// trawl's compact binary encoding, shared by the process backend's pipes and the cluster
+/// backend's Redis entries: little-endian fixed-width integers, length-prefixed UTF-8 strings.
+///
+/// The encoding is versioned by ``version``; a peer that sees another version refuses to talk
+/// rather than misread. It carries data only: a worker never executes anything it receives.
+public enum Wire {
+    /// Bumped whenever an encoding below changes shape.
+    public static let version: UInt32 = 1
+}
+
+/// Appends values to a byte buffer.
+public struct WireWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u32(_ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    public mutating func u64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    public mutating func i64(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
+    public mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    public mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
+    public mutating func string(_ s: String) {
+        u32(UInt32(truncatingIfNeeded: s.utf8.count))
+        bytes.append(contentsOf: s.utf8)
+    }
+    public mutating func optionalString(_ s: String?) {
+        bool(s != nil)
+        if let s { string(s) }
+    }
+    public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+}
+
+/// Reads values written by ``WireWriter``; every read checks bounds and throws on truncated
+/// or malformed input instead of trapping, since the bytes come from another process.
+public struct WireReader {
+    private let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var isAtEnd: Bool { offset >= bytes.count }
+
+    private mutating func take(_ n: Int) throws(TrawlError) -> ArraySlice<UInt8> {
+        guard n >= 0, bytes.count - offset >= n else {
+            throw TrawlError(.internalError, "truncated message at byte \(offset)")
+        }
+        defer { offset += n }
+        return bytes[offset..<offset + n]
+    }
+
+    public mutating func u8() throws(TrawlError) -> UInt8 { try take(1).first ?? 0 }
+    public mutating func u32() throws(TrawlError) -> UInt32 {
+        var v: UInt32 = 0
+        for (i, b) in try take(4).enumerated() { v |= UInt32(b) << (8 * i) }
+        return v
+    }
+    public mutating func u64() throws(TrawlError) -> UInt64 {
+        var v: UInt64 = 0
+        for (i, b) in try take(8).enumerated() { v |= UInt64(b) << (8 * i) }
+        return v
+    }
+    public mutating func i64() throws(TrawlError) -> Int { Int(Int64(bitPattern: try u64())) }
+    public mutating func f64() throws(TrawlError) -> Double { Double(bitPattern: try u64()) }
+    public mutating func bool() throws(TrawlError) -> Bool { try u8() != 0 }
+    public mutating func string() throws(TrawlError) -> String {
+        let n = Int(try u32())
+        return String(decoding: try take(n), as: UTF8.self)
+    }
+    public mutating func optionalString() throws(TrawlError) -> String? {
+        try bool() ? try string() : nil
+    }
+}
+
+// MARK: - Results
+
+extension CrawlResult {
+    /// Appends the result's binary form.
+    public func encode(to w: inout WireWriter) {
+        w.i64(index)
+        w.string(url)
+        w.optionalString(finalURL)
+        w.i64(status ?? -1)
+        w.optionalString(contentType)
+        w.optionalString(charset)
+        w.i64(bytes)
+        w.f64(elapsed)
+        w.u32(UInt32(bitPattern: error?.code.rawValue ?? 0))
+        if let error { w.string(error.message) }
+        w.u32(UInt32(matches.count))
+        for p in matches {
+            w.string(p.name)
+            w.u32(UInt32(p.groups))
+            w.u32(UInt32(p.matches.count))
+            for m in p.matches {
+                w.u32(UInt32(m.count))
+                for g in m { w.string(g) }
+            }
+        }
+    }
+
+    /// Reads a result written by ``encode(to:)``.
+    public static func decode(from r: inout WireReader) throws(TrawlError) -> CrawlResult {
+        var res = CrawlResult(index: try r.i64(), url: try r.string())
+        res.finalURL = try r.optionalString()
+        let status = try r.i64()
+        res.status = status >= 0 ? status : nil
+        res.contentType = try r.optionalString()
+        res.charset = try r.optionalString()
+        res.bytes = try r.i64()
+        res.elapsed = try r.f64()
+        let code = Int32(bitPattern: try r.u32())
+        if code != 0 {
+            let message = try r.string()
+            res.error = TrawlError(ErrorCode(rawValue: code) ?? .internalError, message)
+        }
+        let patterns = Int(try r.u32())
+        res.matches.reserveCapacity(min(patterns, 1024))
+        for _ in 0..<patterns {
+            var p = PatternMatches(name: try r.string(), groups: Int(try r.u32()))
+            let n = Int(try r.u32())
+            p.matches.reserveCapacity(min(n, 1 << 16))
+            for _ in 0..<n {
+                let k = Int(try r.u32())
+                var m: [String] = []
+                m.reserveCapacity(min(k, 256))
+                for _ in 0..<k { m.append(try r.string()) }
+                p.matches.append(m)
+            }
+            res.matches.append(p)
+        }
+        return res
+    }
+}
+
+// MARK: - Options
+
+extension CrawlOptions {
+    /// The settings a worker needs to fetch and extract exactly as this process would, as
+    /// names and values for ``set(_:_:)``, so that the worker validates them again.
+    public var workerSettings: [(String, OptionValue)] {
+        var s: [(String, OptionValue)] = [
+            ("per_host_connections", .int(perHostConnections)),
+            ("connect_timeout", .double(connectTimeout)), ("timeout", .double(timeout)),
+            ("max_redirects", .int(maxRedirects)), ("max_bytes", .int(maxBytes)),
+            ("user_agent", .string(userAgent)), ("ca_bundle", .string(caBundle ?? "")),
+            ("verify_tls", .int(verifyTLS ? 1 : 0)),
+            ("protocols", .string(allowedProtocols.joined(separator: ","))),
+            ("decode", .string(decode.rawValue)),
+            ("default_patterns", .int(useDefaultPatterns ? 1 : 0)),
+            ("regex_budget", .double(regexBudget)), ("regex_match_limit", .int(regexMatchLimit)),
+        ]
+        s += headers.map { ("header", .string($0)) }
+        return s
+    }
+
+    /// Appends the worker settings and the user patterns.
+    public func encodeForWorker(to w: inout WireWriter) {
+        let settings = workerSettings
+        w.u32(UInt32(settings.count))
+        for (key, value) in settings {
+            w.string(key)
+            switch value {
+            case .int(let n): w.u8(0); w.i64(n)
+            case .double(let d): w.u8(1); w.f64(d)
+            case .string(let s): w.u8(2); w.string(s)
+            }
+        }
+        w.u32(UInt32(patterns.count))
+        for p in patterns {
+            w.string(p.name)
+            w.string(p.source)
+            w.u32(p.flags.rawValue)
+        }
+    }
+
+    /// Options from ``encodeForWorker(to:)``, each setting validated by ``set(_:_:)``.
+    public static func decodeForWorker(from r: inout WireReader) throws(TrawlError) -> CrawlOptions {
+        var o = CrawlOptions()
+        let n = Int(try r.u32())
+        for _ in 0..<n {
+            let key = try r.string()
+            let value: OptionValue
+            switch try r.u8() {
+            case 0: value = .int(try r.i64())
+            case 1: value = .double(try r.f64())
+            case 2: value = .string(try r.string())
+            case let t: throw TrawlError(.internalError, "unknown option value type \(t)")
+            }
+            try o.set(key, value)
+        }
+        let p = Int(try r.u32())
+        for _ in 0..<p {
+            o.patterns.append(PatternSpec(name: try r.string(), source: try r.string(),
+                                          flags: PatternFlags(rawValue: try r.u32())))
+        }
+        return o
+    }
+}

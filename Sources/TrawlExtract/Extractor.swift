@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+import CPCRE2
+
+/// The compiled patterns of a batch: translated from Python `re` syntax, compiled with
+/// `pcre2_compile_8` and JIT-compiled with `pcre2_jit_compile_8` once, then shared read-only
+/// by all threads. Each thread matches through its own ``ExtractionSession``.
+public final class Extractor: Sendable {
+    /// The patterns, in the order results are returned.
+    public let patterns: [PatternSpec]
+    /// Capturing groups per pattern (0 or 1: matches are strings; more: tuples).
+    public let groupCounts: [Int]
+    /// Which proven-equivalent rewrite each pattern got (docs/extraction.md); for tests.
+    let rewrites: [PatternRewrite]
+    private let codes: [PCRE2Code]
+    private let matchLimit: Int
+    private let budget: Double
+
+    /// Translates and compiles `patterns`.
+    ///
+    /// - Parameters:
+    ///   - patterns: named patterns in Python `re` syntax, with Python flags.
+    ///   - matchLimit: PCRE2's match limit for one `pcre2_match_8` call
+    ///     (`pcre2_set_match_limit_8`).
+    ///   - budget: CPU seconds one pattern may spend on one text, summed over its calls.
+    /// - Throws: `invalidRegex` ("pattern 'NAME': MESSAGE at offset N", N a code point offset
+    ///   into the Python source) for a pattern Python or PCRE2 rejects; `invalidArgument` for
+    ///   an empty or duplicate name, flag bits trawl does not know, or a bad limit.
+    public init(patterns: [PatternSpec], matchLimit: Int = 10_000_000, budget: Double = 1.0) throws(TrawlError) {
+        guard matchLimit > 0, budget > 0, budget.isFinite else {
+            throw TrawlError(.invalidArgument, "matchLimit and budget must be positive")
+        }
+        var seen: Set<String> = []
+        var codes: [PCRE2Code] = []
+        var groups: [Int] = []
+        var rewrites: [PatternRewrite] = []
+        for spec in patterns {
+            guard !spec.name.isEmpty else { throw TrawlError(.invalidArgument, "pattern names must not be empty") }
+            guard seen.insert(spec.name).inserted else {
+                throw TrawlError(.invalidArgument, "duplicate pattern name '\(spec.name)'")
+            }
+            let unknown = spec.flags.subtracting(.all)
+            guard unknown.isEmpty else {
+                throw TrawlError(.invalidArgument, "pattern '\(spec.name)': unknown flag bits \(unknown.rawValue)")
+            }
+            let translation: Translation
+            do throws(TranslationError) {
+                translation = try Translation.translate(spec.source, flags: spec.flags)
+            } catch {
+                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(error.offset)")
+            }
+            var options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX)
+            if translation.caseless { options |= UInt32(PCRE2_CASELESS) }
+            do throws(PCRE2Code.CompileError) {
+                codes.append(try PCRE2Code(pattern: translation.pattern, options: options))
+            } catch {
+                let offsets = translation.sourceOffsets
+                let at = error.offset < offsets.count ? offsets[error.offset] : spec.source.unicodeScalars.count
+                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(at)")
+            }
+            groups.append(translation.groupCount)
+            rewrites.append(translation.committed ? .committedLinearLoop : (translation.linearLoop ? .linearLoop : .none))
+        }
+        self.patterns = patterns
+        self.groupCounts = groups
+        self.codes = codes
+        self.rewrites = rewrites
+        self.matchLimit = matchLimit
+        self.budget = budget
+    }
+
+    /// Per-thread matching state (match data, JIT stack) for these patterns.
+    public func makeSession() -> ExtractionSession {
+        ExtractionSession(extractor: self)
+    }
+
+    fileprivate var compiled: [PCRE2Code] { codes }
+    fileprivate var limits: (matchLimit: Int, budget: Double) { (matchLimit, budget) }
+}
+
+/// The rewrite a pattern got on its way to PCRE2.
+enum PatternRewrite: Equatable, Sendable {
+    case none
+    /// `(?:.*?\s)*?` became `(?:\S*+\s)*?`.
+    case linearLoop
+    /// As ``linearLoop``, and `(*COMMIT)` ends the search at the first failing start.
+    case committedLinearLoop
+}
+
+/// The matches of every pattern on one text.
+public struct Extraction: Sendable, Equatable {
+    /// One entry per pattern, in the extractor's order. A pattern that ran out of budget has
+    /// no matches (a partial list would look complete).
+    public var matches: [PatternMatches]
+    /// `regexBudgetExceeded` naming the pattern(s) that ran out of budget, else `nil`.
+    public var error: TrawlError?
+
+    /// Creates an extraction result.
+    public init(matches: [PatternMatches], error: TrawlError? = nil) {
+        self.matches = matches
+        self.error = error
+    }
+}
+
+/// Matching state of one thread: runs `re.findall` for every pattern of an ``Extractor``.
+/// Use from one thread at a time; make one per thread with ``Extractor/makeSession()``.
+public final class ExtractionSession {
+    private let extractor: Extractor
+    private let state: PCRE2MatchState
+
+    fileprivate init(extractor: Extractor) {
+        self.extractor = extractor
+        state = PCRE2MatchState(maxGroups: extractor.groupCounts.max() ?? 0,
+                                matchLimit: extractor.limits.matchLimit)
+    }
+
+    /// `re.findall(pattern, text)` for every pattern (`pcre2_match_8` in a loop).
+    ///
+    /// - Returns: the matches, with ``Extraction/error`` set when a pattern ran out of budget
+    ///   (its matches are then empty; the other patterns' are complete).
+    public func extract(_ text: String) -> Extraction {
+        var text = text
+        return text.withUTF8 { buf in
+            var all: [PatternMatches] = []
+            var failures: [String] = []
+            for (k, spec) in extractor.patterns.enumerated() {
+                let groups = extractor.groupCounts[k]
+                switch findAll(extractor.compiled[k], groups: groups, in: buf) {
+                case .success(let found):
+                    all.append(PatternMatches(name: spec.name, groups: groups, matches: found))
+                case .failure(let why):
+                    all.append(PatternMatches(name: spec.name, groups: groups))
+                    failures.append("pattern '\(spec.name)' \(why.reason)")
+                }
+            }
+            let error = failures.isEmpty ? nil : TrawlError(.regexBudgetExceeded, failures.joined(separator: "; "))
+            return Extraction(matches: all, error: error)
+        }
+    }
+
+    private struct Failure: Error {
+        var reason: String
+    }
+
+    /// Python 3.7+ `findall`: non-overlapping matches left to right; after an empty match the
+    /// next one may start at the same place only if it is not empty (`PCRE2_NOTEMPTY_ATSTART`,
+    /// which PCRE2 follows by trying later starts, as Python's `must_advance` does).
+    private func findAll(_ code: PCRE2Code, groups: Int, in buf: UnsafeBufferPointer<UInt8>) -> Result<[[String]], Failure> {
+        guard let base = buf.baseAddress else {
+            // An empty String may have no storage; the empty subject still needs a pointer.
+            let zero: UInt8 = 0
+            return withUnsafePointer(to: zero) { findAll(code, groups: groups, base: $0, count: 0) }
+        }
+        return findAll(code, groups: groups, base: base, count: buf.count)
+    }
+
+    private func findAll(_ code: PCRE2Code, groups: Int, base: UnsafePointer<UInt8>, count: Int) -> Result<[[String]], Failure> {
+        let (matchLimit, budget) = extractor.limits
+        let cpuStart = MonotonicClock.threadCPU()
+        let wallStart = MonotonicClock.now()
+        var found: [[String]] = []
+        var start = 0
+        var options: UInt32 = 0
+        while start <= count {
+            switch state.match(code, subject: base, length: count, start: start, options: options) {
+            case .noMatch:
+                return .success(found)
+            case .failed(let rc):
+                if rc == PCRE2_ERROR_MATCHLIMIT {
+                    return .failure(Failure(reason: "exceeded the match limit (\(matchLimit)) of one search"))
+                }
+                if rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT {
+                    return .failure(Failure(reason: "exceeded its backtracking memory: \(PCRE2Code.message(for: rc))"))
+                }
+                return .failure(Failure(reason: "failed: \(PCRE2Code.message(for: rc))"))
+            case .match:
+                guard let (s, e) = state.group(0) else { return .success(found) }
+                found.append(strings(groups: groups, base: base))
+                options = e == s ? UInt32(PCRE2_NOTEMPTY_ATSTART) : 0
+                start = e
+            }
+            // A thread's CPU time never exceeds wall time, and the wall clock is a vDSO read
+            // while the thread CPU clock is a system call: ask the latter only when needed.
+            if MonotonicClock.now() - wallStart > budget, MonotonicClock.threadCPU() - cpuStart > budget {
+                return .failure(Failure(reason: "exceeded its CPU budget (\(budget) s) on this text"))
+            }
+        }
+        return .success(found)
+    }
+
+    private func strings(groups: Int, base: UnsafePointer<UInt8>) -> [String] {
+        if groups == 0 { return [substring(0, base)] }
+        var row: [String] = []
+        row.reserveCapacity(groups)
+        for g in 1...groups { row.append(substring(g, base)) }
+        return row
+    }
+
+    private func substring(_ g: Int, _ base: UnsafePointer<UInt8>) -> String {
+        guard let (s, e) = state.group(g) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: base + s, count: e - s), as: UTF8.self)
+    }
+}

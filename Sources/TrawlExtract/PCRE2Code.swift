@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import CPCRE2
+
+/// A compiled, JIT-compiled PCRE2 pattern (`pcre2_code_8`).
+///
+/// `@unchecked Sendable`: the code is never modified after `init` (compile and
+/// `pcre2_jit_compile` both happen there), and PCRE2 documents compiled code as safe to
+/// share read-only between threads that match with their own match data (pcre2api(3),
+/// "MULTITHREADING").
+final class PCRE2Code: @unchecked Sendable {
+    /// Owned; freed in deinit. Pointer use is confined to this type and ``PCRE2MatchState``.
+    let raw: OpaquePointer
+
+    /// A PCRE2 compile failure: its message and byte offset in the compiled pattern.
+    struct CompileError: Error {
+        var message: String
+        var offset: Int
+    }
+
+    /// Compiles `pattern` (UTF-8) with `pcre2_compile_8`, newline LF, then JIT-compiles it
+    /// with `pcre2_jit_compile_8` (`PCRE2_JIT_COMPLETE`).
+    init(pattern: [UInt8], options: UInt32) throws(CompileError) {
+        let context = pcre2_compile_context_create_8(nil)
+        defer { pcre2_compile_context_free_8(context) }
+        // The newline convention decides what `$` and `(?m:^)` see; Python knows only "\n".
+        pcre2_set_newline_8(context, UInt32(PCRE2_NEWLINE_LF))
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let code = pattern.withUnsafeBufferPointer { buf in
+            pcre2_compile_8(buf.baseAddress, buf.count, options, &errorCode, &errorOffset, context)
+        }
+        guard let code else {
+            throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
+        }
+        raw = code
+        let rc = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+        // Without JIT (unsupported platform) the interpreter gives the same results, slower.
+        _ = rc
+    }
+
+    deinit { pcre2_code_free_8(raw) }
+
+    /// `pcre2_get_error_message_8` for an error code.
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, $0.count) }
+        return n > 0 ? String(decoding: buffer[..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// Per-thread matching state: match data (`pcre2_match_data_8`), a match context carrying the
+/// match limit, and a JIT stack. Not Sendable: one thread at a time.
+final class PCRE2MatchState {
+    private let matchData: OpaquePointer
+    private let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+    private let pairs: Int
+
+    /// A result of one ``match(_:subject:length:start:options:)`` call.
+    enum Outcome {
+        case match
+        case noMatch
+        case failed(Int32)
+    }
+
+    init(maxGroups: Int, matchLimit: Int) {
+        pairs = maxGroups + 1
+        // pcre2_*_create return nil only when malloc fails; Swift's allocator traps then too.
+        matchData = pcre2_match_data_create_8(UInt32(pairs), nil)
+        context = pcre2_match_context_create_8(nil)
+        pcre2_set_match_limit_8(context, UInt32(clamping: matchLimit))
+        // 32 KiB grows to 4 MiB: deep recursion in user patterns fails as a budget error.
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 4 * 1024 * 1024, nil)
+        pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
+    }
+
+    deinit {
+        pcre2_jit_stack_free_8(jitStack)
+        pcre2_match_context_free_8(context)
+        pcre2_match_data_free_8(matchData)
+    }
+
+    /// `pcre2_match_8` on valid UTF-8 (`PCRE2_NO_UTF_CHECK`): the subject is a Swift String.
+    func match(_ code: PCRE2Code, subject: UnsafePointer<UInt8>, length: Int, start: Int,
+               options: UInt32) -> Outcome {
+        let rc = pcre2_match_8(code.raw, subject, length, start, options | UInt32(PCRE2_NO_UTF_CHECK),
+                               matchData, context)
+        if rc >= 0 { return .match }
+        if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
+        return .failed(rc)
+    }
+
+    /// Start and end byte offsets of group `g` of the last match; `nil` if it did not take part.
+    func group(_ g: Int) -> (Int, Int)? {
+        let ov = pcre2_get_ovector_pointer_8(matchData)
+        guard let ov, g < pairs else { return nil }
+        let s = ov[2 * g], e = ov[2 * g + 1]
+        return s == trawl_pcre2_unset() ? nil : (s, e)
+    }
+}

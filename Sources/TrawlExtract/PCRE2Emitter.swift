@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+
+/// A Python pattern translated to PCRE2 syntax (to compile with `PCRE2_UTF | PCRE2_UCP |
+/// PCRE2_ALT_CIRCUMFLEX`, newline LF, plus `PCRE2_CASELESS` when ``caseless``).
+struct Translation {
+    /// The PCRE2 pattern, UTF-8.
+    var pattern: [UInt8]
+    /// For every byte of ``pattern``, the code point offset in the Python source it came from.
+    var sourceOffsets: [Int]
+    var groupCount: Int
+    var caseless: Bool
+    /// Whether the lazy-loop rewrite of the default patterns was applied (docs/extraction.md).
+    var linearLoop = false
+    /// Whether `(*COMMIT)` stops the search at the first failing start (docs/extraction.md).
+    var committed = false
+
+    /// Translates `source` under `flags`, or throws Python's error for it.
+    static func translate(_ source: String, flags: PatternFlags) throws(TranslationError) -> Translation {
+        var scope = ScopeFlags()
+        scope.ignoreCase = flags.contains(.ignoreCase)
+        scope.multiline = flags.contains(.multiline)
+        scope.dotAll = flags.contains(.dotAll)
+        scope.verbose = flags.contains(.verbose)
+        scope.ascii = flags.contains(.ascii)
+        if flags.contains(.ascii) && flags.contains(.unicode) {
+            throw TranslationError(message: "ASCII and UNICODE flags are incompatible", offset: 0)
+        }
+        var parser = PythonPatternParser(source: source, flags: scope, unicodeFlag: flags.contains(.unicode))
+        let root = try parser.parse()
+        let global = parser.globalFlags
+        var emitter = PCRE2Emitter()
+        emitter.emitRoot(root)
+        return Translation(
+            pattern: emitter.out, sourceOffsets: emitter.offsets, groupCount: parser.groupCount,
+            caseless: global.ignoreCase && !global.ascii,
+            linearLoop: emitter.linearLoop, committed: emitter.committed)
+    }
+}
+
+/// Writes PCRE2 syntax for a parsed Python pattern. Every construct is spelled so that it
+/// means in PCRE2 what it means in Python whatever the compile options (`.` as `\N`, `$` ...),
+/// except caseless matching, which follows Python's scopes through `(?i:` groups.
+struct PCRE2Emitter {
+    private(set) var out: [UInt8] = []
+    private(set) var offsets: [Int] = []
+    private(set) var linearLoop = false
+    private(set) var committed = false
+    private var pos = 0
+
+    private mutating func put(_ s: String) {
+        out.append(contentsOf: s.utf8)
+        offsets.append(contentsOf: repeatElement(pos, count: s.utf8.count))
+    }
+
+    private static func hex(_ c: UInt32) -> String { "\\x{" + String(c, radix: 16) + "}" }
+
+    private mutating func putChar(_ c: UInt32) {
+        let isAlnum = (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
+        if isAlnum, let u = Unicode.Scalar(c) { put(String(u)) } else { put(Self.hex(c)) }
+    }
+
+    private mutating func putRanges(_ ranges: [ClosedRange<UInt32>]) {
+        for r in ranges {
+            putChar(r.lowerBound)
+            if r.upperBound != r.lowerBound {
+                if r.upperBound > r.lowerBound + 1 { put("-") }
+                putChar(r.upperBound)
+            }
+        }
+    }
+
+    // MARK: The default-pattern shape
+
+    /// `(?:.*?\s)*?`: a lazy loop over "anything on the line, then one Python space".
+    private static func isLazySpaceLoop(_ node: Node) -> ScopeFlags? {
+        guard case .repeated(let body, 0, nil, .lazy, _) = node,
+              case .group(nil, .sequence(let parts), _) = body, parts.count == 2,
+              case .repeated(.any, 0, nil, .lazy, _) = parts[0],
+              case .set(let items, false, let f, _) = parts[1], items.count == 1,
+              case .category(.space, false) = items[0] else { return nil }
+        return f
+    }
+
+    private static func isSingleCharacter(_ node: Node) -> Bool {
+        switch node {
+        case .literal, .any, .set: return true
+        default: return false
+        }
+    }
+
+    /// Emits the whole pattern; a top-level `A\s(?:.*?\s)*?REST` with `A` a run of
+    /// single-character matchers gets `(*COMMIT)` after its `\s` (proof in docs/extraction.md).
+    mutating func emitRoot(_ root: Node) {
+        if case .sequence(let items) = root {
+            for k in items.indices.dropLast() {
+                guard let loopFlags = Self.isLazySpaceLoop(items[k + 1]) else {
+                    if Self.isSingleCharacter(items[k]) { continue } else { break }
+                }
+                guard case .set(let sp, false, let f, _) = items[k], sp.count == 1,
+                      case .category(.space, false) = sp[0], f.ascii == loopFlags.ascii else { break }
+                for item in items[...k] { emit(item) }
+                put("(*COMMIT)")
+                committed = true
+                for item in items[(k + 1)...] { emit(item) }
+                return
+            }
+        }
+        emit(root)
+    }
+
+    // MARK: Nodes
+
+    private mutating func emit(_ node: Node) {
+        switch node {
+        case .empty:
+            break
+        case .literal(let c, let f, let p):
+            pos = p
+            emitLiteral(c, f)
+        case .any(let f, let p):
+            pos = p
+            // `\N` is "not LF" whatever the options; `.` under DOTALL is everything.
+            put(f.dotAll ? "(?s:.)" : "\\N")
+        case .set(let items, let negated, let f, let p):
+            pos = p
+            emitSet(items, negated: negated, f)
+        case .anchor(let kind, let f, let p):
+            pos = p
+            emitAnchor(kind, f)
+        case .group(let index, let inner, let p):
+            pos = p
+            put(index == nil ? "(?:" : "(")
+            emit(inner)
+            pos = p
+            put(")")
+        case .scoped(let outer, let inner, let body, let p):
+            pos = p
+            let was = outer.ignoreCase && !outer.ascii, now = inner.ignoreCase && !inner.ascii
+            put(was == now ? "(?:" : (now ? "(?i:" : "(?-i:"))
+            emit(body)
+            pos = p
+            put(")")
+        case .lookaround(let behind, let negative, let inner, let p):
+            pos = p
+            put("(?" + (behind ? "<" : "") + (negative ? "!" : "="))
+            emit(inner)
+            pos = p
+            put(")")
+        case .atomic(let inner, let p):
+            pos = p
+            put("(?>")
+            emit(inner)
+            pos = p
+            put(")")
+        case .backreference(let g, _, let p):
+            pos = p
+            put("\\g{\(g)}")
+        case .conditional(let g, let yes, let no, let p):
+            pos = p
+            put("(?(\(g))")
+            emit(yes)
+            if let no {
+                put("|")
+                emit(no)
+            }
+            pos = p
+            put(")")
+        case .repeated(let inner, let lo, let hi, let kind, let p):
+            if Self.isLazySpaceLoop(node) != nil, case .group(nil, .sequence(let parts), _) = inner,
+               case .set(let items, _, let f, _) = parts[1] {
+                // Same candidates in the same order, without the exponential revisits.
+                pos = p
+                linearLoop = true
+                put("(?:")
+                emitSet(items, negated: true, f)
+                put("*+")
+                emitSet(items, negated: false, f)
+                put(")*?")
+                return
+            }
+            switch inner {
+            case .sequence, .alternation:
+                put("(?:")
+                emit(inner)
+                put(")")
+            default:
+                emit(inner)
+            }
+            pos = p
+            switch (lo, hi) {
+            case (0, nil): put("*")
+            case (1, nil): put("+")
+            case (0, 1?): put("?")
+            case (let m, nil): put("{\(m),}")
+            case (let m, let n?): put(m == n ? "{\(m)}" : "{\(m),\(n)}")
+            }
+            switch kind {
+            case .greedy: break
+            case .lazy: put("?")
+            case .possessive: put("+")
+            }
+        case .sequence(let nodes):
+            for n in nodes { emit(n) }
+        case .alternation(let nodes):
+            for (k, n) in nodes.enumerated() {
+                if k > 0 { put("|") }
+                emit(n)
+            }
+        }
+    }
+
+    private mutating func emitLiteral(_ c: UInt32, _ f: ScopeFlags) {
+        if f.ignoreCase {
+            if f.ascii {
+                // re.ASCII|re.IGNORECASE folds ASCII letters only; PCRE2 caseless is off here.
+                let isUpper = (0x41...0x5A).contains(c), isLower = (0x61...0x7A).contains(c)
+                if isUpper || isLower {
+                    put("[")
+                    putChar(c)
+                    putChar(isUpper ? c + 0x20 : c - 0x20)
+                    put("]")
+                    return
+                }
+            } else if let group = PythonCharacterSets.caseFoldGroups.first(where: { $0.contains(c) }) {
+                put("[")
+                putRanges(group.map { $0...$0 })
+                put("]")
+                return
+            }
+        }
+        putChar(c)
+    }
+
+    private mutating func emitSet(_ items: [ClassItem], negated: Bool, _ f: ScopeFlags) {
+        // One category outside a class: PCRE2's own escape where it agrees with Python.
+        if !negated, items.count == 1, case .category(let kind, let neg) = items[0], !f.ascii, kind != .space {
+            switch kind {
+            case .digit: put(neg ? "\\D" : "\\d")
+            default: put(neg ? "\\W" : "\\w")
+            }
+            return
+        }
+        var ranges: [ClosedRange<UInt32>] = []
+        var escapes: [String] = []
+        for item in items {
+            switch item {
+            case .range(let r):
+                ranges.append(r)
+            case .category(let kind, let neg):
+                switch (kind, f.ascii) {
+                case (.digit, false): escapes.append(neg ? "\\D" : "\\d")
+                case (.word, false): escapes.append(neg ? "\\W" : "\\w")
+                case (.space, false):
+                    let s = PythonCharacterSets.unicodeSpace
+                    ranges.append(contentsOf: neg ? PythonCharacterSets.complement(s) : s)
+                case (let kind, true):
+                    let s: [ClosedRange<UInt32>] = switch kind {
+                    case .digit: PythonCharacterSets.asciiDigit
+                    case .word: PythonCharacterSets.asciiWord
+                    case .space: PythonCharacterSets.asciiSpace
+                    }
+                    ranges.append(contentsOf: neg ? PythonCharacterSets.complement(s) : s)
+                }
+            }
+        }
+        if f.ignoreCase {
+            let literalRanges = items.compactMap { item -> ClosedRange<UInt32>? in
+                if case .range(let r) = item { return r } else { return nil }
+            }
+            if f.ascii {
+                for r in literalRanges {
+                    for c in r.clamped(to: 0x41...0x7A) where (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) {
+                        let other = c < 0x61 ? c + 0x20 : c - 0x20
+                        ranges.append(other...other)
+                    }
+                }
+            } else {
+                for group in PythonCharacterSets.foldGroups(touching: literalRanges) {
+                    ranges.append(contentsOf: group.map { $0...$0 })
+                }
+            }
+        }
+        put(negated ? "[^" : "[")
+        putRanges(ranges)
+        for e in escapes { put(e) }
+        put("]")
+    }
+
+    private mutating func emitAnchor(_ kind: AnchorKind, _ f: ScopeFlags) {
+        let word = "[0-9A-Z_a-z]"
+        switch kind {
+        // ALT_CIRCUMFLEX: Python's multiline ^ also matches after a final newline.
+        case .lineStart: put(f.multiline ? "(?m:^)" : "\\A")
+        case .lineEnd: put(f.multiline ? "(?m:$)" : "(?-m:$)")
+        case .stringStart: put("\\A")
+        case .stringEnd: put("\\z")
+        case .wordBoundary:
+            put(f.ascii ? "(?:(?<=\(word))(?!\(word))|(?<!\(word))(?=\(word)))" : "\\b")
+        case .notWordBoundary:
+            // Python's \B never matches in an empty string; PCRE2's does.
+            put(f.ascii ? "(?!\\A\\z)(?:(?<=\(word))(?=\(word))|(?<!\(word))(?!\(word)))" : "(?!\\A\\z)\\B")
+        }
+    }
+}

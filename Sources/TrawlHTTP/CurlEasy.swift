@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import CCurl
+import TrawlCore
+
+/// Owns one `CURL` easy handle, its error buffer and the body of its current transfer.
+///
+/// A lane reuses its easy handles from transfer to transfer: the options are set once, and
+/// the multi handle's connection cache keeps connections alive between transfers.
+/// Used only by the lane's thread.
+final class CurlEasy {
+    /// The `CURL *`: libcurl declares it `void`, so Swift sees a raw pointer.
+    let handle: UnsafeMutableRawPointer
+    /// `CURLOPT_ERRORBUFFER`: CURL_ERROR_SIZE bytes that libcurl fills on failure.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Kept alive for libcurl, which reads the list without copying it.
+    private let headers: CurlHeaderList
+    private let maxBytes: Int
+
+    /// The request being fetched, nil while idle.
+    var request: FetchRequest?
+    /// The `host:port` key the lane counts the current transfer against.
+    var host: String = ""
+    /// When the current transfer was added (monotonic seconds).
+    var started: Double = 0
+    /// The decoded body received so far.
+    private(set) var body: [UInt8] = []
+    /// Set when the write callback refused bytes beyond ``maxBytes``.
+    private(set) var overLimit = false
+
+    /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
+    init(options: CrawlOptions, headers: CurlHeaderList) throws(TrawlError) {
+        try CurlGlobal.ensure()
+        guard let handle = curl_easy_init() else {
+            throw TrawlError(.outOfMemory, "curl_easy_init failed")
+        }
+        self.handle = handle
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        self.headers = headers
+        self.maxBytes = max(0, options.maxBytes)
+        try configure(options)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    // MARK: Options
+
+    private func configure(_ options: CrawlOptions) throws(TrawlError) {
+        // The user data pointers are unretained: this object owns the handle, so it outlives
+        // every callback libcurl makes on it.
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
+        try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_PRIVATE, me), "CURLOPT_PRIVATE")
+        try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer),
+                  "CURLOPT_ERRORBUFFER")
+        try check(trawl_curl_easy_setopt_write(handle) { data, size, count, user in
+            guard let user else { return 0 }
+            let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
+            return easy.receive(data, size: size, count: count)
+        }, "CURLOPT_WRITEFUNCTION")
+        try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, me), "CURLOPT_WRITEDATA")
+
+        // "" asks for every encoding this libcurl decodes (gzip, deflate, br, zstd) and
+        // makes libcurl decode the body before the write callback sees it.
+        try set(CURLOPT_ACCEPT_ENCODING, "", "CURLOPT_ACCEPT_ENCODING")
+        try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS, "CURLOPT_HTTP_VERSION")
+
+        try set(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
+        try set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects), "CURLOPT_MAXREDIRS")
+        try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout),
+                "CURLOPT_CONNECTTIMEOUT_MS")
+        try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(options.timeout), "CURLOPT_TIMEOUT_MS")
+
+        try set(CURLOPT_USERAGENT, options.userAgent, "CURLOPT_USERAGENT")
+        try check(trawl_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers.list),
+                  "CURLOPT_HTTPHEADER")
+
+        if let ca = options.caBundle, !ca.isEmpty {
+            try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO")
+        }
+        try set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0, "CURLOPT_SSL_VERIFYPEER")
+        try set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")
+
+        // The same list guards the first request and every redirect: a redirect to file://
+        // must not read local files.
+        let protocols = options.allowedProtocols.map { $0.lowercased() }.joined(separator: ",")
+        guard !protocols.isEmpty else {
+            throw TrawlError(.invalidArgument, "allowedProtocols is empty: no URL could be fetched")
+        }
+        try set(CURLOPT_PROTOCOLS_STR, protocols, "CURLOPT_PROTOCOLS_STR (allowedProtocols)")
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, protocols,
+                "CURLOPT_REDIR_PROTOCOLS_STR (allowedProtocols)")
+    }
+
+    /// Seconds -> libcurl milliseconds; 0, negative or NaN mean "no limit" (libcurl's 0).
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+    }
+
+    private func set(_ option: CURLoption, _ value: Int, _ name: String) throws(TrawlError) {
+        try check(trawl_curl_easy_setopt_long(handle, option, value), name)
+    }
+
+    private func set(_ option: CURLoption, _ value: String, _ name: String) throws(TrawlError) {
+        // libcurl copies string options, so the temporary C string may go.
+        try check(trawl_curl_easy_setopt_str(handle, option, value), name)
+    }
+
+    private func check(_ code: CURLcode, _ name: String) throws(TrawlError) {
+        guard code == CURLE_OK else {
+            throw TrawlError(.invalidArgument, "curl_easy_setopt(\(name)): \(CurlErrors.strerror(code))")
+        }
+    }
+
+    // MARK: Transfers
+
+    /// Readies the handle for `request`: `CURLOPT_URL`, a clean error buffer and body.
+    func begin(_ request: FetchRequest, at now: Double) throws(TrawlError) {
+        errorBuffer[0] = 0
+        body = []
+        overLimit = false
+        self.request = request
+        started = now
+        // https: wait for a connection being set up to the same host, which may turn out to
+        // be HTTP/2 and carry this transfer too, instead of opening another. Never for http:
+        // there HTTP/1.1 is certain, yet libcurl would hold the transfer until the first
+        // response on the other connection arrives, however slow.
+        let pipewait = URLValidation.scheme(of: request.url) == "https" ? 1 : 0
+        _ = trawl_curl_easy_setopt_long(handle, CURLOPT_PIPEWAIT, pipewait)
+        let code = trawl_curl_easy_setopt_str(handle, CURLOPT_URL, request.url)
+        guard code == CURLE_OK else {
+            throw TrawlError(.invalidURL, "\(CurlErrors.strerror(code)): \(String(reflecting: request.url))")
+        }
+    }
+
+    /// Takes the body out (leaving the handle's buffer empty for its next transfer).
+    func takeBody() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &body)
+        return out
+    }
+
+    /// The write callback: appends decoded bytes, refusing any beyond the limit (returning
+    /// less than offered makes libcurl end the transfer with CURLE_WRITE_ERROR).
+    private func receive(_ data: UnsafeMutablePointer<CChar>?, size: Int, count: Int) -> Int {
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow, let data else { return 0 }
+        if total > maxBytes - body.count {
+            overLimit = true
+            return 0
+        }
+        if body.isEmpty {
+            // Content-Length counts encoded bytes; still a good first guess for the buffer.
+            let expected = contentLength
+            if expected > 0 { body.reserveCapacity(min(expected, maxBytes)) }
+        }
+        body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: total))
+        return total
+    }
+
+    /// The text libcurl left in the error buffer, or "".
+    var errorText: String {
+        // Bounded: CURL_ERROR_SIZE includes the terminating NUL, which libcurl always writes.
+        errorBuffer[Int(CURL_ERROR_SIZE) - 1] = 0
+        return String(cString: errorBuffer)
+    }
+
+    /// The limit enforced by the write callback, for messages.
+    var byteLimit: Int { maxBytes }
+
+    // MARK: Info
+
+    /// `CURLINFO_RESPONSE_CODE`; nil when no response arrived (libcurl reports 0).
+    var responseCode: Int? {
+        var code = 0
+        guard trawl_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK,
+              code > 0 else { return nil }
+        return code
+    }
+
+    /// `CURLINFO_EFFECTIVE_URL`: the last URL fetched, after redirects.
+    var effectiveURL: String? { stringInfo(CURLINFO_EFFECTIVE_URL) }
+
+    /// `CURLINFO_CONTENT_TYPE`.
+    var contentType: String? { stringInfo(CURLINFO_CONTENT_TYPE) }
+
+    /// `CURLINFO_CONTENT_LENGTH_DOWNLOAD_T`; -1 when unknown.
+    private var contentLength: Int {
+        var length: curl_off_t = -1
+        guard trawl_curl_easy_getinfo_off(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+                == CURLE_OK else { return -1 }
+        return Int(length)
+    }
+
+    private func stringInfo(_ info: CURLINFO) -> String? {
+        var text: UnsafeMutablePointer<CChar>? = nil
+        guard trawl_curl_easy_getinfo_str(handle, info, &text) == CURLE_OK, let text else {
+            return nil
+        }
+        return String(cString: text)
+    }
+
+    /// The ``CurlEasy`` that owns `handle`, through `CURLINFO_PRIVATE`.
+    static func owner(of handle: UnsafeMutableRawPointer) -> CurlEasy? {
+        var raw: UnsafeMutableRawPointer? = nil
+        guard trawl_curl_easy_getinfo_ptr(handle, CURLINFO_PRIVATE, &raw) == CURLE_OK,
+              let raw else { return nil }
+        return Unmanaged<CurlEasy>.fromOpaque(raw).takeUnretainedValue()
+    }
+}

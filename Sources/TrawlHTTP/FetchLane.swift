@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+import CCurl
+
+/// One libcurl multi handle and the transfers it runs, driven by the thread that calls
+/// ``run(inFlight:next:isCancelled:complete:)``; its ``waker`` may be used from any thread.
+///
+/// A lane is not `Sendable`: like a libcurl handle it belongs to one thread at a time.
+/// Easy handles are reused from transfer to transfer and the multi handle keeps a connection
+/// cache, so consecutive URLs on one host share a keep-alive connection (or one HTTP/2
+/// connection).
+public final class FetchLane {
+    private let multi: CurlMulti
+    private let options: CrawlOptions
+    private let headers: CurlHeaderList
+    private let validation: URLValidation
+    /// Easy handles not running a transfer, ready for the next one.
+    private var idle: [CurlEasy] = []
+    /// Easy handles added to the multi handle, by identity.
+    private var active: [ObjectIdentifier: CurlEasy] = [:]
+    /// Validated requests waiting for room on their host, and the per-host counts.
+    private var hosts: HostQueue
+
+    /// Longest sleep in `curl_multi_poll`: how late a cancellation or a `.wait` retry may be
+    /// noticed without ``LaneWaker/wake()``.
+    static let pollIntervalMs: Int32 = 100
+
+    /// Creates the lane's multi handle (`curl_multi_init`) and checks `options` by building
+    /// a first easy handle with them.
+    /// - Parameters:
+    ///   - options: the fetch settings (timeouts, limits, headers, TLS, protocols).
+    ///   - lanes: how many lanes share `options.perHostConnections`; each gets an equal part,
+    ///     at least 1 (`CURLMOPT_MAX_HOST_CONNECTIONS`).
+    /// - Throws: `invalid_argument` for options libcurl refuses (an unknown protocol name, a
+    ///   header with a line break), `out_of_memory` or `internal` if libcurl cannot start.
+    public init(options: CrawlOptions, lanes: Int = 1) throws(TrawlError) {
+        self.options = options
+        multi = try CurlMulti()
+        let perHost = options.perHostConnections > 0
+            ? max(1, options.perHostConnections / max(1, lanes)) : 0
+        hosts = HostQueue(limit: perHost)
+        // libcurl's limit stays as a backstop for redirects to another host (see HostQueue).
+        try multi.setMaxHostConnections(perHost)
+        headers = try CurlHeaderList(options.headers)
+        validation = try URLValidation(allowedProtocols: options.allowedProtocols)
+        idle.append(try CurlEasy(options: options, headers: headers))
+    }
+
+    deinit {
+        for easy in active.values { multi.remove(easy) }
+    }
+
+    /// Wakes this lane's `curl_multi_poll` from any thread (`curl_multi_wakeup`).
+    public var waker: LaneWaker { LaneWaker(multi: multi) }
+
+    /// Runs transfers until there is no more work.
+    ///
+    /// Keeps up to `inFlight` transfers running, pulling requests with `next` (which must not
+    /// block), and calls `complete` on this thread exactly once for every request `next`
+    /// returned, until `next` said ``Pull/finished`` and every transfer is done. An invalid or
+    /// refused URL is completed at once, without a transfer.
+    ///
+    /// When `isCancelled()` turns true, every running transfer ends with a `cancelled`
+    /// response, `next` is not called again, and `run` returns (within 100 ms, or at once
+    /// after ``LaneWaker/wake()``).
+    /// - Parameters:
+    ///   - inFlight: the most transfers running at once (at least 1).
+    ///   - next: the next request, ``Pull/wait`` when there is none yet, or ``Pull/finished``.
+    ///   - isCancelled: polled at least every 100 ms.
+    ///   - complete: receives every response, on this thread.
+    public func run(inFlight: Int, next: () -> Pull, isCancelled: () -> Bool,
+                    complete: (FetchResponse) -> Void) {
+        let limit = max(1, inFlight)
+        var exhausted = false
+        while true {
+            if isCancelled() {
+                cancelAll(complete)
+                return
+            }
+            startReady(complete)
+            // Pull while there is room; requests waiting for their host take room too, so a
+            // lane never hoards more of the batch than it may run.
+            pulling: while !exhausted && active.count + hosts.count < limit {
+                switch next() {
+                case .request(let request):
+                    switch validation.check(request.url) {
+                    case .failure(let error):
+                        complete(.failed(request, error))
+                    case .success(let host):
+                        hosts.enqueue(request, host: host)
+                        startReady(complete)
+                    }
+                case .wait:
+                    break pulling
+                case .finished:
+                    exhausted = true
+                }
+            }
+            if exhausted && active.isEmpty && hosts.count == 0 { return }
+
+            let performed = multi.perform()
+            if performed != CURLM_OK && performed != CURLM_CALL_MULTI_PERFORM {
+                failAll(TrawlError(.internalError, "curl_multi_perform: \(CurlMulti.strerror(performed))"),
+                        complete)
+                continue
+            }
+            var finishedAny = false
+            while let (handle, result) = multi.nextDone() {
+                guard let easy = CurlEasy.owner(of: handle) else { continue }
+                complete(finish(easy, result: result))
+                finishedAny = true
+            }
+            if exhausted && active.isEmpty && hosts.count == 0 { return }
+            // Room was freed: refill before sleeping.
+            if finishedAny { continue }
+            _ = multi.poll(timeoutMs: Self.pollIntervalMs)
+        }
+    }
+
+    // MARK: Transfers
+
+    /// Starts every waiting request whose host has room.
+    private func startReady(_ complete: (FetchResponse) -> Void) {
+        while let (request, host) = hosts.nextReady() {
+            if let failure = start(request, host: host) {
+                hosts.finished(host: host)
+                complete(failure)
+            }
+        }
+    }
+
+    /// Adds a transfer for `request`; returns its response instead when it cannot start.
+    private func start(_ request: FetchRequest, host: String) -> FetchResponse? {
+        let easy: CurlEasy
+        if let reused = idle.popLast() {
+            easy = reused
+        } else {
+            do {
+                easy = try CurlEasy(options: options, headers: headers)
+            } catch {
+                return .failed(request, error)
+            }
+        }
+        do {
+            try easy.begin(request, at: MonotonicClock.now())
+        } catch {
+            easy.request = nil
+            idle.append(easy)
+            return .failed(request, error)
+        }
+        let added = multi.add(easy)
+        guard added == CURLM_OK else {
+            easy.request = nil
+            idle.append(easy)
+            return .failed(request, TrawlError(.internalError,
+                                               "curl_multi_add_handle: \(CurlMulti.strerror(added))"))
+        }
+        easy.host = host
+        active[ObjectIdentifier(easy)] = easy
+        return nil
+    }
+
+    /// Removes a finished transfer and builds its response; the easy handle goes back to
+    /// ``idle``.
+    private func finish(_ easy: CurlEasy, result: CURLcode) -> FetchResponse {
+        let elapsed = MonotonicClock.now() - easy.started
+        multi.remove(easy)
+        active[ObjectIdentifier(easy)] = nil
+        hosts.finished(host: easy.host)
+        defer {
+            easy.request = nil
+            idle.append(easy)
+        }
+        let request = easy.request ?? FetchRequest(index: -1, url: "")
+        var response = FetchResponse(index: request.index, url: request.url,
+                                     finalURL: easy.effectiveURL, status: easy.responseCode,
+                                     contentType: easy.contentType, elapsed: elapsed)
+        if result == CURLE_OK {
+            response.body = easy.takeBody()
+        } else {
+            _ = easy.takeBody()
+            response.error = error(for: result, easy: easy, request: request)
+        }
+        return response
+    }
+
+    private func error(for result: CURLcode, easy: CurlEasy, request: FetchRequest) -> TrawlError {
+        if result == CURLE_WRITE_ERROR && easy.overLimit {
+            return TrawlError(.tooLarge, "response body exceeds the limit of \(easy.byteLimit) bytes (maxBytes)")
+        }
+        let detail = easy.errorText
+        var error = CurlErrors.error(for: result, detail: detail)
+        if error.code == .unsupportedProtocol, let target = easy.effectiveURL, target != request.url {
+            // A redirect to a refused scheme (the URL itself was checked before the transfer);
+            // libcurl has already moved the effective URL to the target.
+            let scheme = URLValidation.scheme(of: target) ?? "?"
+            error.message = "redirect to \(target) refused: "
+                + "scheme '\(scheme)' is not allowed (allowed: \(options.allowedProtocols.joined(separator: ", ")))"
+                + " [\(error.message)]"
+        } else if error.code == .tooManyRedirects {
+            error.message = "more than \(max(0, options.maxRedirects)) redirects (maxRedirects), "
+                + "last at \(easy.effectiveURL ?? request.url): \(error.message)"
+        }
+        return error
+    }
+
+    /// Ends every running transfer with `cancelled`.
+    private func cancelAll(_ complete: (FetchResponse) -> Void) {
+        failAll(TrawlError(.cancelled, "cancelled before the transfer finished"), waiting: true, complete)
+    }
+
+    /// Ends every running transfer with `error`; with `waiting`, the requests waiting for
+    /// their host too.
+    private func failAll(_ error: TrawlError, waiting: Bool = false,
+                         _ complete: (FetchResponse) -> Void) {
+        let now = MonotonicClock.now()
+        let running = active.values.sorted { ($0.request?.index ?? 0) < ($1.request?.index ?? 0) }
+        active.removeAll()
+        for easy in running {
+            multi.remove(easy)
+            hosts.finished(host: easy.host)
+            _ = easy.takeBody()
+            if let request = easy.request {
+                complete(.failed(request, error, elapsed: now - easy.started))
+            }
+            easy.request = nil
+            idle.append(easy)
+        }
+        if waiting {
+            for request in hosts.drain() { complete(.failed(request, error)) }
+        }
+    }
+}

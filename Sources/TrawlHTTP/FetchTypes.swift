@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+
+/// One URL to fetch, with its position in the batch.
+public struct FetchRequest: Sendable {
+    /// The URL's position in the batch; handed back unchanged in its ``FetchResponse``.
+    public var index: Int
+    /// The URL as the user gave it; validated before any transfer starts.
+    public var url: String
+
+    /// A request for `url`, at `index` in its batch.
+    public init(index: Int, url: String) {
+        self.index = index
+        self.url = url
+    }
+}
+
+/// What became of one ``FetchRequest``: a response (any HTTP status) or an error.
+public struct FetchResponse: Sendable {
+    /// The request's ``FetchRequest/index``.
+    public var index: Int
+    /// The requested URL, unchanged.
+    public var url: String
+    /// The URL of the last response after redirects (`CURLINFO_EFFECTIVE_URL`); nil when no
+    /// transfer started.
+    public var finalURL: String?
+    /// The HTTP status of the last response (`CURLINFO_RESPONSE_CODE`); nil when none arrived.
+    public var status: Int?
+    /// The last response's `Content-Type` header (`CURLINFO_CONTENT_TYPE`).
+    public var contentType: String?
+    /// The body with its Content-Encoding removed; empty when ``error`` is set.
+    public var body: [UInt8]
+    /// Seconds from the moment the transfer was added to the multi handle until it ended.
+    public var elapsed: Double
+    /// Why the URL failed; nil on success. Every HTTP status, 404 and 500 included, is a
+    /// success: the body is the page.
+    public var error: TrawlError?
+
+    /// A response with every field given.
+    public init(index: Int, url: String, finalURL: String? = nil, status: Int? = nil,
+                contentType: String? = nil, body: [UInt8] = [], elapsed: Double = 0,
+                error: TrawlError? = nil) {
+        self.index = index
+        self.url = url
+        self.finalURL = finalURL
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.elapsed = elapsed
+        self.error = error
+    }
+
+    /// A response for a request that failed without a transfer (or was cancelled).
+    static func failed(_ request: FetchRequest, _ error: TrawlError, elapsed: Double = 0) -> FetchResponse {
+        FetchResponse(index: request.index, url: request.url, elapsed: elapsed, error: error)
+    }
+}
+
+/// What the caller of ``FetchLane/run(inFlight:next:isCancelled:complete:)`` has for the lane.
+public enum Pull: Sendable {
+    /// Start this request.
+    case request(FetchRequest)
+    /// Nothing now, maybe later: the lane asks again after its next event, at the latest
+    /// within 100 ms, or at once after ``LaneWaker/wake()``.
+    case wait
+    /// Nothing ever again: the lane finishes its transfers and returns.
+    case finished
+}

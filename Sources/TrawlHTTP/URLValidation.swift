@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+
+/// Checks a URL before any transfer, so that a bad input becomes a clear per-URL error
+/// (`invalid_url`, `unsupported_protocol`) rather than whatever libcurl would say midway.
+struct URLValidation {
+    private let parser: CurlURL
+    private let allowed: [String]
+
+    init(allowedProtocols: [String]) throws(TrawlError) {
+        parser = try CurlURL()
+        allowed = allowedProtocols.map { $0.lowercased() }
+    }
+
+    /// The `host:port` key of `url` when it may be fetched, else the error its response
+    /// carries.
+    func check(_ url: String) -> Result<String, TrawlError> {
+        if let error = problem(url) { return .failure(error) }
+        let host = (parser.host ?? "").lowercased()
+        return .success(host + ":" + (parser.port ?? ""))
+    }
+
+    private func problem(_ url: String) -> TrawlError? {
+        let shown = String(reflecting: url)
+        if url.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            return TrawlError(.invalidURL, "empty URL")
+        }
+        if let bad = url.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            let what = bad == " " ? "a space" : "control character U+\(String(bad.value, radix: 16, uppercase: true))"
+            return TrawlError(.invalidURL, "URL \(shown) contains \(what) (percent-encode it)")
+        }
+        guard let scheme = Self.scheme(of: url) else {
+            return TrawlError(.invalidURL,
+                              "URL \(shown) has no scheme (expected \(allowed.map { $0 + "://" }.joined(separator: " or ")))")
+        }
+        guard allowed.contains(scheme) else {
+            return TrawlError(.unsupportedProtocol,
+                              "scheme '\(scheme)' of \(shown) is not allowed (allowed: \(allowed.joined(separator: ", ")))")
+        }
+        if let afterScheme = url.utf8.dropFirst(scheme.utf8.count + 3).first,
+           afterScheme == UInt8(ascii: "/") || afterScheme == UInt8(ascii: "?")
+            || afterScheme == UInt8(ascii: "#") {
+            // libcurl would read "http:///path" as host "path".
+            return TrawlError(.invalidURL, "URL \(shown) has no host")
+        }
+        if let complaint = parser.parse(url) {
+            return TrawlError(.invalidURL, "URL \(shown) is malformed: \(complaint)")
+        }
+        if (scheme == "http" || scheme == "https"), (parser.host ?? "").isEmpty {
+            return TrawlError(.invalidURL, "URL \(shown) has no host")
+        }
+        return nil
+    }
+
+    /// The lowercased scheme of `url`, else nil: letters, digits, `+-.` before `:`, where the
+    /// `:` starts `//` (`http://`) or is not a port (`mailto:`, `javascript:`, `data:` are
+    /// schemes; `localhost:8080/` and `example.com:80` have none).
+    static func scheme(of url: String) -> String? {
+        let bytes = Array(url.utf8)
+        guard let first = bytes.first, isAlpha(first) else { return nil }
+        var i = 1
+        while i < bytes.count, isAlpha(bytes[i]) || isDigit(bytes[i])
+                || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")
+                || bytes[i] == UInt8(ascii: ".") {
+            i += 1
+        }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        let rest = bytes[(i + 1)...]
+        if !rest.starts(with: "//".utf8) {
+            let port = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+            if port.allSatisfy(isDigit) { return nil }
+        }
+        return String(decoding: bytes[0..<i], as: UTF8.self).lowercased()
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool {
+        b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
+    }
+
+    private static func isAlpha(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+}

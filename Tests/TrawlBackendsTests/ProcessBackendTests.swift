@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Testing
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// The process backend with real `trawl-cli worker --pipe` processes from the build products.
+///
+/// Serialized: the tests count and kill worker processes of this test process.
+@Suite(.serialized) struct ProcessBackendTests {
+    let server = TestServer.shared
+
+    /// Debug builds of the worker abort on a URL containing this marker. Set once, before
+    /// the first worker of this test process starts, so every pooled worker inherits it.
+    static let crashMarker: String = {
+        setenv("TRAWL_TEST_CRASH_MARKER", "trawl-crash-here", 1)
+        return "trawl-crash-here"
+    }()
+
+    func crawler(_ configure: (inout CrawlOptions) -> Void = { _ in }) throws -> Crawler {
+        _ = Self.crashMarker
+        var o = CrawlOptions()
+        o.backend = .process
+        o.jobs = 2
+        o.concurrency = 16
+        configure(&o)
+        return try Crawler(options: o)
+    }
+
+    /// Live children of this process that are trawl workers.
+    func workerChildren() -> Set<Int32> {
+        let me = getpid()
+        var pids: Set<Int32> = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 2, fields[0] != "Z", Int32(fields[1]) == me else { continue }
+            if stat.contains("(trawl") { pids.insert(pid) }
+        }
+        return pids
+    }
+
+    @Test func sameResultsAsTheThreadBackendOnTheCorpus() throws {
+        let urls = Corpus.pages.map { server.corpusURL($0) } + ["nope", server.url("/status/404")]
+        let viaProcesses = try crawler().crawl(urls)
+        var o = CrawlOptions()
+        o.jobs = 2
+        let viaThreads = try Crawler(options: o).crawl(urls)
+        #expect(viaProcesses.count == urls.count)
+        for (p, t) in zip(viaProcesses, viaThreads) {
+            #expect(p.index == t.index && p.url == t.url)
+            #expect(p.status == t.status && p.bytes == t.bytes && p.charset == t.charset)
+            #expect(p.error?.code == t.error?.code)
+            #expect(p.matches == t.matches, "\(p.url)")
+        }
+    }
+
+    @Test func aKilledWorkerLosesNothing() throws {
+        let n = 2000
+        let urls = (0..<n).map { server.corpusURL(Corpus.pages[$0 % 20]) }
+        let batch = try crawler().start(urls)
+        var seen: [Int: Int] = [:]
+        var killed: Int32? = nil
+        while case .result(let r) = batch.next(timeout: 120) {
+            seen[r.index, default: 0] += 1
+            #expect(r.error == nil, "\(r.index): \(String(describing: r.error))")
+            if killed == nil && seen.count >= 200, let victim = workerChildren().sorted().first {
+                kill(victim, SIGKILL)
+                killed = victim
+            }
+        }
+        batch.wait()
+        #expect(killed != nil, "a worker was killed mid-batch")
+        #expect(seen.count == n)
+        #expect(seen.values.allSatisfy { $0 == 1 }, "exactly one result per URL")
+    }
+
+    @Test func aURLThatCrashesWorkersEndsAsWorkerCrashed() throws {
+        let bad = server.url("/corpus/001.html?\(Self.crashMarker)")
+        let urls = Corpus.pages.prefix(30).map { server.corpusURL($0) } + [bad]
+            + Corpus.pages.prefix(30).map { server.corpusURL($0) }
+        let results = try crawler().crawl(urls)
+        #expect(results.count == urls.count)
+        let crashed = results.filter { $0.error?.code == .workerCrashed }
+        #expect(crashed.map(\.url) == [bad], "only the guilty URL is blamed")
+        let message = crashed.first?.error?.message ?? ""
+        #expect(message.contains("signal 6"), "\(message)")
+        #expect(results.filter { $0.url != bad }.allSatisfy { $0.error == nil })
+    }
+
+    @Test func cancelEndsTheBatchAndShutdownLeavesNoProcess() throws {
+        let c = try crawler { o in
+            o.concurrency = 4
+            o.timeout = 60
+        }
+        let urls = (0..<20).map { _ in server.url("/slow?seconds=30") }
+        let batch = try c.start(urls)
+        Thread.sleep(forTimeInterval: 0.5)
+        batch.cancel()
+        var results: [CrawlResult] = []
+        while case .result(let r) = batch.next(timeout: 30) { results.append(r) }
+        batch.wait()
+        #expect(results.count == urls.count)
+        #expect(results.allSatisfy { $0.error?.code == .cancelled })
+
+        // Workers are pooled between batches; shutting the pool down ends them all.
+        _ = try crawler().crawl([server.corpusURL(Corpus.pages[0])])
+        let pooled = WorkerPool.idlePIDs
+        #expect(!pooled.isEmpty)
+        WorkerPool.shutdown()
+        #expect(WorkerPool.idlePIDs.isEmpty)
+        let alive = workerChildren()
+        #expect(alive.isDisjoint(with: pooled), "no pooled worker outlives shutdown")
+        for pid in pooled { #expect(kill(pid, 0) != 0, "process \(pid) is gone") }
+    }
+}

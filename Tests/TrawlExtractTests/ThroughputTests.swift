@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Testing
+import TrawlCore
+import TrawlExtract
+
+/// Prints (never asserts) the throughput of both default patterns over the corpus in memory.
+@Suite struct ThroughputTests {
+    @Test func printDefaultPatternThroughput() throws {
+        let dir = corpusDirectory()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html") }
+        let pages = try names.map { String(decoding: try Data(contentsOf: dir.appendingPathComponent($0)), as: UTF8.self) }
+        let bytes = pages.reduce(0) { $0 + $1.utf8.count }
+        let session = try Extractor(patterns: PatternSpec.defaults).makeSession()
+        var matches = 0
+        let rounds = 3
+        let start = MonotonicClock.threadCPU()
+        for _ in 0..<rounds {
+            for page in pages { matches += session.extract(page).matches.reduce(0) { $0 + $1.matches.count } }
+        }
+        let seconds = MonotonicClock.threadCPU() - start
+        let mbps = Double(bytes * rounds) / seconds / 1_000_000
+        print("default patterns: \(bytes) bytes x \(rounds), \(matches / rounds) matches/round, "
+              + "\(String(format: "%.0f", mbps)) MB/s CPU on one thread")
+        #expect(matches > 0)
+    }
+}

@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Loopback HTTP(S) server for trawl's tests (stdlib only).
+
+Usage: python3 testserver.py [--corpus DIR] [--no-tls]
+
+Binds 127.0.0.1 on free ports and prints, then flushes:
+  line 1: the HTTP port
+  line 2: "https PORT CAFILE" when the TLS listener runs, else "https none"
+and exits when its stdin reaches EOF, so that it dies with the test process that started it.
+The endpoints are listed in README.md next to this file.
+"""
+
+import gzip
+import http.server
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import zlib
+
+CORPUS = os.environ.get("TRAWL_CORPUS", "")
+
+# Labels browsers know but Python's codec registry does not.
+EXTRA_LABELS = {
+    "windows-874": "cp874",
+    "windows-31j": "cp932",
+    "x-sjis": "shift_jis",
+    "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-roman": "mac-roman",
+    "iso-8859-8-i": "iso8859-8",
+    "x-euc-jp": "euc_jp",
+}
+
+# Sample text per Python codec name: text every decoder must turn back into exactly this.
+SAMPLES = {
+    "utf-8": "Grüße — café, 日本語, 한국어, русский, €",
+    "utf-16-le": "Grüße — café, 日本語, 한국어, русский, €",
+    "utf-16-be": "Grüße — café, 日本語, 한국어, русский, €",
+    "utf-16": "Grüße — café, 日本語, 한국어, русский, €",
+    "cp1252": "Grüße, café naïve – “quoted” €",
+    "iso8859-1": "Grüße, café naïve ©",
+    "iso8859-15": "Grüße, café, œuvre, Ÿ, €",
+    "mac-roman": "Grüße, café naïve",
+    "shift_jis": "こんにちは、世界。日本語",
+    "cp932": "こんにちは、世界。日本語",
+    "euc_jp": "こんにちは、世界。日本語",
+    "iso2022_jp": "こんにちは、世界。日本語",
+    "euc_kr": "안녕하세요 세계",
+    "cp949": "안녕하세요 세계",
+    "gb2312": "你好，世界。中文",
+    "gbk": "你好，世界。中文",
+    "gb18030": "你好，世界。中文",
+    "big5": "你好，世界。繁體中文",
+    "big5hkscs": "你好，世界。繁體中文",
+    "cp950": "你好，世界。繁體中文",
+    "iso8859-5": "Привет, мир",
+    "cp1251": "Привет, мир",
+    "koi8-r": "Привет, мир",
+    "koi8-u": "Привіт, світ",
+    "cp866": "Привет, мир",
+    "mac-cyrillic": "Привет, мир",
+    "iso8859-7": "Καλημέρα κόσμε",
+    "cp1253": "Καλημέρα κόσμε",
+    "iso8859-2": "Zażółć gęślą jaźń",
+    "cp1250": "Zażółć gęślą jaźń",
+    "iso8859-16": "Zażółć gęślą jaźń",
+    "iso8859-8": "שלום עולם",
+    "cp1255": "שלום עולם",
+    "iso8859-6": "مرحبا بالعالم",
+    "cp1256": "مرحبا بالعالم",
+    "cp874": "สวัสดีชาวโลก",
+    "iso8859-11": "สวัสดีชาวโลก",
+    "iso8859-9": "Günaydın dünya, İstanbul",
+    "cp1254": "Günaydın dünya, İstanbul",
+    "iso8859-4": "Labas pasauli ąčęėįšųūž",
+    "iso8859-13": "Labas pasauli ąčęėįšųūž",
+    "cp1257": "Labas pasauli ąčęėįšųūž",
+    "ascii": "Hello, world",
+}
+
+GZIP_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>compressed</title></head>\n<body>\n"
+    + "".join(
+        f'<p>line {i}: <a href="/page/{i}">page {i}</a> <button id="b{i}">go</button></p>\n'
+        for i in range(200)
+    )
+    + "</body></html>\n"
+).encode("utf-8")
+
+
+def codec_for(label):
+    """The Python codec name for a charset label, or None."""
+    import codecs
+
+    label = label.strip().lower()
+    label = EXTRA_LABELS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def sample_for(codec):
+    if codec in SAMPLES:
+        return SAMPLES[codec]
+    for text in SAMPLES.values():
+        try:
+            text.encode(codec)
+            return text
+        except (UnicodeError, LookupError):
+            continue
+    return SAMPLES["ascii"]
+
+
+def charset_page(label, meta):
+    """(text, codec) of the charset test page for `label`; meta is "", "meta" or "http-equiv"."""
+    codec = codec_for(label)
+    if codec is None:
+        return None, None
+    if meta == "meta":
+        head = f'<meta charset="{label}">'
+    elif meta == "http-equiv":
+        head = f'<meta http-equiv="Content-Type" content="text/html; charset={label}">'
+    else:
+        head = ""
+    text = (
+        f"<!DOCTYPE html>\n<html><head>{head}<title>charset {label}</title></head>\n"
+        f'<body><p id="sample">{sample_for(codec)}</p>\n'
+        f'<a href="/next">next</a></body></html>\n'
+    )
+    return text, codec
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "trawl-testserver/1"
+    # Headers and body go out in separate writes; without this, Nagle on our side and
+    # delayed ACKs on the client stall every small response by ~40 ms.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet unless asked
+        if os.environ.get("TRAWL_TESTSERVER_LOG"):
+            super().log_message(format, *args)
+
+    # MARK: helpers
+
+    def send_body(self, status, body, content_type="text/html", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def redirect(self, location, status=302):
+        body = f'<html><body><a href="{location}">moved</a></body></html>'.encode()
+        self.send_body(status, body, headers=[("Location", location)])
+
+    def query(self):
+        parsed = urllib.parse.urlsplit(self.path)
+        return parsed.path, urllib.parse.parse_qs(parsed.query)
+
+    @staticmethod
+    def qnum(q, name, default, kind=int):
+        try:
+            return kind(q[name][0])
+        except (KeyError, IndexError, ValueError):
+            return default
+
+    # MARK: dispatch
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.do_GET()
+
+    def do_GET(self):
+        path, q = self.query()
+        parts = path.strip("/").split("/", 1)
+        head, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+        route = getattr(self, "route_" + head.replace("-", "_"), None)
+        if route is None:
+            self.send_body(404, b"<html><body>no such endpoint</body></html>")
+            return
+        try:
+            route(urllib.parse.unquote(rest), q)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True
+
+    # MARK: endpoints
+
+    def route_corpus(self, name, q):
+        if "/" in name or name.startswith(".") or not CORPUS:
+            self.send_body(404, b"<html><body>not found</body></html>")
+            return
+        try:
+            with open(os.path.join(CORPUS, name), "rb") as f:
+                body = f.read()
+        except OSError:
+            self.send_body(404, b"<html><body>not found</body></html>")
+            return
+        self.send_body(200, body)
+
+    def route_redirect(self, rest, q):
+        try:
+            n = int(rest or "0")
+        except ValueError:
+            n = 0
+        if n > 0:
+            self.redirect(f"/redirect/{n - 1}", status=self.qnum(q, "code", 302))
+        else:
+            body = b'<html><body><p>final</p><a href="/final-link">final link</a></body></html>'
+            self.send_body(200, body)
+
+    def route_redirect_loop(self, rest, q):
+        self.redirect("/redirect-loop")
+
+    def route_redirect_to(self, rest, q):
+        self.redirect(q.get("url", ["/empty"])[0], status=self.qnum(q, "code", 302))
+
+    def route_status(self, rest, q):
+        try:
+            code = int(rest)
+        except ValueError:
+            code = 400
+        body = (
+            f"<html><body><h1>status {code}</h1>"
+            f'<a href="/status-link/{code}">link from {code}</a></body></html>'
+        ).encode()
+        self.send_body(code, body)
+
+    def route_slow(self, rest, q):
+        time.sleep(self.qnum(q, "seconds", 5.0, float))
+        self.send_body(200, b"<html><body>slow</body></html>")
+
+    def route_drip(self, rest, q):
+        count = self.qnum(q, "bytes", 10)
+        interval = self.qnum(q, "interval", 0.5, float)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(count))
+        self.end_headers()
+        self.wfile.flush()
+        for _ in range(count):
+            time.sleep(interval)
+            self.wfile.write(b"x")
+            self.wfile.flush()
+
+    def route_big(self, rest, q):
+        total = self.qnum(q, "bytes", 32 << 20)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunk = (b"<p>" + b"a" * 1018 + b"</p>\n") * 64  # 64 KiB
+        left = total
+        while left > 0:
+            part = chunk[: min(left, len(chunk))]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            left -= len(part)
+        self.wfile.write(b"0\r\n\r\n")
+
+    def compressed_source(self, q):
+        name = q.get("page", [""])[0]
+        if name and CORPUS and "/" not in name:
+            with open(os.path.join(CORPUS, name), "rb") as f:
+                return f.read()
+        return GZIP_PAGE
+
+    def route_plain(self, rest, q):
+        self.send_body(200, self.compressed_source(q))
+
+    def route_gzip(self, rest, q):
+        body = gzip.compress(self.compressed_source(q))
+        self.send_body(200, body, headers=[("Content-Encoding", "gzip")])
+
+    def route_deflate(self, rest, q):
+        body = zlib.compress(self.compressed_source(q))
+        self.send_body(200, body, headers=[("Content-Encoding", "deflate")])
+
+    def route_gzip_bomb(self, rest, q):
+        # Small on the wire, large once decoded: max-bytes must count decoded bytes.
+        total = self.qnum(q, "bytes", 64 << 20)
+        comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+        block = b"\0" * (1 << 20)
+        out = bytearray()
+        left = total
+        while left > 0:
+            out += comp.compress(block[: min(left, len(block))])
+            left -= len(block)
+        out += comp.flush()
+        self.send_body(200, bytes(out), headers=[("Content-Encoding", "gzip")])
+
+    def charset_endpoint(self, label, q, meta):
+        text, codec = charset_page(label, meta)
+        if text is None:
+            self.send_body(400, f"unknown charset {label}".encode(), "text/plain")
+            return
+        if "utf8" in q:
+            self.send_body(200, text.encode("utf-8"), "text/plain; charset=utf-8")
+            return
+        body = text.encode(codec)
+        ctype = f"text/html; charset={label}" if meta == "" else "text/html"
+        self.send_body(200, body, ctype)
+
+    def route_charset(self, label, q):
+        self.charset_endpoint(label, q, "")
+
+    def route_meta_charset(self, label, q):
+        self.charset_endpoint(label, q, "meta")
+
+    def route_http_equiv(self, label, q):
+        self.charset_endpoint(label, q, "http-equiv")
+
+    def route_bom(self, label, q):
+        text = '<html><body><p id="sample">Grüße — 日本語</p></body></html>\n'
+        boms = {"utf-8": (b"\xef\xbb\xbf", "utf-8"), "utf-16le": (b"\xff\xfe", "utf-16-le"),
+                "utf-16be": (b"\xfe\xff", "utf-16-be")}
+        if label not in boms:
+            self.send_body(400, b"bom: utf-8, utf-16le or utf-16be", "text/plain")
+            return
+        bom, codec = boms[label]
+        if "utf8" in q:
+            self.send_body(200, text.encode("utf-8"), "text/plain; charset=utf-8")
+            return
+        # The header names a wrong charset: the BOM must win.
+        self.send_body(200, bom + text.encode(codec), "text/html; charset=iso-8859-1")
+
+    def route_bytes(self, rest, q):
+        try:
+            body = bytes.fromhex(q.get("hex", [""])[0])
+        except ValueError:
+            body = b""
+        self.send_body(200, body, q.get("ct", ["text/html"])[0])
+
+    def route_invalid_utf8(self, rest, q):
+        body = (
+            b"<html><body><p>ok \xc3\xa9 bad \xff\xfe lone \x80 cut \xe2\x82 "
+            b"over \xc0\xaf surrogate \xed\xa0\x80 end</p></body></html>\n"
+        )
+        self.send_body(200, body, "text/html; charset=utf-8")
+
+    def route_backtrack(self, rest, q):
+        n = self.qnum(q, "n", 40)
+        tag = q.get("tag", ["button"])[0]
+        attr = "id" if tag == "button" else "href"
+        body = (
+            f'<html><body><{tag} {attr}="first">one</{tag}>\n<{tag} ' + "x " * n + "\n</body></html>\n"
+        ).encode()
+        self.send_body(200, body)
+
+    def route_headers(self, rest, q):
+        seen = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            seen[key] = value if key not in seen else seen[key] + ", " + value
+        body = json.dumps(seen, sort_keys=True).encode()
+        self.send_body(200, body, "application/json")
+
+    def route_conn(self, rest, q):
+        # The client's port identifies its connection: equal ports mean keep-alive reuse.
+        body = json.dumps({"port": self.client_address[1]}).encode()
+        self.send_body(200, body, "application/json")
+
+    def route_close(self, rest, q):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def route_empty(self, rest, q):
+        self.send_body(200, b"")
+
+    def route_content_type(self, rest, q):
+        self.send_body(200, b"<html><body>typed</body></html>", q.get("type", ["text/html"])[0])
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # Clients that hang up (aborted transfers, failed TLS handshakes) are expected.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (OSError, ssl.SSLError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class TLSServer(Server):
+    context = None
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        # The handshake runs lazily in the handler thread so that a client that never
+        # completes it cannot block the accept loop.
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+
+def start_tls():
+    tmp = tempfile.mkdtemp(prefix="trawl-testserver-")
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+             "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.set_alpn_protocols(["http/1.1"])
+    srv = TLSServer(("127.0.0.1", 0), Handler)
+    srv.context = ctx
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, cert
+
+
+def main():
+    global CORPUS
+    args = sys.argv[1:]
+    if "--corpus" in args:
+        CORPUS = args[args.index("--corpus") + 1]
+    srv = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    tls, cafile = (None, None) if "--no-tls" in args else start_tls()
+    print(srv.server_address[1])
+    print(f"https {tls.server_address[1]} {cafile}" if tls else "https none")
+    sys.stdout.flush()
+    # Dies with the parent: its end of our stdin closes when it exits, however it exits.
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// The loopback HTTP(S) server every test target fetches from: `Resources/testserver.py`
+/// (Python 3, stdlib only) run as a child process. Its endpoints are listed in
+/// `Resources/README.md`.
+///
+/// The server exits when its stdin reaches EOF; this process holds the write end and never
+/// writes to it, so the server dies with the test process however that ends.
+///
+/// `@unchecked Sendable`: every stored property is immutable after `init`; the `Process` and
+/// the pipe handle are only kept alive, never used again.
+public final class TestServer: @unchecked Sendable {
+    /// One server per test process, started on first use. Traps with the reason when the
+    /// server cannot start: no test that needs it could run.
+    public static let shared: TestServer = {
+        do {
+            return try TestServer(corpus: Corpus.directory, tls: true)
+        } catch {
+            fatalError("TestServer could not start: \(error)")
+        }
+    }()
+
+    /// The HTTP port on 127.0.0.1.
+    public let port: Int
+    /// The HTTPS port on 127.0.0.1 (self-signed certificate), nil when `openssl` failed.
+    public let httpsPort: Int?
+    /// The PEM file of the HTTPS listener's self-signed certificate: the CA bundle that makes
+    /// verification succeed.
+    public let caFile: String?
+
+    private let process: Process
+    private let stdinHandle: FileHandle
+
+    /// The server script inside this module's resource bundle.
+    public static var scriptPath: String {
+        if let url = Bundle.module.url(
+            forResource: "testserver", withExtension: "py", subdirectory: "Resources") {
+            return url.path
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources/testserver.py").path
+    }
+
+    /// Starts a new server (most tests use ``shared``).
+    public init(corpus: String, tls: Bool) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", TestServer.scriptPath, "--corpus", corpus]
+        if !tls { arguments.append("--no-tls") }
+        process.arguments = arguments
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        self.process = process
+        self.stdinHandle = input.fileHandleForWriting
+
+        let lines = try TestServer.readLines(2, from: output.fileHandleForReading.fileDescriptor)
+        guard lines.count == 2, let port = Int(lines[0]) else {
+            throw TestServerError(message: "unexpected first lines from testserver.py: \(lines)")
+        }
+        self.port = port
+        let tlsFields = lines[1].split(separator: " ").map(String.init)
+        if tlsFields.count == 3, tlsFields[0] == "https", let tlsPort = Int(tlsFields[1]) {
+            self.httpsPort = tlsPort
+            self.caFile = tlsFields[2]
+        } else {
+            self.httpsPort = nil
+            self.caFile = nil
+        }
+    }
+
+    /// `"http://127.0.0.1:PORT" + path`; `path` starts with `/`.
+    public func url(_ path: String) -> String {
+        "http://127.0.0.1:\(port)" + path
+    }
+
+    /// `"https://127.0.0.1:HTTPSPORT" + path`, nil without the TLS listener.
+    public func httpsURL(_ path: String) -> String? {
+        httpsPort.map { "https://127.0.0.1:\($0)" + path }
+    }
+
+    /// The URL of a corpus page: `/corpus/NAME`.
+    public func corpusURL(_ page: String) -> String {
+        url("/corpus/" + page)
+    }
+
+    /// A loopback port nothing listens on (bound, then closed), for "connection refused".
+    public static func closedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return 9 }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
+            }
+        }
+        guard ok else { return 9 }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Reads `count` newline-terminated lines from `fd`, byte by byte so that nothing after
+    /// them is consumed.
+    private static func readLines(_ count: Int, from fd: Int32) throws -> [String] {
+        var lines: [String] = []
+        var current: [UInt8] = []
+        var byte: UInt8 = 0
+        while lines.count < count {
+            let n = read(fd, &byte, 1)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 {
+                throw TestServerError(message: "testserver.py exited early (lines so far: \(lines))")
+            }
+            if byte == UInt8(ascii: "\n") {
+                lines.append(String(decoding: current, as: UTF8.self))
+                current.removeAll()
+            } else {
+                current.append(byte)
+            }
+        }
+        return lines
+    }
+}
+
+/// Why the test server could not start.
+public struct TestServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

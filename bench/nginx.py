@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A throw-away nginx on a free loopback port serving one directory (Debian's nginx package).
+
+Runs in the foreground (`daemon off`) from its own prefix in a temporary directory, so it
+needs no root, touches nothing in /etc/nginx and leaves nothing behind; stop() ends it by pid.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+CONFIG = """\
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+{user}
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    types {{ text/html html htm; }}
+    default_type application/octet-stream;
+    # requests' .text falls back to ISO-8859-1 without a charset; every corpus page is UTF-8.
+    charset utf-8;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 10000000;
+    open_file_cache max=1000 inactive=60s;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        root {root};
+        location / {{ }}
+    }}
+}}
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Nginx:
+    def __init__(self, root, tmp, binary=None):
+        self.root = os.path.abspath(root)
+        self.tmp = tmp
+        self.binary = binary or shutil.which("nginx") or "/usr/sbin/nginx"
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        for _ in range(5):
+            self.port = free_port()
+            conf = os.path.join(self.tmp, "nginx.conf")
+            # As root, workers would drop to 'nobody', who may not traverse the corpus path.
+            user = "user root;" if os.geteuid() == 0 else ""
+            with open(conf, "w") as f:
+                f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user))
+            self.proc = subprocess.Popen([self.binary, "-p", self.tmp, "-c", conf, "-e", os.path.join(self.tmp, "error.log")],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if self._wait_ready():
+                return self
+            self.stop()
+        raise RuntimeError(f"nginx did not start: see {self.tmp}/error.log")
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def url(self, page):
+        return f"http://127.0.0.1:{self.port}/{page}"
+
+    def check(self, page):
+        """Fetches one page; returns its Content-Type (raises if nginx does not serve it)."""
+        with urllib.request.urlopen(self.url(page), timeout=5) as r:
+            r.read()
+            return r.headers.get("Content-Type")
+
+    def pids(self):
+        """The master and its workers (for their CPU time)."""
+        if not self.proc:
+            return []
+        found = [self.proc.pid]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        if int(f.read().rsplit(")", 1)[1].split()[1]) == self.proc.pid:
+                            found.append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return found
+
+    def cpu_seconds(self):
+        """user+sys of the master and the workers so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total / tick
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None

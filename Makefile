@@ -13,7 +13,7 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
              openssl nginx redis-server valgrind curl
 VENV      ?= .venv
 
-.PHONY: all deps release demo test swift-test c-lib c-header-check c-symbols c-test c-test-asan \
+.PHONY: all deps release demo test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
         c-test-valgrind python-test python-wheel python-wheel-test install uninstall
 
 all: release
@@ -36,6 +36,14 @@ release:
 # Crawl the bundled corpus from a loopback server: what a newcomer runs first.
 demo: release
 	@bash examples/demo.sh $(RELEASE)/trawl
+
+# The side-by-side benchmark of bench/README.md (not a test): writes bench/RESULTS.md.
+bench: release
+	$(PYTHON) bench/run
+
+# One short round of every runner, so that CI notices a benchmark that no longer runs.
+bench-smoke: release
+	$(PYTHON) bench/run --smoke
 
 swift-test:
 	$(SWIFT) build --build-tests

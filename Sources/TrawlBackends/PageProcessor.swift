@@ -31,7 +31,7 @@ public final class PageProcessor {
             let start = MonotonicClock.now()
             let decoded = BodyDecoder.decode(response.body, contentType: response.contentType, mode: decodeMode)
             r.charset = decoded.charset
-            let extraction = session.extract(decoded.text)
+            let extraction = session.extract(decoded.utf8)
             r.matches = extraction.matches
             r.error = extraction.error
             r.elapsed = response.elapsed + (MonotonicClock.now() - start)

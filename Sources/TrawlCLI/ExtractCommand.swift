@@ -47,14 +47,14 @@ struct ExtractCommand: ParsableCommand {
         var last: [Extraction] = []
         for _ in 0..<`repeat` {
             last = texts.map { session.extract($0) }
-            totalBytes += texts.reduce(0) { $0 + $1.utf8.count }
+            totalBytes += texts.reduce(0) { $0 + $1.bytes.count }
         }
         let cpu = MonotonicClock.threadCPU() - start
         let wall = MonotonicClock.now() - wallStart
         if !noOutput {
             var out: [UInt8] = []
             for (i, e) in last.enumerated() {
-                let r = CrawlResult(index: i, url: files[i], bytes: texts[i].utf8.count,
+                let r = CrawlResult(index: i, url: files[i], bytes: texts[i].bytes.count,
                                     error: e.error, matches: e.matches)
                 out.removeAll(keepingCapacity: true)
                 JSON.append(r, to: &out)
@@ -69,7 +69,7 @@ struct ExtractCommand: ParsableCommand {
         }
     }
 
-    static func readFile(_ path: String) throws(CLIError) -> String {
+    static func readFile(_ path: String) throws(CLIError) -> UTF8Text {
         guard let f = fopen(path, "rb") else {
             throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
@@ -82,6 +82,7 @@ struct ExtractCommand: ParsableCommand {
             if n < chunk.count { break }
         }
         if ferror(f) != 0 { throw CLIError("error reading '\(path)'") }
-        return String(decoding: bytes, as: UTF8.self)
+        // The crawl's own path: valid UTF-8 as it is, anything else repaired as a browser would.
+        return UTF8Text(validating: bytes) ?? UTF8Text(String(decoding: bytes, as: UTF8.self))
     }
 }

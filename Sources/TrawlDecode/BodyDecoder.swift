@@ -36,7 +36,7 @@ public enum BodyDecoder {
         if let encoding = MetaPrescan.encoding(of: body) {
             return decode(body, from: 0, as: encoding)
         }
-        return DecodedText(text: UnicodeDecoding.utf8(body), charset: WebEncoding.utf8.rawValue)
+        return DecodedText(utf8: UnicodeDecoding.utf8Text(body), charset: WebEncoding.utf8.rawValue)
     }
 
     /// Decodes `body[start...]` with a WHATWG encoding; falls back to UTF-8 (and says so in
@@ -45,7 +45,7 @@ public enum BodyDecoder {
         let text: String?
         switch encoding.decoder {
         case .utf8:
-            text = UnicodeDecoding.utf8(body, from: start)
+            return DecodedText(utf8: UnicodeDecoding.utf8Text(body, from: start), charset: encoding.rawValue)
         case .utf16(let bigEndian):
             text = UnicodeDecoding.utf16(body, from: start, bigEndian: bigEndian)
         case .replacement:
@@ -63,7 +63,7 @@ public enum BodyDecoder {
             }
         }
         guard let text else {
-            return DecodedText(text: UnicodeDecoding.utf8(body, from: start), charset: WebEncoding.utf8.rawValue)
+            return DecodedText(utf8: UnicodeDecoding.utf8Text(body, from: start), charset: WebEncoding.utf8.rawValue)
         }
         return DecodedText(text: text, charset: encoding.rawValue)
     }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import TrawlCore
+
 /// The UTF decoders and WHATWG's two trivial ones.
 enum UnicodeDecoding {
     /// UTF-8 with invalid sequences replaced by U+FFFD per "maximal subpart", the practice
@@ -9,6 +11,14 @@ enum UnicodeDecoding {
     static func utf8(_ body: [UInt8], from start: Int = 0) -> String {
         if start == 0 { return String(decoding: body, as: UTF8.self) }
         return String(decoding: body[start...], as: UTF8.self)
+    }
+
+    /// The hot path of every crawl: a valid body (almost every page) is taken as it is, with
+    /// no copy, after one fast validation; only an invalid one goes through the repairing
+    /// decoder above.
+    static func utf8Text(_ body: [UInt8], from start: Int = 0) -> UTF8Text {
+        let slice = start == 0 ? body : Array(body[start...])
+        return UTF8Text(validating: slice) ?? UTF8Text(utf8(slice))
     }
 
     /// UTF-16 as the WHATWG decoder does: an unpaired surrogate is one U+FFFD, and a

@@ -121,22 +121,31 @@ public final class ExtractionSession {
     ///   (its matches are then empty; the other patterns' are complete).
     public func extract(_ text: String) -> Extraction {
         var text = text
-        return text.withUTF8 { buf in
-            var all: [PatternMatches] = []
-            var failures: [String] = []
-            for (k, spec) in extractor.patterns.enumerated() {
-                let groups = extractor.groupCounts[k]
-                switch findAll(extractor.compiled[k], groups: groups, in: buf) {
-                case .success(let found):
-                    all.append(PatternMatches(name: spec.name, groups: groups, matches: found))
-                case .failure(let why):
-                    all.append(PatternMatches(name: spec.name, groups: groups))
-                    failures.append("pattern '\(spec.name)' \(why.reason)")
-                }
+        return text.withUTF8 { run(on: $0) }
+    }
+
+    /// ``extract(_:)`` on text that is already UTF-8, without building a `String`: the
+    /// crawl's path, where the decoder hands over the page's own bytes.
+    public func extract(_ text: UTF8Text) -> Extraction {
+        text.bytes.withUnsafeBufferPointer { run(on: $0) }
+    }
+
+    /// The buffer must hold valid UTF-8: PCRE2 is told not to check it again.
+    private func run(on buf: UnsafeBufferPointer<UInt8>) -> Extraction {
+        var all: [PatternMatches] = []
+        var failures: [String] = []
+        for (k, spec) in extractor.patterns.enumerated() {
+            let groups = extractor.groupCounts[k]
+            switch findAll(extractor.compiled[k], groups: groups, in: buf) {
+            case .success(let found):
+                all.append(PatternMatches(name: spec.name, groups: groups, matches: found))
+            case .failure(let why):
+                all.append(PatternMatches(name: spec.name, groups: groups))
+                failures.append("pattern '\(spec.name)' \(why.reason)")
             }
-            let error = failures.isEmpty ? nil : TrawlError(.regexBudgetExceeded, failures.joined(separator: "; "))
-            return Extraction(matches: all, error: error)
         }
+        let error = failures.isEmpty ? nil : TrawlError(.regexBudgetExceeded, failures.joined(separator: "; "))
+        return Extraction(matches: all, error: error)
     }
 
     private struct Failure: Error {

@@ -255,3 +255,38 @@ import Testing
         #expect(!r.toStdout && ProgressReporter(verbose: 50, jobs: 1).toStdout)
     }
 }
+
+@Suite struct UTF8TextTests {
+    /// The standard library's validating decoder is the oracle.
+    func reference(_ bytes: [UInt8]) -> Bool {
+        String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    @Test func edgeCasesOfTable3_7() {
+        let cases: [[UInt8]] = [
+            [], Array("plain ascii, longer than sixteen bytes at least".utf8),
+            [0xC2, 0x80], [0xC1, 0xBF], [0xC2], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xE0, 0x9F, 0xBF],
+            [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80],
+            [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+            [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xE2, 0x82], [0xE2, 0x82, 0xAC],
+            Array(repeating: 0x41, count: 31) + [0xE2, 0x82, 0xAC] + Array(repeating: 0x42, count: 17),
+            Array(repeating: 0x41, count: 16) + [0xC3],
+        ]
+        for c in cases {
+            #expect(UTF8Text.isValid(c) == reference(c), "\(c)")
+            #expect((UTF8Text(validating: c) != nil) == reference(c))
+        }
+    }
+
+    @Test func randomBytesAgreeWithTheStandardLibrary() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x41, 0x20, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xA0, 0x9F, 0x90, 0x8F, 0xFF]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0..<40, using: &rng)
+            let bytes = (0..<n).map { _ in alphabet.randomElement(using: &rng) ?? 0 }
+            #expect(UTF8Text.isValid(bytes) == reference(bytes), "\(bytes)")
+        }
+        let valid = "héllo wörld — 東京 🎉 " + String(repeating: "a", count: 40)
+        #expect(UTF8Text(validating: Array(valid.utf8))?.string == valid)
+    }
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Bytes that are known to be valid UTF-8: decoded page text on its way to the regex engine.
+///
+/// Pages travel as bytes rather than as `String` because building a `String` from a body
+/// copies it and validates it with the standard library's general-purpose decoder, which
+/// profiling showed to be the largest single cost of a crawl. A valid body is taken as it is
+/// (no copy) after one fast validation pass; PCRE2 can then skip its own check
+/// (`PCRE2_NO_UTF_CHECK`). The type's promise: `bytes` is always valid UTF-8, so that promise
+/// is what makes skipping PCRE2's check safe.
+public struct UTF8Text: Sendable, Equatable {
+    /// The text's UTF-8 encoding.
+    public let bytes: [UInt8]
+
+    /// The UTF-8 of a Swift string (always valid).
+    public init(_ string: String) {
+        bytes = Array(string.utf8)
+    }
+
+    /// `bytes` unchanged if they are valid UTF-8, else `nil`.
+    public init?(validating bytes: [UInt8]) {
+        guard UTF8Text.isValid(bytes) else { return nil }
+        self.bytes = bytes
+    }
+
+    /// The text as a `String`.
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past
+    /// U+10FFFF; Unicode's Table 3-7). ASCII, most of any HTML page, is checked 16 bytes at a
+    /// time.
+    public static func isValid(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { isValid($0) }
+    }
+
+    /// See ``isValid(_:)-([UInt8])``.
+    public static func isValid(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = buffer.baseAddress else { return true }
+        let n = buffer.count
+        let raw = UnsafeRawPointer(p)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i < n {
+            while i + 16 <= n {
+                let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                if (a | b) & high != 0 { break }
+                i += 16
+            }
+            guard i < n else { break }
+            let c = p[i]
+            if c < 0x80 {
+                i += 1
+                continue
+            }
+            switch c {
+            case 0xC2...0xDF:
+                guard i + 1 < n, p[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard i + 2 < n, p[i + 2] & 0xC0 == 0x80 else { return false }
+                let c1 = p[i + 1]
+                switch c {
+                case 0xE0: guard (0xA0...0xBF).contains(c1) else { return false }
+                case 0xED: guard (0x80...0x9F).contains(c1) else { return false }
+                default: guard c1 & 0xC0 == 0x80 else { return false }
+                }
+                i += 3
+            case 0xF0...0xF4:
+                guard i + 3 < n, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80 else { return false }
+                let c1 = p[i + 1]
+                switch c {
+                case 0xF0: guard (0x90...0xBF).contains(c1) else { return false }
+                case 0xF4: guard (0x80...0x8F).contains(c1) else { return false }
+                default: guard c1 & 0xC0 == 0x80 else { return false }
+                }
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -59,7 +59,7 @@ CTEST     := .build/ctest
 CWARN     := -Wall -Wextra -Werror -pedantic
 CTEST_SRC := Tests/c/test_trawl.c Tests/c/check.h include/trawl.h
 CTEST_LD  := -L$(RELEASE) -ltrawl -Wl,-rpath,$(abspath $(RELEASE)) -lpthread
-VALGRIND  := valgrind --quiet --leak-check=full --error-exitcode=1 \
+VALGRIND  := valgrind --quiet --leak-check=full --show-possibly-lost=no --error-exitcode=1 \
              --errors-for-leak-kinds=definite,indirect --suppressions=Tests/c/valgrind.supp
 comma     := ,
 

@@ -48,6 +48,8 @@ let package = Package(
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
         // warning; the headers are in the default include path and the modulemap links it.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        // glibc's mallopt for the executable (not in Swift's Glibc module).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "TrawlCore", swiftSettings: strict),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends", "TrawlCore", "TrawlExtract",
+                "TrawlBackends", "TrawlCore", "TrawlExtract", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import CMalloc
 import TrawlCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `trawl` command line tool.
 @main
@@ -13,4 +17,19 @@ struct Trawl: ParsableCommand {
         subcommands: [CrawlCommand.self, ExtractCommand.self, WorkerCommand.self],
         defaultSubcommand: nil
     )
+
+    static func main() {
+        // A parent may start us with signals blocked (Foundation's Process does, from some
+        // threads): a worker must still end on SIGTERM, so start from a clean mask.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        trawl_tune_malloc_for_pages()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -109,7 +109,7 @@ c-test-valgrind: c-lib $(CTEST)/test_trawl
 python-test: c-lib
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib "dask[distributed]"
+	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib requests "dask[distributed]"
 	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
 	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) $(abspath $(VENV))/bin/python -m pytest -q tests
 

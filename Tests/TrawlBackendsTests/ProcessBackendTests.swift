@@ -92,6 +92,34 @@ import TrawlTestSupport
         #expect(results.filter { $0.url != bad }.allSatisfy { $0.error == nil })
     }
 
+    @Test func aURLHeldPastTheTaskTimeoutGetsItsWorkerKilled() throws {
+        let c = try crawler { o in
+            o.timeout = 60
+            o.taskTimeout = 1
+        }
+        let hung = server.url("/slow?seconds=20")
+        let urls = Corpus.pages.prefix(10).map { server.corpusURL($0) } + [hung]
+        let results = try c.crawl(urls)
+        #expect(results.count == urls.count)
+        let last = try #require(results.last)
+        #expect(last.error?.code == .workerCrashed)
+        #expect(last.error?.message.contains("task timeout") == true, "\(String(describing: last.error))")
+        #expect(results.dropLast().allSatisfy { $0.error == nil })
+    }
+
+    @Test func aWorkerOverItsMemoryLimitCrashesAloneAndTheBatchGoesOn() throws {
+        let c = try crawler { o in
+            o.workerMemoryLimit = 512 << 20
+            o.maxBytes = Int(Int32.max)
+        }
+        let huge = server.url("/big?bytes=900000000")
+        let urls = [server.corpusURL(Corpus.pages[0]), huge, server.corpusURL(Corpus.pages[1])]
+        let results = try c.crawl(urls)
+        #expect(results.map(\.url) == urls)
+        #expect(results[1].error?.code == .workerCrashed, "\(String(describing: results[1].error))")
+        #expect(results[0].error == nil && results[2].error == nil)
+    }
+
     @Test func cancelEndsTheBatchAndShutdownLeavesNoProcess() throws {
         let c = try crawler { o in
             o.concurrency = 4

@@ -42,19 +42,16 @@ enum FD {
         }
     }
 
-    /// Reads what is available into `decoder`.
+    /// Reads what is available into `decoder`, straight into its buffer (no scratch copy).
     /// - Returns: false at end of file.
     static func read(_ fd: Int32, into decoder: inout FrameDecoder) throws(TrawlError) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = decoder.fill { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw errnoError("read")
             }
-            if n == 0 { return false }
-            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            return true
+            return n > 0
         }
     }
 

@@ -47,13 +47,27 @@ struct Frame {
 struct FrameDecoder {
     private var buffer: [UInt8] = []
     private var start = 0
+    private var scratch: [UInt8] = []
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Lets `read` fill a scratch buffer kept for the decoder's life, then keeps the bytes it
+    /// reports: no allocation or zeroing per read.
+    mutating func fill(_ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 << 10) }
+        let got = scratch.withUnsafeMutableBytes { read($0) }
+        if got > 0 { scratch.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0[..<got])) } }
+        return got
+    }
+
+    private mutating func compact() {
         if start > 0 && start * 2 >= buffer.count {
             buffer.removeFirst(start)
             start = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next complete frame, `nil` if more bytes are needed.

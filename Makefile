@@ -10,7 +10,7 @@ PYTHON    ?= python3
 PREFIX    ?= /usr/local
 RELEASE   := .build/release
 DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3 python3-venv \
-             openssl nginx redis-server valgrind curl
+             openssl nginx redis-server valgrind curl brotli zstd
 VENV      ?= .venv
 
 .PHONY: all deps release demo test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \

@@ -21,7 +21,7 @@ import TrawlTestSupport
         }
     }
 
-    @Test(arguments: ["/gzip", "/deflate"])
+    @Test(arguments: ["/gzip", "/deflate", "/br", "/zstd"])
     func contentEncodingIsDecoded(_ path: String) throws {
         let page = try #require(Corpus.pages.first)
         let responses = try fetch([server(path), server("/plain"), server(path + "?page=" + page)])

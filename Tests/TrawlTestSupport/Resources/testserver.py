@@ -290,6 +290,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = zlib.compress(self.compressed_source(q))
         self.send_body(200, body, headers=[("Content-Encoding", "deflate")])
 
+    def route_br(self, rest, q):
+        self.send_body(200, self.compress_with("brotli", q), headers=[("Content-Encoding", "br")])
+
+    def route_zstd(self, rest, q):
+        self.send_body(200, self.compress_with("zstd", q), headers=[("Content-Encoding", "zstd")])
+
+    def compress_with(self, tool, q):
+        # The stdlib has neither codec; the Debian tools (installed by `make deps`) do.
+        return subprocess.run([tool, "-c"], input=self.compressed_source(q), stdout=subprocess.PIPE,
+                              check=True).stdout
+
     def route_gzip_bomb(self, rest, q):
         # Small on the wire, large once decoded: max-bytes must count decoded bytes.
         total = self.qnum(q, "bytes", 64 << 20)

@@ -86,9 +86,10 @@ public final class Batch: Sendable {
     }
 
     deinit {
-        // A batch dropped while running is cancelled; its thread holds a reference, so this
-        // runs only after the thread is done, and joining here reclaims it.
-        driver.withLock { $0 }?.join()
+        // The batch's own thread holds a reference until it ends, so a batch dropped while
+        // running finishes in the background (call cancel() to stop it) and this runs only
+        // then, possibly on that very thread: join it from elsewhere, detach it from itself.
+        driver.withLock { $0 }?.joinOrDetach()
     }
 
     // MARK: For backends

@@ -44,6 +44,18 @@ public final class OSThread: @unchecked Sendable {
         pthread_join(h, nil)
     }
 
+    /// Waits for the thread to end, or, when called on the thread itself (where joining
+    /// would fail with EDEADLK), detaches it so that its resources are freed when it ends.
+    public func joinOrDetach() {
+        guard let h = handle else { return }
+        handle = nil
+        if pthread_equal(h, pthread_self()) != 0 {
+            pthread_detach(h)
+        } else {
+            pthread_join(h, nil)
+        }
+    }
+
     /// The number of online cores, which joblib's `n_jobs=-1` stands for.
     public static var availableCores: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

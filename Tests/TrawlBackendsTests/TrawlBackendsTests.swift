@@ -138,6 +138,19 @@ import TrawlTestSupport
         #expect(batch.isCancelled)
     }
 
+    @Test func aDroppedBatchFinishesInTheBackground() throws {
+        let finished = Mutex<Bool>(false)
+        let urls = Corpus.pages.prefix(20).map { server.corpusURL($0) }
+        // The batch is dropped at once: its own thread then holds the last reference and
+        // releases it from that thread when the batch ends.
+        _ = try crawler().start(urls) { p in
+            if p.done == p.total { finished.withLock { $0 = true } }
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while !finished.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(finished.withLock { $0 })
+    }
+
     @Test func emptyBatchAndOfflineExtraction() throws {
         let c = try crawler()
         #expect(try c.crawl([]).isEmpty)

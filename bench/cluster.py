@@ -184,7 +184,9 @@ class Cluster:
                 "workers_cpu": [proc_cpu(w.pid) for w in self.workers]}
 
     def peak_rss_mb(self):
-        return max([proc_peak_rss_mb(self.redis.pid)] + [proc_peak_rss_mb(w.pid) for w in self.workers])
+        """Peak RSS (VmHWM) of redis-server and of the largest worker."""
+        return {"redis": proc_peak_rss_mb(self.redis.pid),
+                "worker": max((proc_peak_rss_mb(w.pid) for w in self.workers), default=0.0)}
 
     def stop(self):
         """SIGTERM the workers (they finish what they hold and exit), then redis; SIGKILL stragglers."""

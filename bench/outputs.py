@@ -116,7 +116,7 @@ class Checker:
             for page, value in out.pages.items():
                 ref = self.trawl_ref.setdefault(page, (value, runner))
                 if ref[0] != value:
-                    self.problems.append(f"{runner}: trawl runs disagree with each other on {page}")
+                    self.problems.append(f"{runner} disagrees with {ref[1]} (the first trawl run) on {page}")
 
     def finish(self):
         """Compares trawl against Python on every page both finished; returns (pages, problems)."""

@@ -14,6 +14,10 @@ EXTRACT_MBPS = 1200.0
 PEAK_RSS_MB = 64.0
 SCALING = 0.90
 STARTUP_MS = 50.0
+# Issue 4 (process backend) and issue 5 (cluster backend, 2 local workers), same run as thread.
+PROCESS_OF_THREAD = 0.90
+CLUSTER_OF_THREAD = 0.70
+PROCESS_STARTUP_MS = 50.0
 
 
 def _cmd(argv, stderr=False):
@@ -60,10 +64,33 @@ def summarize(runs):
              "errors": rs[-1].get("errors", "?")}
         if ok:
             wall = statistics.median(r["wall"] for r in ok)
-            s.update(wall=wall, pps=s["urls"] / wall, cpu=statistics.median(r["user"] + r["sys"] for r in ok),
+            s.update(wall=wall, pps=s["urls"] / wall,
+                     cpu=statistics.median(r["user"] + r["sys"] + r.get("extra_cpu", 0.0) for r in ok),
                      rss=max(r["maxrss_kb"] for r in ok) / 1024, nginx=statistics.median(r["nginx_cpu"] for r in ok))
+            if all("redis" in r for r in ok):
+                s["cluster"] = _cluster_summary(ok)
         out[key] = s
     return out
+
+
+def _cluster_summary(ok):
+    """Medians of the cluster runs' Redis cost and CPU split; per-command calls and µs per URL
+    summed over all of them."""
+    med = lambda f: statistics.median(f(r) for r in ok)  # noqa: E731
+    urls = sum(r["urls"] for r in ok)
+    by_cmd = {}
+    for r in ok:
+        for name, (calls, usec) in r["redis"]["by_command"].items():
+            c, u = by_cmd.get(name, (0, 0))
+            by_cmd[name] = (c + calls, u + usec)
+    return {"calls_per_url": med(lambda r: r["redis"]["calls_per_url"]),
+            "usec_per_url": med(lambda r: r["redis"]["usec_per_url"]),
+            "redis_cpu_us_per_url": med(lambda r: r["redis"]["redis_cpu_us_per_url"]),
+            "submitter_cpu": med(lambda r: r["submitter_cpu"]),
+            "workers_cpu": med(lambda r: r["redis"]["workers_cpu"]),
+            "redis_cpu": med(lambda r: r["redis"]["redis_cpu"]),
+            "rss": {k: max(r["rss_parts"][k] for r in ok) for k in ("submitter", "worker", "redis")},
+            "by_command": {n: (c / urls, u / urls) for n, (c, u) in by_cmd.items()}}
 
 
 def _pps(summary, runner, lst):
@@ -96,6 +123,11 @@ def ratios(ctx, summary):
                  ("trawl / aiohttp, same URLs", safe, r_aio),
                  ("trawl / curl fetch-only (trawl also extracts)", full, r_curl)]
         t[size] = {"py": r_py, "aio": r_aio, "curl": r_curl, "best": best_name}
+        for backend in ("process", "cluster"):
+            if (f"trawl-{backend}", full) in summary:
+                v = _ratio(_pps(summary, f"trawl-{backend}", full), _pps(summary, "trawl", full))
+                rows.append((f"trawl-{backend} / trawl (thread), same URLs", full, v))
+                t[size][backend] = v
     if len(sizes) >= 2:
         small, big = sizes[0], sizes[-1]
         scale = _ratio(_pps(summary, "trawl", f"{big}-full"), _pps(summary, "trawl", f"{small}-full"))
@@ -144,11 +176,69 @@ def targets(ctx, summary, t):
     v = statistics.median(st["times"]) * 1000 if st and not st["failure"] else None
     rows.append((f"start-up < {STARTUP_MS:g} ms (`trawl crawl` of one loopback URL)", _fmt(v, "{:.1f} ms"),
                  _verdict(v, v is not None and v < STARTUP_MS)))
+    # Issue 4: the process backend keeps up with threads and starts quickly.
+    if any(("trawl-process", f"{n}-full") in summary for n in sizes):
+        vals = [t[n].get("process") for n in sizes]
+        known = [x for x in vals if x is not None]
+        label = " and ".join(f"{n}-full" for n in sizes)
+        rows.append((f"process ≥ {PROCESS_OF_THREAD:.0%} of thread ({label}, issue 4)",
+                     " / ".join(_fmt(x, "{:.0%}") for x in vals),
+                     _verdict(min(known) if known else None, len(known) == len(vals) and min(known) >= PROCESS_OF_THREAD)))
+    sp = ctx.get("startup_process")
+    if sp is not None:
+        v = statistics.median(sp["times"]) * 1000 if not sp["failure"] else None
+        rows.append((f"process start-up < {PROCESS_STARTUP_MS:g} ms (`trawl crawl --backend process` of one loopback "
+                     "URL, issue 4)", _fmt(v, "{:.1f} ms"), _verdict(v, v is not None and v < PROCESS_STARTUP_MS)))
+    # Issue 5: two local workers through Redis keep most of the thread backend's speed.
+    if ("trawl-cluster", f"{big}-full") in summary:
+        v = t[big].get("cluster")
+        rows.append((f"cluster ≥ {CLUSTER_OF_THREAD:.0%} of thread ({big}-full, 2 local workers, issue 5)",
+                     _fmt(v, "{:.0%}"), _verdict(v, v is not None and v >= CLUSTER_OF_THREAD)))
     ok = not ctx["problems"] and ctx["compared"] > 0
     rows.append(("matches identical to Python's on every page both finish",
                  f"{ctx['compared']} pages compared, {len(ctx['problems'])} problems",
                  "**pass**" if ok else ("not measured" if ctx["compared"] == 0 else "**FAIL**")))
     return rows
+
+
+def _cluster_section(ctx, summary):
+    rows = [(lst, s) for (runner, lst), s in summary.items() if runner == "trawl-cluster" and "cluster" in s]
+    if not rows:
+        return []
+    args = ctx["args"]
+    n, conc = args.cluster_workers, args.cluster_concurrency
+    L = ["", "## Cluster backend (Redis Streams)", "",
+         f"Per run: a private `redis-server` ({_redis_version()}) on a free loopback port with `--save \"\" "
+         f"--appendonly no`, and {n} local `trawl worker --redis URL --jobs 1 --concurrency {conc}` processes "
+         f"({n} fetch lanes, {n * conc} transfers in flight: the thread runner's 2 lanes and 64), on the same 2 "
+         "cores as the submitter, nginx and Redis. Redis and the workers start and join the group **before** the "
+         "timed part (a real cluster's workers are long-running); the time is the wall time of the submitter, "
+         "`trawl crawl --backend cluster --redis URL --output FILE LIST`, from start to exit (submitting the "
+         "tasks, waiting for and writing the results, deleting the batch's keys). Everything is stopped by pid "
+         "after each run.", "",
+         "Redis cost from `INFO commandstats` before and after the timed run (the benchmark's own INFO excluded): "
+         "commands executed per URL, and the `usec` Redis spent executing them per URL; redis-server CPU = its "
+         "user+sys (from /proc) over the same window, which also counts reading and writing the sockets. "
+         "Commands are not round trips: submitter and workers pipeline them (tasks in pipelines of 1,000; "
+         "results, XACK and XDEL written back in one pipeline every few ms).", "",
+         "| list | pages/s | Redis commands / URL | Redis command µs / URL | redis-server CPU µs / URL | "
+         "CPU s: submitter | workers | redis-server | peak RSS MB: submitter | worker | redis-server |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for lst, s in sorted(rows, key=lambda kv: kv[1]["size"]):
+        c = s["cluster"]
+        L.append(f"| {lst} | {s['pps']:,.0f} | {c['calls_per_url']:.2f} | {c['usec_per_url']:.1f} | "
+                 f"{c['redis_cpu_us_per_url']:.1f} | {c['submitter_cpu']:.2f} | {c['workers_cpu']:.2f} | "
+                 f"{c['redis_cpu']:.2f} | {c['rss']['submitter']:.1f} | {c['rss']['worker']:.1f} | {c['rss']['redis']:.1f} |")
+    lst, s = max(rows, key=lambda kv: kv[1]["size"])
+    cmds = sorted(s["cluster"]["by_command"].items(), key=lambda kv: -kv[1][1])
+    L += ["", f"Per command on {lst} (all rounds): " + ", ".join(
+        f"{name.upper()} {calls:.3f}/URL {usec:.1f} µs/URL" for name, (calls, usec) in cmds) + "."]
+    return L
+
+
+def _redis_version():
+    v = _cmd(["redis-server", "--version"])
+    return v.split(" sha=")[0].replace("Redis server v=", "Redis ") if v.startswith("Redis server") else v
 
 
 def render(ctx):
@@ -171,7 +261,9 @@ def render(ctx):
     L += ["", "## Crawl", "",
           "nginx 1 worker on 127.0.0.1, keep-alive, no access log, `charset utf-8`. CPU = user+sys of the runner's "
           "whole process tree (getrusage RUSAGE_CHILDREN after reaping every descendant); peak RSS = largest single "
-          "process of the tree (ru_maxrss), max over rounds; nginx CPU = its master+worker during the run.", "",
+          "process of the tree (ru_maxrss), max over rounds; nginx CPU = its master+worker during the run. "
+          "trawl-cluster: wall = the submitter's; CPU = submitter + both workers + redis-server over the timed "
+          "run; peak RSS = the largest of those processes (see *Cluster backend* below).", "",
           "| list | runner | URLs | wall s | pages/s | CPU s | CPU ms/page | peak RSS MB | nginx CPU s | errors | ok runs |",
           "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for (runner, lst), s in sorted(summary.items(), key=lambda kv: (kv[1]["size"], kv[0][1], -(kv[1].get("pps") or 0))):
@@ -183,6 +275,7 @@ def render(ctx):
     L += ["", "## Ratios (pages/s)", "", "| ratio | list | value |", "|---|---|---:|"]
     for label, lst, val in rows:
         L.append(f"| {label} | {lst} | {_fmt(val, '{:.2f}×')} |")
+    L += _cluster_section(ctx, summary)
     ex = ctx["extract"]
     L += ["", "## Extraction micro-benchmark", "",
           "Both default patterns over corpus pages already in memory as UTF-8 text, one core.", "",
@@ -209,7 +302,15 @@ def render(ctx):
     else:
         L.append(f"`trawl crawl --output FILE URL` of one loopback page: median {statistics.median(st['times']) * 1000:.1f} ms "
                  f"wall over {len(st['times'])} runs (min {min(st['times']) * 1000:.1f}, max {max(st['times']) * 1000:.1f}).")
-    L += ["", "## Targets (issue 6)", "", "| target | measured | result |", "|---|---:|---|"]
+    sp = ctx.get("startup_process")
+    if sp is not None:
+        if sp["failure"]:
+            L += ["", f"`trawl crawl --backend process`: FAILED: {sp['failure']}"]
+        else:
+            L += ["", f"`trawl crawl --backend process --output FILE URL` of one loopback page (worker pool creation "
+                  f"to first result included): median {statistics.median(sp['times']) * 1000:.1f} ms wall over "
+                  f"{len(sp['times'])} runs (min {min(sp['times']) * 1000:.1f}, max {max(sp['times']) * 1000:.1f})."]
+    L += ["", "## Targets (issues 4, 5, 6)", "", "| target | measured | result |", "|---|---:|---|"]
     for label, val, verdict in targets(ctx, summary, t):
         L.append(f"| {label} | {val} | {verdict} |")
     L += ["", "## Correctness", ""]
@@ -221,4 +322,8 @@ def render(ctx):
     else:
         L.append(f"trawl's matches equal Python's on all {ctx['compared']} pages both finished "
                  f"(Python finished {ctx['python_pages']} pages, trawl {ctx['trawl_pages']}).")
+        others = sorted({r["runner"] for r in ctx["runs"] if r["runner"].startswith("trawl-") and not r["failure"]})
+        if others:
+            L += ["", "Every run of " + ", ".join(others) + " and `trawl extract` gave the same matches as the "
+                  "thread backend (the first trawl run) on every page, in every round."]
     return "\n".join(L) + "\n"

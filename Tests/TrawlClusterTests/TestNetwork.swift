@@ -117,9 +117,11 @@ final class TestNetwork: @unchecked Sendable {
     }
 
     /// Takes the root side of a host's Redis link down (the host sees no carrier and its
-    /// packets to Redis go nowhere) or up again.
-    func setRedisLink(_ host: Int, up: Bool) throws {
+    /// packets to Redis go nowhere) or up again; with `web`, its web link too: the whole
+    /// host is off the network.
+    func setLinks(_ host: Int, up: Bool, web: Bool = false) throws {
         try Self.ip("link", "set", hosts[host].redisLink, up ? "up" : "down")
+        if web { try Self.ip("link", "set", hosts[host].webLink, up ? "up" : "down") }
     }
 
     /// Bytes the host has received over the web bridge so far (mostly HTTP responses).

@@ -25,6 +25,12 @@ final class Workers: @unchecked Sendable {
     }
 
     deinit {
+        stopAll()
+        try? FileManager.default.removeItem(atPath: logDirectory)
+    }
+
+    /// Ends every worker: SIGTERM, then SIGKILL after 5 s. The logs stay readable.
+    func stopAll() {
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
         let deadline = Date().addingTimeInterval(5)
         for p in processes {
@@ -32,17 +38,28 @@ final class Workers: @unchecked Sendable {
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
         }
-        try? FileManager.default.removeItem(atPath: logDirectory)
     }
 
+    /// Starts one more worker and returns its position.
+    /// - Parameters:
+    ///   - redis: the Redis of `init` under another address, as the worker's network
+    ///     namespace sees it.
+    ///   - launcher: a command the worker runs under, e.g. `ip netns exec NS` (which execs
+    ///     it, so the process id is still the worker's).
     @discardableResult
-    func add(extra: [String] = []) throws -> Int {
+    func add(extra: [String] = [], redis: String? = nil, launcher: [String] = []) throws -> Int {
         let n = processes.count
         let number = firstNumber + n
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
-        p.arguments = ["worker", "--redis", redisURL, "--name", "w\(number)", "-j", "1", "--concurrency", "16",
-                       "--redis-timeout", "2"] + extra
+        let worker = ["worker", "--redis", redis ?? redisURL, "--name", "w\(number)", "-j", "1", "--concurrency", "16",
+                      "--redis-timeout", "2"] + extra
+        if let command = launcher.first {
+            p.executableURL = URL(fileURLWithPath: command)
+            p.arguments = Array(launcher.dropFirst()) + [Products.path("trawl-cli")] + worker
+        } else {
+            p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+            p.arguments = worker
+        }
         let log = logDirectory + "/w\(n).log"  // by position, not by name
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -57,6 +74,8 @@ final class Workers: @unchecked Sendable {
         kill(processes[i].processIdentifier, SIGKILL)
         processes[i].waitUntilExit()
     }
+
+    func isRunning(_ i: Int) -> Bool { processes[i].isRunning }
 
     func log(_ i: Int) -> String {
         (try? String(contentsOfFile: logDirectory + "/w\(i).log", encoding: .utf8)) ?? ""

@@ -14,13 +14,16 @@ final class RedisServer: @unchecked Sendable {
     let directory: String
     let password: String?
     let aof: Bool
+    /// Addresses it listens on besides 127.0.0.1 (the multi-host tests' own veth addresses).
+    let extraBind: [String]
     private var process: Process?
 
-    init(password: String? = nil, aof: Bool = false) throws {
+    init(password: String? = nil, aof: Bool = false, bind extraBind: [String] = []) throws {
         self.port = try Self.freePort()
         self.directory = NSTemporaryDirectory() + "trawl-redis-\(UUID().uuidString)"
         self.password = password
         self.aof = aof
+        self.extraBind = extraBind
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try start()
     }
@@ -40,7 +43,8 @@ final class RedisServer: @unchecked Sendable {
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.executable)
-        var args = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory,
+        // redis-server takes every word up to the next `--option` as the bind list.
+        var args = ["--port", "\(port)", "--bind", "127.0.0.1"] + extraBind + ["--dir", directory,
                     "--save", "", "--logfile", "redis.log", "--daemonize", "no"]
         if aof {
             args += ["--appendonly", "yes", "--appendfsync", "everysec"]

@@ -21,9 +21,11 @@ public final class TestServer: @unchecked Sendable {
         }
     }()
 
-    /// The HTTP port on 127.0.0.1.
+    /// The address both listeners are bound to: 127.0.0.1 unless `init(bind:)` said otherwise.
+    public let host: String
+    /// The HTTP port on ``host``.
     public let port: Int
-    /// The HTTPS port on 127.0.0.1 (self-signed certificate), nil when `openssl` failed.
+    /// The HTTPS port on ``host`` (self-signed certificate), nil when `openssl` failed.
     public let httpsPort: Int?
     /// The PEM file of the HTTPS listener's self-signed certificate: the CA bundle that makes
     /// verification succeed.
@@ -47,10 +49,13 @@ public final class TestServer: @unchecked Sendable {
     }
 
     /// Starts a new server (most tests use ``shared``).
-    public init(corpus: String, tls: Bool) throws {
+    /// - Parameter bind: the address to listen on (`--bind`); another one than loopback is
+    ///   for tests that reach the server from network namespaces they create, and must be
+    ///   an address of that test network.
+    public init(corpus: String, tls: Bool, bind: String = "127.0.0.1") throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", TestServer.scriptPath, "--corpus", corpus]
+        var arguments = ["python3", TestServer.scriptPath, "--corpus", corpus, "--bind", bind]
         if !tls { arguments.append("--no-tls") }
         process.arguments = arguments
         let input = Pipe()
@@ -60,6 +65,7 @@ public final class TestServer: @unchecked Sendable {
         try process.run()
         self.process = process
         self.stdinHandle = input.fileHandleForWriting
+        self.host = bind
 
         let lines = try TestServer.readLines(2, from: output.fileHandleForReading.fileDescriptor)
         guard lines.count == 2, let port = Int(lines[0]) else {
@@ -76,14 +82,21 @@ public final class TestServer: @unchecked Sendable {
         }
     }
 
-    /// `"http://127.0.0.1:PORT" + path`; `path` starts with `/`.
+    /// `"http://HOST:PORT" + path`; `path` starts with `/`.
     public func url(_ path: String) -> String {
-        "http://127.0.0.1:\(port)" + path
+        "http://\(host):\(port)" + path
     }
 
-    /// `"https://127.0.0.1:HTTPSPORT" + path`, nil without the TLS listener.
+    /// `"https://HOST:HTTPSPORT" + path`, nil without the TLS listener.
     public func httpsURL(_ path: String) -> String? {
-        httpsPort.map { "https://127.0.0.1:\($0)" + path }
+        httpsPort.map { "https://\(host):\($0)" + path }
+    }
+
+    /// Ends the server now (SIGKILL) instead of when this test process exits, for tests
+    /// that start their own instance and must not leave it behind.
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// The URL of a corpus page: `/corpus/NAME`.

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Loopback HTTP(S) server for trawl's tests (stdlib only).
 
-Usage: python3 testserver.py [--corpus DIR] [--no-tls]
+Usage: python3 testserver.py [--corpus DIR] [--no-tls] [--bind ADDRESS]
 
-Binds 127.0.0.1 on free ports and prints, then flushes:
+Binds ADDRESS (default 127.0.0.1) on free ports and prints, then flushes:
   line 1: the HTTP port
   line 2: "https PORT CAFILE" when the TLS listener runs, else "https none"
 and exits when its stdin reaches EOF, so that it dies with the test process that started it.
@@ -422,14 +422,15 @@ class TLSServer(Server):
         return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
 
 
-def start_tls():
+def start_tls(address):
     tmp = tempfile.mkdtemp(prefix="trawl-testserver-")
     cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    extra = "" if address == "127.0.0.1" else f"IP:{address},"
     try:
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
              "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+             "-addext", "subjectAltName=IP:127.0.0.1," + extra + "DNS:localhost"],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
@@ -437,7 +438,7 @@ def start_tls():
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
     ctx.set_alpn_protocols(["http/1.1"])
-    srv = TLSServer(("127.0.0.1", 0), Handler)
+    srv = TLSServer((address, 0), Handler)
     srv.context = ctx
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv, cert
@@ -448,9 +449,12 @@ def main():
     args = sys.argv[1:]
     if "--corpus" in args:
         CORPUS = args[args.index("--corpus") + 1]
-    srv = Server(("127.0.0.1", 0), Handler)
+    # Another address than loopback lets tests in other network namespaces reach it; the
+    # caller picks an address of its own test network, never a public one.
+    address = args[args.index("--bind") + 1] if "--bind" in args else "127.0.0.1"
+    srv = Server((address, 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    tls, cafile = (None, None) if "--no-tls" in args else start_tls()
+    tls, cafile = (None, None) if "--no-tls" in args else start_tls(address)
     print(srv.server_address[1])
     print(f"https {tls.server_address[1]} {cafile}" if tls else "https none")
     sys.stdout.flush()

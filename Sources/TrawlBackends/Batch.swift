@@ -102,16 +102,23 @@ public final class Batch: Sendable {
 
     /// Hands one result to the consumer and reports progress.
     func deliver(_ result: CrawlResult) {
+        deliver(contentsOf: [result])
+    }
+
+    /// Hands several results over with one wake-up of the consumer.
+    func deliver(contentsOf results: [CrawlResult]) {
+        guard !results.isEmpty else { return }
         guard onProgress != nil || reporter.verbose > 0 else {
-            collector.push(result)
+            collector.push(contentsOf: results)
             return
         }
         // Pushing under the progress lock keeps callbacks in the order of `done`.
         progressLock.withLock { _ in
-            guard let p = collector.push(result) else { return }
-            onProgress?(p)
-            if let line = reporter.line(for: p) {
-                if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
+            for p in collector.push(contentsOf: results) {
+                onProgress?(p)
+                if let line = reporter.line(for: p) {
+                    if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
+                }
             }
         }
     }

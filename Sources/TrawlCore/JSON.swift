@@ -75,17 +75,39 @@ public enum JSON {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let n = bytes.count
             var runStart = 0
-            for (i, b) in bytes.enumerated() where needsEscape(b) {
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                appendEscape(b, to: &out)
-                runStart = i + 1
+            var i = 0
+            while i < n {
+                // Eight bytes at a time while none needs escaping (nearly always).
+                while i + 8 <= n && !wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                }
+                let end = min(i + 8, n)
+                while i < end {
+                    let b = base[i]
+                    if needsEscape(b) {
+                        if runStart < i { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+                        appendEscape(b, to: &out)
+                        runStart = i + 1
+                    }
+                    i += 1
+                }
             }
-            if runStart < bytes.count {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            }
+            if runStart < n { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `x` is below 0x20, `"`, `\` or 0x7F (the classic SWAR tests:
+    /// "has a byte less than n" and "has a zero byte" after xor with the value sought).
+    @inline(__always)
+    static func wordNeedsEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below0x20 = (x &- ones &* 0x20) & ~x & highs != 0
+        return below0x20 || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C)) || hasZero(x ^ (ones &* 0x7F))
     }
 
     @inline(__always)

@@ -63,20 +63,33 @@ public final class ResultCollector: @unchecked Sendable {
     /// - Returns: the progress after this result, or `nil` if it was a duplicate or out of range.
     @discardableResult
     public func push(_ result: CrawlResult) -> Progress? {
-        let progress: Progress? = lock.withLock {
-            guard result.index >= 0, result.index < total, !produced[result.index] else { return nil }
-            produced[result.index] = true
-            doneCount += 1
-            if result.error != nil { failedCount += 1 }
-            switch order {
-            case .input: pending[result.index] = result
-            case .completed: fifo.append(result)
-            }
-            return Progress(done: doneCount, total: total, failed: failedCount,
-                            elapsed: MonotonicClock.now() - started)
-        }
+        let progress = lock.withLock { pushLocked(result) }
         if progress != nil { lock.broadcast() }
         return progress
+    }
+
+    /// Adds several results with one wake-up of the consumer: a backend that receives results
+    /// in bursts (the process backend reads many frames at once) saves a context switch per
+    /// result. Duplicates and out-of-range indexes are dropped as in ``push(_:)``.
+    /// - Returns: the progress after each accepted result, in order.
+    @discardableResult
+    public func push(contentsOf results: [CrawlResult]) -> [Progress] {
+        let accepted: [Progress] = lock.withLock { results.compactMap { pushLocked($0) } }
+        if !accepted.isEmpty { lock.broadcast() }
+        return accepted
+    }
+
+    private func pushLocked(_ result: CrawlResult) -> Progress? {
+        guard result.index >= 0, result.index < total, !produced[result.index] else { return nil }
+        produced[result.index] = true
+        doneCount += 1
+        if result.error != nil { failedCount += 1 }
+        switch order {
+        case .input: pending[result.index] = result
+        case .completed: fifo.append(result)
+        }
+        return Progress(done: doneCount, total: total, failed: failedCount,
+                        elapsed: MonotonicClock.now() - started)
     }
 
     /// Whether `index` already has a result.

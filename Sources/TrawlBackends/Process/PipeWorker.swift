@@ -26,6 +26,7 @@ public enum PipeWorker {
             }
         }
         let out = Output(fd: 1)
+        defer { out.finish() }  // after the engine's deferred stop below: its results go out too
         out.send(Frame.encode(.ready) { w in
             w.u32(Wire.version)
             w.i64(Int(getpid()))
@@ -83,17 +84,53 @@ public enum PipeWorker {
     }
 }
 
-/// Serialises frames onto the worker's stdout from several lane threads.
-final class Output: Sendable {
+/// Frames from the lane threads, written to the host by one writer thread. While it writes,
+/// frames pile up and leave together, so a busy worker makes one system call (and wakes its
+/// host once) per batch of results instead of once per result; an idle one writes at once.
+///
+/// `@unchecked Sendable`: `pending` and `closed` are touched only with `lock` held; `writer`
+/// is set in `init`, before the instance is shared, and read-only afterwards.
+final class Output: @unchecked Sendable {
     private let fd: Int32
-    private let lock = Mutex<Void>(())
+    private let lock = ConditionLock()
+    private var pending: [UInt8] = []
+    private var closed = false
+    private var writer: OSThread? = nil
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32) {
+        self.fd = fd
+        writer = try? OSThread(name: "trawl-output") { [self] in drain() }
+    }
 
     func send(_ frame: [UInt8]) {
-        lock.withLock { _ in
+        guard writer != nil else {
+            // No thread could be started: write in the caller, serialised by the lock.
+            lock.withLock { try? FD.writeAll(fd, frame) }
+            return
+        }
+        lock.withLock { pending.append(contentsOf: frame) }
+        lock.broadcast()
+    }
+
+    /// Writes everything sent so far and stops the writer thread.
+    func finish() {
+        lock.withLock { closed = true }
+        lock.broadcast()
+        writer?.join()
+    }
+
+    private func drain() {
+        var batch: [UInt8] = []
+        while true {
+            let done: Bool = lock.withLock {
+                _ = lock.wait(until: { !pending.isEmpty || closed }, deadline: nil)
+                swap(&batch, &pending)
+                return closed && batch.isEmpty
+            }
+            if done { return }
             // A failed write means the host is gone; the reader sees EOF and ends the worker.
-            try? FD.writeAll(fd, frame)
+            try? FD.writeAll(fd, batch)
+            batch.removeAll(keepingCapacity: true)
         }
     }
 }

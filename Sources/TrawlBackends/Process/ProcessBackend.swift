@@ -184,6 +184,7 @@ struct ProcessBackend {
             for (k, s) in slots.enumerated() where fds[k].revents != 0 {
                 let open: Bool
                 do { open = try FD.read(s.worker.fd, into: &s.worker.decoder) } catch { open = false }
+                var arrived: [CrawlResult] = []  // handed over together: one consumer wake-up
                 do {
                     while let frame = try s.worker.decoder.next() {
                         var p = frame.payload
@@ -193,7 +194,7 @@ struct ProcessBackend {
                             let r = try CrawlResult.decode(from: &p)
                             guard s.outstanding.removeValue(forKey: r.index) != nil else { continue }
                             if s.outstanding.isEmpty { s.holdsSuspect = false }
-                            deliver(r)
+                            arrived.append(r)
                         case .configError:
                             _ = try p.u32()
                             let message = try p.string()
@@ -208,6 +209,7 @@ struct ProcessBackend {
                 } catch {
                     s.worker.kill()
                 }
+                batch.deliver(contentsOf: arrived)
                 if !open { buryDead(s) }
             }
             // A URL held too long: kill its worker; the death is charged like a crash.

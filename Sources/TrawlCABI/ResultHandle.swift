@@ -58,12 +58,14 @@ final class ResultHandle: @unchecked Sendable {
         for p in r.matches {
             names.append(add(p.name))
             groups.append(p.groups)
-            counts.append(p.matches.count)
+            counts.append(p.count)
             first.append(spans.count)
-            let width = max(1, p.groups)
-            for m in p.matches {
-                // A match always has `width` strings; pad defensively so indexes stay in step.
-                for j in 0..<width { spans.append(add(j < m.count ? m[j] : "")) }
+            // Straight from the flat match storage: no String per match.
+            for k in 0..<p.ends.count {
+                let start = bytes.count
+                bytes.append(contentsOf: p.utf8[p.range(k)])
+                spans.append(Span(offset: start, length: bytes.count - start))
+                bytes.append(0)
             }
         }
         patternNames = names

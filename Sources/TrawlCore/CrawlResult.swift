@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// The matches of one pattern on one page, as Python's `re.findall` returns them.
+///
+/// Stored flat: the UTF-8 of every string back to back in one buffer, with end offsets.
+/// A link-heavy page has thousands of matches, and a `String` (plus an array) per match
+/// meant thousands of allocations per page on the extraction path, again when results
+/// crossed a process boundary, and again for JSON. Now extraction copies bytes, the wire
+/// format and JSON read the buffer, and the C API hands out pointers into it.
+/// ``matches`` gives the familiar `[[String]]` view.
 public struct PatternMatches: Sendable, Equatable {
     /// The pattern's name.
     public var name: String
@@ -8,17 +15,67 @@ public struct PatternMatches: Sendable, Equatable {
     /// more, every match is a tuple of `groups` strings (a group that did not take part is
     /// `""`, as in Python).
     public var groups: Int
-    /// One element per match; each holds `max(1, groups)` strings.
-    public var matches: [[String]]
+    /// The UTF-8 of all strings, match by match and group by group.
+    public private(set) var utf8: [UInt8] = []
+    /// `ends[k]` is where string `k` (match `k / width`, group `k % width`) ends in ``utf8``;
+    /// it starts where string `k - 1` ends.
+    public private(set) var ends: [Int] = []
+
+    /// Strings per match: `max(1, groups)`.
+    public var width: Int { max(1, groups) }
+
+    /// The number of matches.
+    public var count: Int { ends.count / width }
 
     public init(name: String, groups: Int, matches: [[String]] = []) {
         self.name = name
         self.groups = groups
-        self.matches = matches
+        for m in matches {
+            for j in 0..<width { appendString(j < m.count ? m[j] : "") }
+        }
     }
 
-    /// The matches of a pattern with at most one group, flattened.
-    public var strings: [String] { matches.map { $0.first ?? "" } }
+    /// Appends one string of the current match; a match is complete after ``width`` calls.
+    public mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        utf8.append(contentsOf: bytes)
+        ends.append(utf8.count)
+    }
+
+    /// Appends one string of the current match.
+    public mutating func appendString(_ s: String) {
+        utf8.append(contentsOf: s.utf8)
+        ends.append(utf8.count)
+    }
+
+    /// Replaces the storage with buffers read back from ``utf8`` and ``ends`` (wire format).
+    /// - Returns: false, leaving the value unchanged, when they do not describe whole matches.
+    public mutating func setStorage(utf8 bytes: [UInt8], ends offsets: [Int]) -> Bool {
+        guard offsets.count % width == 0, offsets.last ?? 0 == bytes.count,
+              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }), offsets.first ?? 0 >= 0
+        else { return false }
+        utf8 = bytes
+        ends = offsets
+        return true
+    }
+
+    /// The byte range of string `k` in ``utf8``.
+    public func range(_ k: Int) -> Range<Int> {
+        (k == 0 ? 0 : ends[k - 1])..<ends[k]
+    }
+
+    /// Group `group` of match `match` (`group` 0 for a pattern with no or one group).
+    public func string(match: Int, group: Int = 0) -> String {
+        String(decoding: utf8[range(match * width + group)], as: UTF8.self)
+    }
+
+    /// Every match as its strings, the shape `re.findall` gives (one string per match for a
+    /// pattern with at most one group).
+    public var matches: [[String]] {
+        (0..<count).map { i in (0..<width).map { string(match: i, group: $0) } }
+    }
+
+    /// The first string of every match: all of them for a pattern with at most one group.
+    public var strings: [String] { (0..<count).map { string(match: $0) } }
 }
 
 /// Everything trawl learnt about one submitted URL. Every URL gets exactly one.

@@ -47,17 +47,19 @@ public enum JSON {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             appendString(p.name, to: &out)
             out.append(contentsOf: ":[".utf8)
-            for (j, m) in p.matches.enumerated() {
-                if j > 0 { out.append(UInt8(ascii: ",")) }
-                if p.groups > 1 {
-                    out.append(UInt8(ascii: "["))
-                    for (k, g) in m.enumerated() {
+            p.utf8.withUnsafeBufferPointer { bytes in
+                let width = p.width
+                for k in 0..<p.ends.count {
+                    let g = k % width
+                    if g == 0 {
                         if k > 0 { out.append(UInt8(ascii: ",")) }
-                        appendString(g, to: &out)
+                        if p.groups > 1 { out.append(UInt8(ascii: "[")) }
+                    } else {
+                        out.append(UInt8(ascii: ","))
                     }
-                    out.append(UInt8(ascii: "]"))
-                } else {
-                    appendString(m.first ?? "", to: &out)
+                    let r = p.range(k)
+                    appendString(UnsafeBufferPointer(rebasing: bytes[r]), to: &out)
+                    if p.groups > 1 && g == width - 1 { out.append(UInt8(ascii: "]")) }
                 }
             }
             out.append(UInt8(ascii: "]"))
@@ -72,10 +74,14 @@ public enum JSON {
     /// A JSON string literal: `"`, `\` and control characters escaped, the rest raw UTF-8.
     /// Runs of bytes that need no escape (nearly all of a URL) are appended in one piece.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
+        s.withUTF8 { appendString($0, to: &out) }
+    }
+
+    /// A JSON string literal of UTF-8 `bytes`.
+    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if let base = bytes.baseAddress {
             let n = bytes.count
             var runStart = 0
             var i = 0

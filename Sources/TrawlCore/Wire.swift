@@ -7,7 +7,7 @@
 /// rather than misread. It carries data only: a worker never executes anything it receives.
 public enum Wire {
     /// Bumped whenever an encoding below changes shape.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 }
 
 /// Appends values to a byte buffer.
@@ -76,6 +76,9 @@ public struct WireReader {
         let n = Int(try u32())
         return String(decoding: try take(n), as: UTF8.self)
     }
+    public mutating func bytes(_ n: Int) throws(TrawlError) -> [UInt8] {
+        Array(try take(n))
+    }
     public mutating func optionalString() throws(TrawlError) -> String? {
         try bool() ? try string() : nil
     }
@@ -100,11 +103,10 @@ extension CrawlResult {
         for p in matches {
             w.string(p.name)
             w.u32(UInt32(p.groups))
-            w.u32(UInt32(p.matches.count))
-            for m in p.matches {
-                w.u32(UInt32(m.count))
-                for g in m { w.string(g) }
-            }
+            w.u32(UInt32(p.ends.count))
+            for e in p.ends { w.u32(UInt32(truncatingIfNeeded: e)) }
+            w.u32(UInt32(truncatingIfNeeded: p.utf8.count))
+            w.raw(p.utf8)
         }
     }
 
@@ -128,13 +130,12 @@ extension CrawlResult {
         for _ in 0..<patterns {
             var p = PatternMatches(name: try r.string(), groups: Int(try r.u32()))
             let n = Int(try r.u32())
-            p.matches.reserveCapacity(min(n, 1 << 16))
-            for _ in 0..<n {
-                let k = Int(try r.u32())
-                var m: [String] = []
-                m.reserveCapacity(min(k, 256))
-                for _ in 0..<k { m.append(try r.string()) }
-                p.matches.append(m)
+            var ends: [Int] = []
+            ends.reserveCapacity(min(n, 1 << 20))
+            for _ in 0..<n { ends.append(Int(try r.u32())) }
+            let utf8 = try r.bytes(Int(try r.u32()))
+            guard p.setStorage(utf8: utf8, ends: ends) else {
+                throw TrawlError(.internalError, "malformed matches of pattern '\(p.name)'")
             }
             res.matches.append(p)
         }

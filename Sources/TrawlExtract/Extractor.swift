@@ -136,9 +136,9 @@ public final class ExtractionSession {
         var failures: [String] = []
         for (k, spec) in extractor.patterns.enumerated() {
             let groups = extractor.groupCounts[k]
-            switch findAll(extractor.compiled[k], groups: groups, in: buf) {
+            switch findAll(extractor.compiled[k], into: PatternMatches(name: spec.name, groups: groups), in: buf) {
             case .success(let found):
-                all.append(PatternMatches(name: spec.name, groups: groups, matches: found))
+                all.append(found)
             case .failure(let why):
                 all.append(PatternMatches(name: spec.name, groups: groups))
                 failures.append("pattern '\(spec.name)' \(why.reason)")
@@ -155,20 +155,23 @@ public final class ExtractionSession {
     /// Python 3.7+ `findall`: non-overlapping matches left to right; after an empty match the
     /// next one may start at the same place only if it is not empty (`PCRE2_NOTEMPTY_ATSTART`,
     /// which PCRE2 follows by trying later starts, as Python's `must_advance` does).
-    private func findAll(_ code: PCRE2Code, groups: Int, in buf: UnsafeBufferPointer<UInt8>) -> Result<[[String]], Failure> {
+    private func findAll(_ code: PCRE2Code, into found: PatternMatches,
+                         in buf: UnsafeBufferPointer<UInt8>) -> Result<PatternMatches, Failure> {
         guard let base = buf.baseAddress else {
             // An empty String may have no storage; the empty subject still needs a pointer.
             let zero: UInt8 = 0
-            return withUnsafePointer(to: zero) { findAll(code, groups: groups, base: $0, count: 0) }
+            return withUnsafePointer(to: zero) { findAll(code, into: found, base: $0, count: 0) }
         }
-        return findAll(code, groups: groups, base: base, count: buf.count)
+        return findAll(code, into: found, base: base, count: buf.count)
     }
 
-    private func findAll(_ code: PCRE2Code, groups: Int, base: UnsafePointer<UInt8>, count: Int) -> Result<[[String]], Failure> {
+    private func findAll(_ code: PCRE2Code, into found: PatternMatches, base: UnsafePointer<UInt8>,
+                         count: Int) -> Result<PatternMatches, Failure> {
+        var found = found
+        let groups = found.groups
         let (matchLimit, budget) = extractor.limits
         let cpuStart = MonotonicClock.threadCPU()
         let wallStart = MonotonicClock.now()
-        var found: [[String]] = []
         var start = 0
         var options: UInt32 = 0
         var calls = 0
@@ -186,7 +189,7 @@ public final class ExtractionSession {
                 return .failure(Failure(reason: "failed: \(PCRE2Code.message(for: rc))"))
             case .match:
                 guard let (s, e) = state.group(0) else { return .success(found) }
-                found.append(strings(groups: groups, base: base))
+                appendGroups(groups, base: base, to: &found)
                 options = e == s ? UInt32(PCRE2_NOTEMPTY_ATSTART) : 0
                 start = e
             }
@@ -202,16 +205,15 @@ public final class ExtractionSession {
         return .success(found)
     }
 
-    private func strings(groups: Int, base: UnsafePointer<UInt8>) -> [String] {
-        if groups == 0 { return [substring(0, base)] }
-        var row: [String] = []
-        row.reserveCapacity(groups)
-        for g in 1...groups { row.append(substring(g, base)) }
-        return row
-    }
-
-    private func substring(_ g: Int, _ base: UnsafePointer<UInt8>) -> String {
-        guard let (s, e) = state.group(g) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: base + s, count: e - s), as: UTF8.self)
+    /// Copies the match's strings (group 0 for a pattern without groups, else groups 1...n;
+    /// an unset group is `""`) into `found`: bytes only, no `String` per match.
+    private func appendGroups(_ groups: Int, base: UnsafePointer<UInt8>, to found: inout PatternMatches) {
+        for g in (groups == 0 ? 0...0 : 1...groups) {
+            if let (s, e) = state.group(g) {
+                found.appendString(UnsafeBufferPointer(start: base + s, count: e - s))
+            } else {
+                found.appendString(UnsafeBufferPointer(start: base, count: 0))
+            }
+        }
     }
 }

@@ -157,7 +157,10 @@ final class CurlEasy {
         if body.isEmpty {
             // Content-Length counts encoded bytes; still a good first guess for the buffer.
             let expected = contentLength
-            if expected > 0 { body.reserveCapacity(min(expected, maxBytes)) }
+            // 64 bytes of slack: PCRE2's JIT reads the subject in aligned 16-byte loads, which
+            // may reach a few bytes past its end (harmless, but valgrind reports reads outside
+            // the allocation).
+            if expected > 0 { body.reserveCapacity(min(expected, maxBytes) + 64) }
         }
         body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: total))
         return total

@@ -108,9 +108,21 @@ final class Output: @unchecked Sendable {
             lock.withLock { try? FD.writeAll(fd, frame) }
             return
         }
-        lock.withLock { pending.append(contentsOf: frame) }
-        lock.broadcast()
+        // Wake the writer for the first frame of a batch or when a batch is full, not for
+        // every frame: it waits a moment for more (see drain()).
+        let wake: Bool = lock.withLock {
+            let wasEmpty = pending.isEmpty
+            pending.append(contentsOf: frame)
+            return wasEmpty || pending.count >= Self.batchBytes
+        }
+        if wake { lock.broadcast() }
     }
+
+    /// A write is made when this much is pending, or `coalesce` seconds after the first frame.
+    static let batchBytes = 64 << 10
+    /// Under load a lane finishes a page every fraction of a millisecond: waiting 2 ms lets
+    /// several results share one write and one wake-up of the host.
+    static let coalesce = 0.002
 
     /// Writes everything sent so far and stops the writer thread.
     func finish() {
@@ -124,6 +136,8 @@ final class Output: @unchecked Sendable {
         while true {
             let done: Bool = lock.withLock {
                 _ = lock.wait(until: { !pending.isEmpty || closed }, deadline: nil)
+                let deadline = MonotonicClock.now() + Self.coalesce
+                _ = lock.wait(until: { pending.count >= Self.batchBytes || closed }, deadline: deadline)
                 swap(&batch, &pending)
                 return closed && batch.isEmpty
             }

@@ -251,7 +251,9 @@ def render(ctx):
     if args.lists != ([130] if args.smoke else [1040, 10400]):
         cmd += " --lists " + ",".join(map(str, args.lists))
     L = [f"# trawl benchmark{' (smoke run: one round, not a measurement)' if args.smoke else ''}", "",
-         f"Made by `{cmd}` on {now}. Median of {args.rounds} round(s); runners alternate within each round. "
+         f"Made by `{cmd}` on {now}. Median of {args.rounds} round(s), "
+         f"{max(args.rounds, args.short_rounds) if not args.smoke else args.rounds} for lists of at most 2,000 URLs; "
+         "runners alternate within each round. "
          f"Python runners crawl the pages Python's `re` finishes ({len(ctx['safe_pages'])} of {len(ctx['pages'])}; "
          f"the {len(ctx['hanging'])} others are in bench/hanging-pages.txt), trawl crawls both lists.", "",
          "| machine | |", "|---|---|",

@@ -149,94 +149,40 @@ final class Output: @unchecked Sendable {
     }
 }
 
-/// The lanes of one batch inside a worker, fed through a queue by the reader thread.
+/// One batch inside a pipe worker: its lanes, and the frames that carry their results.
 final class WorkerEngine: Sendable {
     let generation: UInt32
-    private let queue = Mutex<(items: [FetchRequest], head: Int)>(([], 0))
-    private let cancelled = Atomic<Bool>(false)
-    private let finished = Atomic<Bool>(false)
-    private let wakers = Mutex<[LaneWaker]>([])
-    private let threads = Mutex<[OSThread]>([])
+    private let lanes: QueuedLanes<Void>
     private let output: Output
-    private let extractor: Extractor
-    private let options: CrawlOptions
-    #if DEBUG
-    /// Test hook, compiled into debug builds only: a task whose URL contains this marker
-    /// aborts the worker, so tests can crash a real worker at a chosen URL.
-    private let crashMarker: String? = getenv("TRAWL_TEST_CRASH_MARKER").map { String(cString: $0) }
-    #endif
 
     init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, output: Output) throws(TrawlError) {
         self.generation = generation
         self.output = output
-        self.options = options
-        self.extractor = try Extractor(patterns: options.effectivePatterns,
-                                       matchLimit: options.regexMatchLimit, budget: options.regexBudget)
-        for lane in 0..<lanes {
-            let t = try OSThread(name: "trawl-wlane-\(lane)") { [self] in runLane(lanes: lanes, inFlight: inFlight) }
-            threads.withLock { $0.append(t) }
+        let extractor = try Extractor(patterns: options.effectivePatterns,
+                                      matchLimit: options.regexMatchLimit, budget: options.regexBudget)
+        // Every task is answered, cancelled ones too: the host counts on one result per URL.
+        self.lanes = try QueuedLanes(label: "batch \(generation)", options: options, extractor: extractor,
+                                     lanes: lanes, inFlight: inFlight) { _, result, _ in
+            output.send(Self.frame(result, generation: generation))
         }
     }
 
     func enqueue(_ items: [FetchRequest]) {
-        queue.withLock { q in
-            if q.head > 4096 && q.head * 2 > q.items.count {
-                q.items.removeFirst(q.head)
-                q.head = 0
-            }
-            q.items.append(contentsOf: items)
-        }
-        for w in wakers.withLock({ $0 }) { w.wake() }
+        lanes.enqueue(items.map { ($0, ()) })
     }
 
     /// Ends the lanes: with `cancel`, transfers in flight and queued tasks end as `cancelled`.
     func stop(cancel: Bool) {
-        if cancel { cancelled.store(true, ordering: .releasing) }
-        finished.store(true, ordering: .releasing)
-        for w in wakers.withLock({ $0 }) { w.wake() }
-        for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
-        let left = queue.withLock { q in defer { q = ([], 0) }; return Array(q.items[q.head...]) }
-        let processor = PageProcessor(extractor: extractor, decode: options.decode)
-        for item in left {
-            send(processor.failure(index: item.index, url: item.url,
-                                   TrawlError(.cancelled, "batch cancelled before this URL was fetched")))
+        for (request, _) in lanes.stop(cancel: cancel) {
+            output.send(Self.frame(lanes.failure(request, TrawlError(.cancelled, "batch cancelled before this URL was fetched")),
+                                   generation: generation))
         }
     }
 
-    private func send(_ result: CrawlResult) {
-        output.send(Frame.encode(.result) { w in
+    private static func frame(_ result: CrawlResult, generation: UInt32) -> [UInt8] {
+        Frame.encode(.result) { w in
             w.u32(generation)
             result.encode(to: &w)
-        })
-    }
-
-    private func runLane(lanes: Int, inFlight: Int) {
-        let processor = PageProcessor(extractor: extractor, decode: options.decode)
-        let lane: FetchLane
-        do { lane = try FetchLane(options: options, lanes: lanes) } catch {
-            Console.error("trawl worker: \(error.message)\n")
-            return
         }
-        wakers.withLock { $0.append(lane.waker) }
-        lane.run(
-            inFlight: inFlight,
-            next: {
-                if cancelled.load(ordering: .acquiring) { return .finished }
-                let item: FetchRequest? = queue.withLock { q in
-                    guard q.head < q.items.count else { return nil }
-                    defer { q.head += 1 }
-                    return q.items[q.head]
-                }
-                guard let item else {
-                    return finished.load(ordering: .acquiring) ? .finished : .wait
-                }
-                #if DEBUG
-                if let crashMarker, item.url.contains(crashMarker) { abort() }
-                #endif
-                return .request(item)
-            },
-            isCancelled: { cancelled.load(ordering: .acquiring) },
-            complete: { response in send(processor.result(for: response)) }
-        )
     }
 }

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import TrawlExtract
+import TrawlHTTP
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The lanes of one batch inside a worker process — the process backend's `trawl worker
+/// --pipe` and the cluster backend's `trawl worker --redis` — fed through a queue by the
+/// thread that receives tasks. Each task carries a `Tag` its feeder needs back with the result
+/// (nothing for a pipe, the stream entry id for Redis).
+///
+/// The lanes are the thread backend's: one `FetchLane` each, pages decoded and matched by a
+/// `PageProcessor` on the lane's thread, so every backend gives the same results.
+final class QueuedLanes<Tag: Sendable>: Sendable {
+    /// Called on a lane thread for every task that ran: its result, and whether the batch was
+    /// cancelled while it ran (the result then says `cancelled`).
+    typealias Finished = @Sendable (_ tag: Tag, _ result: CrawlResult, _ cancelled: Bool) -> Void
+
+    let extractor: Extractor
+    let options: CrawlOptions
+    private let queue = Mutex<(items: [(FetchRequest, Tag)], head: Int)>(([], 0))
+    /// Tags of requests handed to a lane, by index (a task delivered twice to the same worker
+    /// has two).
+    private let running = Mutex<[Int: [Tag]]>([:])
+    private let cancelled = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let wakers = Mutex<[LaneWaker]>([])
+    private let threads = Mutex<[OSThread]>([])
+    private let onFinished: Finished
+    private let label: String
+    #if DEBUG
+    /// Test hook, compiled into debug builds only: a task whose URL contains this marker
+    /// aborts the worker, so tests can crash a real worker at a chosen URL.
+    private let crashMarker: String? = getenv("TRAWL_TEST_CRASH_MARKER").map { String(cString: $0) }
+    #endif
+
+    /// Starts `lanes` lane threads with `inFlight` transfers each.
+    /// - Parameter label: names the batch in diagnostics.
+    init(label: String, options: CrawlOptions, extractor: Extractor, lanes: Int, inFlight: Int,
+         onFinished: @escaping Finished) throws(TrawlError) {
+        self.label = label
+        self.options = options
+        self.extractor = extractor
+        self.onFinished = onFinished
+        for lane in 0..<max(1, lanes) {
+            let t = try OSThread(name: "trawl-qlane-\(lane)") { [self] in
+                runLane(lanes: max(1, lanes), inFlight: max(1, inFlight))
+            }
+            threads.withLock { $0.append(t) }
+        }
+    }
+
+    func enqueue(_ items: [(FetchRequest, Tag)]) {
+        queue.withLock { q in
+            if q.head > 4096 && q.head * 2 > q.items.count {
+                q.items.removeFirst(q.head)
+                q.head = 0
+            }
+            q.items.append(contentsOf: items)
+        }
+        for w in wakers.withLock({ $0 }) { w.wake() }
+    }
+
+    /// Ends the lanes. With `cancel`, transfers in flight end at once (reported through
+    /// `onFinished` as cancelled); without, the lanes finish what they hold.
+    /// - Returns: the tasks that never started, for the caller to answer.
+    func stop(cancel: Bool) -> [(FetchRequest, Tag)] {
+        if cancel { cancelled.store(true, ordering: .releasing) }
+        finished.store(true, ordering: .releasing)
+        for w in wakers.withLock({ $0 }) { w.wake() }
+        for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
+        return queue.withLock { q in defer { q = ([], 0) }; return Array(q.items[q.head...]) }
+    }
+
+    /// A result for a task that ended without a page.
+    func failure(_ request: FetchRequest, _ error: TrawlError) -> CrawlResult {
+        CrawlResult.failed(index: request.index, url: request.url, error: error,
+                           patterns: extractor.patterns, groups: extractor.groupCounts)
+    }
+
+    private func pop() -> (FetchRequest, Tag)? {
+        queue.withLock { q in
+            guard q.head < q.items.count else { return nil }
+            defer { q.head += 1 }
+            return q.items[q.head]
+        }
+    }
+
+    private func runLane(lanes: Int, inFlight: Int) {
+        let processor = PageProcessor(extractor: extractor, decode: options.decode)
+        let lane: FetchLane
+        do { lane = try FetchLane(options: options, lanes: lanes) } catch {
+            // Options the submitter accepted but this machine's libcurl refuses: answer every
+            // task with the reason rather than leave it waiting or to be reclaimed forever.
+            Console.error("trawl worker: \(label): \(error.message)\n")
+            failEveryTask(error)
+            return
+        }
+        wakers.withLock { $0.append(lane.waker) }
+        lane.run(
+            inFlight: inFlight,
+            next: {
+                if cancelled.load(ordering: .acquiring) { return .finished }
+                guard let (request, tag) = pop() else {
+                    return finished.load(ordering: .acquiring) ? .finished : .wait
+                }
+                #if DEBUG
+                if let crashMarker, request.url.contains(crashMarker) { abort() }
+                #endif
+                running.withLock { $0[request.index, default: []].append(tag) }
+                return .request(request)
+            },
+            isCancelled: { cancelled.load(ordering: .acquiring) },
+            complete: { response in
+                let tag: Tag? = running.withLock { r in
+                    guard var list = r[response.index], !list.isEmpty else { return nil }
+                    let first = list.removeFirst()
+                    r[response.index] = list.isEmpty ? nil : list
+                    return first
+                }
+                guard let tag else { return }
+                onFinished(tag, processor.result(for: response), cancelled.load(ordering: .acquiring))
+            }
+        )
+    }
+
+    private func failEveryTask(_ error: TrawlError) {
+        while true {
+            if let (request, tag) = pop() {
+                onFinished(tag, failure(request, error), false)
+            } else if finished.load(ordering: .acquiring) {
+                return
+            } else {
+                usleep(20_000)
+            }
+        }
+    }
+}

@@ -314,6 +314,17 @@ TRAWL_API trawl_status trawl_extract(trawl_crawler *crawler, const char *text, s
                                      trawl_result **out);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Process backend                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The process backend ("backend" = "process") keeps its worker processes between batches, so
+ * that a program running many batches starts them once. This ends every idle worker and waits
+ * for it to exit; workers busy in a running batch end with that batch. A program that simply
+ * exits needs not call it: a worker exits by itself when its connection to the program closes.
+ * Returns TRAWL_OK. Any thread, any time. */
+TRAWL_API trawl_status trawl_pool_shutdown(void);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Result accessors                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 /* Strings returned here are owned by the result and valid until it is freed (trawl_result_free,

@@ -815,6 +815,37 @@ static void test_foreach(void) {
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------------ */
+
+/* The process backend from C: the same matches as the thread backend, and trawl_pool_shutdown
+ * ends the pooled workers (a second call has nothing left to do). */
+static void test_process_backend(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *threads = make_crawler(0), *procs = NULL;
+    trawl_result_list *a = NULL, *b = NULL;
+    size_t i;
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "process"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "jobs", 2), TRAWL_OK);
+    if (!CHECK(trawl_crawler_new(o, &procs) == TRAWL_OK)) fprintf(stderr, "%s\n", trawl_crawler_last_error(procs));
+    trawl_options_free(o);
+    CHECK_EQ_INT(trawl_crawl(threads, pages, 3, &a), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawl(procs, pages, 3, &b), TRAWL_OK);
+    CHECK_EQ_INT(trawl_result_list_count(b), 3);
+    for (i = 0; i < 3 && a && b; i++) {
+        const trawl_result *x = trawl_result_list_get(a, i), *y = trawl_result_list_get(b, i);
+        CHECK_EQ_INT(trawl_result_status(y), 200);
+        CHECK_EQ_INT((long long)trawl_result_match_count(x, 1), (long long)trawl_result_match_count(y, 1));
+        CHECK_EQ_INT((long long)trawl_result_bytes(x), (long long)trawl_result_bytes(y));
+    }
+    CHECK_EQ_INT(trawl_pool_shutdown(), TRAWL_OK);
+    CHECK_EQ_INT(trawl_pool_shutdown(), TRAWL_OK);
+    trawl_result_list_free(a);
+    trawl_result_list_free(b);
+    trawl_crawler_free(threads);
+    trawl_crawler_free(procs);
+}
+
 int main(void) {
     const char *prefix = getenv("TRAWL_TEST_PAGES");
     const char *names = getenv("TRAWL_TEST_CORPUS");
@@ -849,5 +880,6 @@ int main(void) {
     test_cancel_from_thread();
     test_progress_and_collect();
     test_foreach();
+    test_process_backend();
     return check_summary();
 }

@@ -3,6 +3,7 @@
 
 import json
 import re
+import os
 import subprocess
 import threading
 import time
@@ -127,6 +128,26 @@ def test_verbose_prints_joblib_progress(corpus_urls, capfd):
     assert re.search(r"\]: Done +4 out of +4 \| elapsed: .*finished", err), err
 
 
+def _worker_children():
+    """Live child processes of this interpreter that are trawl workers (from /proc)."""
+    me, found = os.getpid(), set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[1]) == me and "(trawl" in stat:
+            found.add(int(entry))
+    return found
+
+
 def test_process_backend_gives_the_same_results(corpus_urls):
     urls = corpus_urls[:8]
     assert trawl.crawl(urls, backend="process", n_jobs=2) == trawl.crawl(urls, n_jobs=2)
+    assert len(_worker_children()) >= 2, "the workers stay pooled for the next call"
+    trawl.shutdown_workers()
+    assert _worker_children() == set(), "shutdown_workers ends them"

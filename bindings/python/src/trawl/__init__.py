@@ -17,10 +17,18 @@ from ._errors import (BackendUnavailable, Cancelled, InternalError, InvalidArgum
 from ._api import BatchStream, Crawler, Result, crawl, crawl_results, extract
 
 __version__ = _clib.trawl_version().decode()
+
+
+def shutdown_workers() -> None:
+    """Ends the idle worker processes that backend="process" keeps between calls, and waits
+    for them. Not needed before exiting: workers exit when their host process goes away."""
+    _clib.trawl_pool_shutdown()
+
+
 version_num = _clib.trawl_version_num()
 
 __all__ = [
-    "crawl", "crawl_results", "extract", "Crawler", "Result", "BatchStream",
+    "crawl", "crawl_results", "extract", "shutdown_workers", "Crawler", "Result", "BatchStream",
     "TrawlError", "InvalidArgument", "UnknownOption", "InvalidRegex", "InvalidState",
     "BackendUnavailable", "InternalError", "URLError", "RegexBudgetExceeded", "Cancelled",
     "LibraryNotFound", "HEADER_VERSION_NUM", "__version__", "version_num",

@@ -50,6 +50,7 @@ _PROTOTYPES = {
     "trawl_batch_set_progress_callback": (_status, [_p, PROGRESS_FN, _p]),
     "trawl_batch_free": (None, [_p]),
     "trawl_extract": (_status, [_p, _c.c_char_p, _size, _c.POINTER(_p)]),
+    "trawl_pool_shutdown": (_status, []),
     "trawl_result_index": (_size, [_p]),
     "trawl_result_elapsed": (_c.c_double, [_p]),
     "trawl_result_json": (_p, [_p, _c.POINTER(_size)]),

@@ -67,6 +67,26 @@ func copyURLs(_ urls: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int) -> [S
     return out
 }
 
+/// A C status carried through `Result`.
+struct CStatus: Error {
+    let code: Int32
+}
+
+/// What `trawl_batch_start` and `trawl_crawl` check alike: the out pointer (cleared first), a
+/// working crawler, and a URL array without NULLs.
+private func batchInputs(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
+                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Result<(Crawler, [String]), CStatus> {
+    guard let out else { return .failure(CStatus(code: invalidArgument)) }
+    out.pointee = nil
+    switch crawler(crawlerPtr) {
+    case .success(let c):
+        guard let list = copyURLs(urls, count) else { return .failure(CStatus(code: invalidArgument)) }
+        return .success((c, list))
+    case .failure(let e):
+        return .failure(CStatus(code: e.code.status))
+    }
+}
+
 private func batch(_ p: OpaquePointer?) -> BatchHandle? {
     Handle.object(p, as: BatchHandle.self)
 }
@@ -75,18 +95,15 @@ private func batch(_ p: OpaquePointer?) -> BatchHandle? {
 @_cdecl("trawl_batch_start")
 public func trawl_batch_start(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<UnsafePointer<CChar>?>?,
                               _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    guard let out else { return invalidArgument }
-    out.pointee = nil
-    let c: Crawler
-    switch crawler(crawlerPtr) {
-    case .success(let v): c = v
-    case .failure(let e): return e.code.status
+    let c: Crawler, list: [String]
+    switch batchInputs(crawlerPtr, urls, count, out) {
+    case .success(let v): (c, list) = v
+    case .failure(let status): return status.code
     }
-    guard let list = copyURLs(urls, count) else { return invalidArgument }
     let slot = ProgressSlot()
     do {
         let b = try c.start(list, onProgress: { p in slot.fire(p) })
-        out.pointee = Handle.export(BatchHandle(batch: b, progress: slot))
+        out?.pointee = Handle.export(BatchHandle(batch: b, progress: slot))
         return ok
     } catch {
         return error.code.status
@@ -186,16 +203,13 @@ public func trawl_batch_free(_ b: OpaquePointer?) {
 @_cdecl("trawl_crawl")
 public func trawl_crawl(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<UnsafePointer<CChar>?>?,
                         _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    guard let out else { return invalidArgument }
-    out.pointee = nil
-    let c: Crawler
-    switch crawler(crawlerPtr) {
-    case .success(let v): c = v
-    case .failure(let e): return e.code.status
+    let c: Crawler, list: [String]
+    switch batchInputs(crawlerPtr, urls, count, out) {
+    case .success(let v): (c, list) = v
+    case .failure(let status): return status.code
     }
-    guard let list = copyURLs(urls, count) else { return invalidArgument }
     do {
-        out.pointee = Handle.export(ResultListHandle(try c.crawl(list)))
+        out?.pointee = Handle.export(ResultListHandle(try c.crawl(list)))
         return ok
     } catch {
         return error.code.status

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import TrawlTestSupport
 
 /// A real `redis-server` (Debian's, from PATH) on a free loopback port, in a temporary
 /// directory of its own, for one test. It is stopped by ``stop()`` or when the object goes
@@ -109,23 +110,11 @@ final class RedisServer: @unchecked Sendable {
         return "/usr/bin/redis-server"
     }
 
-    /// A loopback port that was free a moment ago.
+    /// A loopback port that was free a moment ago (bound to port 0, then closed).
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { ptr in
-            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
-            }
-        }
-        guard ok else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        let port = TestServer.closedPort()
+        guard port > 1024 else { throw POSIXError(.EADDRINUSE) }
+        return port
     }
 
     static func canConnect(port: Int) -> Bool {

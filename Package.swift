@@ -48,8 +48,8 @@ let package = Package(
         // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
         // warning; the headers are in the default include path and the modulemap links it.
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
-        // glibc's mallopt for the executable (not in Swift's Glibc module).
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // glibc's mallopt and posix_spawn's closefrom (not in Swift's Glibc module).
+        .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
         .target(name: "TrawlCore", swiftSettings: strict),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
-            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis"],
+            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis", "CPosix"],
             swiftSettings: strict
         ),
         .target(
@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends", "TrawlCore", "TrawlExtract", "CMalloc",
+                "TrawlBackends", "TrawlCore", "TrawlExtract", "CPosix",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
-import CMalloc
+import CPosix
 import TrawlCore
 #if canImport(Glibc)
 import Glibc

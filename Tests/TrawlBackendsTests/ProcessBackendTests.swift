@@ -120,6 +120,24 @@ import TrawlTestSupport
         #expect(results[0].error == nil && results[2].error == nil)
     }
 
+    @Test func workersInheritNoOtherDescriptors() throws {
+        // A pipe without close-on-exec, as Foundation's Pipe and many C programs make them.
+        var fds: [Int32] = [-1, -1]
+        #expect(pipe(&fds) == 0)
+        WorkerPool.shutdown()  // fresh workers are spawned while the pipe is open
+        _ = try crawler().crawl([server.corpusURL(Corpus.pages[0])])
+        #expect(!WorkerPool.idlePIDs.isEmpty)
+        close(fds[1])
+        // With our write end closed, EOF comes at once unless a worker kept a copy of it.
+        var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, 5_000)
+        var byte: UInt8 = 0
+        // Read only when poll said so: with a leaked write end, read would wait forever.
+        let n = ready == 1 ? read(fds[0], &byte, 1) : -1
+        close(fds[0])
+        #expect(ready == 1 && n == 0, "end of file: no worker holds the pipe's write end")
+    }
+
     @Test func cancelEndsTheBatchAndShutdownLeavesNoProcess() throws {
         let c = try crawler { o in
             o.concurrency = 4

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import CPosix
 import TrawlCore
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +32,8 @@ final class WorkerProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pair.worker, 0)
         posix_spawn_file_actions_adddup2(&actions, pair.worker, 1)
+        // Only stdin, stdout and stderr cross over: see trawl_spawn_close_from.
+        trawl_spawn_close_from(&actions, 3)
 
         // The child starts with no blocked signals and default handlers, whatever the host
         // (an interpreter with its own handlers) had set.

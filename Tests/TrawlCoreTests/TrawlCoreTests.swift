@@ -178,19 +178,23 @@ import Testing
         CrawlResult(index: i, url: "u\(i)", error: failed ? TrawlError(.timeout, "t") : nil)
     }
 
-    @Test func inputOrderFromManyThreads() async {
+    @Test func inputOrderFromManyThreads() throws {
         let n = 2000
         let c = ResultCollector(total: n, order: .input)
-        await withTaskGroup(of: Void.self) { group in
-            for t in 0..<4 {
-                group.addTask {
-                    for i in stride(from: n - 1 - t, through: 0, by: -4) { c.push(self.result(i, failed: i % 7 == 0)) }
+        // Producers on threads of their own, not Swift tasks: the consumer below blocks, and
+        // blocking a cooperative thread while tasks wait for one could starve the pool.
+        var producers: [OSThread] = []
+        for t in 0..<4 {
+            producers.append(try OSThread(name: "producer-\(t)") {
+                for i in stride(from: n - 1 - t, through: 0, by: -4) {
+                    c.push(CrawlResult(index: i, url: "u\(i)", error: i % 7 == 0 ? TrawlError(.timeout, "t") : nil))
                 }
-            }
-            var seen: [Int] = []
-            while case .result(let r) = c.next(deadline: nil) { seen.append(r.index) }
-            #expect(seen == Array(0..<n))
+            })
         }
+        var seen: [Int] = []
+        while case .result(let r) = c.next(deadline: nil) { seen.append(r.index) }
+        for p in producers { p.join() }
+        #expect(seen == Array(0..<n))
         #expect(c.next(deadline: nil) == .done)
         let p = c.progress
         #expect(p.done == n && p.total == n)

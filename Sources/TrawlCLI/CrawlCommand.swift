@@ -161,18 +161,22 @@ struct CrawlCommand: ParsableCommand {
             ("visibility_timeout", .double(visibilityTimeout)), ("max_deliveries", .int(maxDeliveries)),
             ("ttl", .double(ttl)), ("redis_timeout", .double(redisTimeout)), ("key_prefix", .string(keyPrefix)),
         ] + header.map { ("header", .string($0)) }
-        for (key, value) in settings {
-            do {
-                try o.set(key, value)
-            } catch {
-                throw ValidationError("--\(key.replacingUnderscores()): \(error.message)")
-            }
-        }
+        try o.setFlags(settings)
         try patterns.apply(to: &o)
         return o
     }
 }
 
-extension String {
-    func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
+extension CrawlOptions {
+    /// Sets options from command-line flags through `set`, the validation the C ABI and the
+    /// bindings use; a refused value names the flag (`--redis-timeout`, not `redis_timeout`).
+    mutating func setFlags(_ settings: [(String, OptionValue)]) throws {
+        for (key, value) in settings {
+            do {
+                try set(key, value)
+            } catch {
+                throw ValidationError("--\(String(key.map { $0 == "_" ? "-" : $0 })): \(error.message)")
+            }
+        }
+    }
 }

@@ -61,11 +61,7 @@ struct WorkerCommand: ParsableCommand {
                 ("redis_timeout", .double(redisTimeout)), ("visibility_timeout", .double(visibilityTimeout)),
                 ("max_deliveries", .int(maxDeliveries)),
             ]
-            for (key, value) in settings {
-                do { try o.set(key, value) } catch {
-                    throw ValidationError("--\(key.replacingUnderscores()): \(error.message)")
-                }
-            }
+            try o.setFlags(settings)
             if let name, name.isEmpty || name.contains(where: { $0 == " " || $0.isNewline }) {
                 throw ValidationError("--name must be non-empty and without spaces")
             }

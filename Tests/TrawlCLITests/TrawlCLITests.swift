@@ -117,6 +117,16 @@ import TrawlTestSupport
         let format = try trawl(["crawl", "--format", "xml", server.url("/")])
         #expect(format.status != 0)
 
+        let worker = try trawl(["worker"])
+        #expect(worker.status != 0)
+        #expect(worker.stderr.contains("--redis") && worker.stderr.contains("--pipe"), "\(worker.stderr)")
+        let both = try trawl(["worker", "--pipe", "--redis", "redis://127.0.0.1:1"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("not both"), "\(both.stderr)")
+        let badTimeout = try trawl(["worker", "--redis", "redis://127.0.0.1:1", "--redis-timeout", "0"])
+        #expect(badTimeout.status != 0)
+        #expect(badTimeout.stderr.contains("--redis-timeout"), "\(badTimeout.stderr)")
+
         let backend = try trawl(["crawl", "--backend", "gpu", server.url("/")])
         #expect(backend.status != 0)
         #expect(backend.stderr.contains("backend"))

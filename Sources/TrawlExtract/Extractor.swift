@@ -13,7 +13,10 @@ public final class Extractor: Sendable {
     public let groupCounts: [Int]
     /// Which proven-equivalent rewrite each pattern got (docs/extraction.md); for tests.
     let rewrites: [PatternRewrite]
+    /// Which patterns are searched in two steps (rule 4 of docs/extraction.md); for tests.
+    let splitSearches: [Bool]
     private let codes: [PCRE2Code]
+    private let splits: [SplitCodes?]
     private let matchLimit: Int
     private let budget: Double
 
@@ -35,6 +38,7 @@ public final class Extractor: Sendable {
         var codes: [PCRE2Code] = []
         var groups: [Int] = []
         var rewrites: [PatternRewrite] = []
+        var splits: [SplitCodes?] = []
         for spec in patterns {
             guard !spec.name.isEmpty else { throw TrawlError(.invalidArgument, "pattern names must not be empty") }
             guard seen.insert(spec.name).inserted else {
@@ -60,12 +64,21 @@ public final class Extractor: Sendable {
                 throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(at)")
             }
             groups.append(translation.groupCount)
+            // The whole pattern compiled, so its two halves do too; should PCRE2 still refuse
+            // one, the whole pattern alone gives the same matches.
+            splits.append(translation.split.flatMap { split -> SplitCodes? in
+                guard let head = try? PCRE2Code(pattern: split.head, options: options),
+                      let tail = try? PCRE2Code(pattern: split.tail, options: options) else { return nil }
+                return SplitCodes(head: head, tail: tail)
+            })
             rewrites.append(translation.committed ? .committedLinearLoop : (translation.linearLoop ? .linearLoop : .none))
         }
         self.patterns = patterns
         self.groupCounts = groups
         self.codes = codes
         self.rewrites = rewrites
+        self.splits = splits
+        self.splitSearches = splits.map { $0 != nil }
         self.matchLimit = matchLimit
         self.budget = budget
     }
@@ -76,7 +89,14 @@ public final class Extractor: Sendable {
     }
 
     fileprivate var compiled: [PCRE2Code] { codes }
+    fileprivate var splitCodes: [SplitCodes?] { splits }
     fileprivate var limits: (matchLimit: Int, budget: Double) { (matchLimit, budget) }
+}
+
+/// The two halves of a split search (``SplitSearch``), compiled.
+private struct SplitCodes: Sendable {
+    var head: PCRE2Code
+    var tail: PCRE2Code
 }
 
 /// The rewrite a pattern got on its way to PCRE2.
@@ -136,7 +156,8 @@ public final class ExtractionSession {
         var failures: [String] = []
         for (k, spec) in extractor.patterns.enumerated() {
             let groups = extractor.groupCounts[k]
-            switch findAll(extractor.compiled[k], into: PatternMatches(name: spec.name, groups: groups), in: buf) {
+            let search: Search = extractor.splitCodes[k].map { .split($0.head, $0.tail) } ?? .whole(extractor.compiled[k])
+            switch findAll(search, into: PatternMatches(name: spec.name, groups: groups), in: buf) {
             case .success(let found):
                 all.append(found)
             case .failure(let why):
@@ -152,20 +173,26 @@ public final class ExtractionSession {
         var reason: String
     }
 
+    /// How one pattern is searched: one PCRE2 code, or the head and tail of a split search.
+    private enum Search {
+        case whole(PCRE2Code)
+        case split(PCRE2Code, PCRE2Code)
+    }
+
     /// Python 3.7+ `findall`: non-overlapping matches left to right; after an empty match the
     /// next one may start at the same place only if it is not empty (`PCRE2_NOTEMPTY_ATSTART`,
     /// which PCRE2 follows by trying later starts, as Python's `must_advance` does).
-    private func findAll(_ code: PCRE2Code, into found: PatternMatches,
+    private func findAll(_ search: Search, into found: PatternMatches,
                          in buf: UnsafeBufferPointer<UInt8>) -> Result<PatternMatches, Failure> {
         guard let base = buf.baseAddress else {
             // An empty String may have no storage; the empty subject still needs a pointer.
             let zero: UInt8 = 0
-            return withUnsafePointer(to: zero) { findAll(code, into: found, base: $0, count: 0) }
+            return withUnsafePointer(to: zero) { findAll(search, into: found, base: $0, count: 0) }
         }
-        return findAll(code, into: found, base: base, count: buf.count)
+        return findAll(search, into: found, base: base, count: buf.count)
     }
 
-    private func findAll(_ code: PCRE2Code, into found: PatternMatches, base: UnsafePointer<UInt8>,
+    private func findAll(_ search: Search, into found: PatternMatches, base: UnsafePointer<UInt8>,
                          count: Int) -> Result<PatternMatches, Failure> {
         var found = found
         let groups = found.groups
@@ -176,23 +203,36 @@ public final class ExtractionSession {
         var options: UInt32 = 0
         var calls = 0
         while start <= count {
-            switch state.match(code, subject: base, length: count, start: start, options: options) {
-            case .noMatch:
-                return .success(found)
-            case .failed(let rc):
-                if rc == PCRE2_ERROR_MATCHLIMIT {
-                    return .failure(Failure(reason: "exceeded the match limit (\(matchLimit)) of one search"))
+            let matchStart: Int
+            switch search {
+            case .whole(let code):
+                switch state.match(code, subject: base, length: count, start: start, options: options) {
+                case .noMatch: return .success(found)
+                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
+                case .match: break
                 }
-                if rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT {
-                    return .failure(Failure(reason: "exceeded its backtracking memory: \(PCRE2Code.message(for: rc))"))
+                guard let (s, _) = state.group(0) else { return .success(found) }
+                matchStart = s
+            case .split(let head, let tail):
+                switch state.match(head, subject: base, length: count, start: start, options: 0) {
+                case .noMatch: return .success(found)
+                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
+                case .match: break
                 }
-                return .failure(Failure(reason: "failed: \(PCRE2Code.message(for: rc))"))
-            case .match:
-                guard let (s, e) = state.group(0) else { return .success(found) }
-                appendGroups(groups, base: base, to: &found)
-                options = e == s ? UInt32(PCRE2_NOTEMPTY_ATSTART) : 0
-                start = e
+                guard let (s, tailStart) = state.group(0) else { return .success(found) }
+                // No match from the tail means none from any later head either (rule 2).
+                switch state.match(tail, subject: base, length: count, start: tailStart, options: 0) {
+                case .noMatch: return .success(found)
+                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
+                case .match: break
+                }
+                matchStart = s
             }
+            guard let (_, e) = state.group(0) else { return .success(found) }
+            appendGroups(groups, base: base, start: matchStart, to: &found)
+            // A split match holds at least the head's characters, so it is never empty.
+            options = e == matchStart ? UInt32(PCRE2_NOTEMPTY_ATSTART) : 0
+            start = e
             // A thread's CPU time never exceeds wall time, and the wall clock is a vDSO read
             // while the thread CPU clock is a system call: ask the latter only when needed.
             // Even the wall clock is read only every 8th match (each search is bounded by the
@@ -205,10 +245,27 @@ public final class ExtractionSession {
         return .success(found)
     }
 
-    /// Copies the match's strings (group 0 for a pattern without groups, else groups 1...n;
-    /// an unset group is `""`) into `found`: bytes only, no `String` per match.
-    private func appendGroups(_ groups: Int, base: UnsafePointer<UInt8>, to found: inout PatternMatches) {
-        for g in (groups == 0 ? 0...0 : 1...groups) {
+    private static func failure(_ rc: Int32, matchLimit: Int) -> Failure {
+        if rc == PCRE2_ERROR_MATCHLIMIT {
+            return Failure(reason: "exceeded the match limit (\(matchLimit)) of one search")
+        }
+        if rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT {
+            return Failure(reason: "exceeded its backtracking memory: \(PCRE2Code.message(for: rc))")
+        }
+        return Failure(reason: "failed: \(PCRE2Code.message(for: rc))")
+    }
+
+    /// Copies the match's strings (group 0, which begins at `start`, for a pattern without
+    /// groups, else groups 1...n; an unset group is `""`) into `found`: bytes only, no
+    /// `String` per match. `start` is passed because a split search's group 0 is the tail's.
+    private func appendGroups(_ groups: Int, base: UnsafePointer<UInt8>, start: Int,
+                              to found: inout PatternMatches) {
+        if groups == 0 {
+            let end = state.group(0).map { $0.1 } ?? start
+            found.appendString(UnsafeBufferPointer(start: base + start, count: end - start))
+            return
+        }
+        for g in 1...groups {
             if let (s, e) = state.group(g) {
                 found.appendString(UnsafeBufferPointer(start: base + s, count: e - s))
             } else {

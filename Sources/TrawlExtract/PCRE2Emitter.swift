@@ -15,6 +15,11 @@ struct Translation {
     var linearLoop = false
     /// Whether `(*COMMIT)` stops the search at the first failing start (docs/extraction.md).
     var committed = false
+    /// Whether a lazy `.*?` before a stop character became possessive runs (docs/extraction.md).
+    var lazyRuns = false
+    /// For a committed pattern `A\s(?:.*?\s)*?C`: the same search in two PCRE2 calls
+    /// (docs/extraction.md, rule 4).
+    var split: SplitSearch?
 
     /// Translates `source` under `flags`, or throws Python's error for it.
     static func translate(_ source: String, flags: PatternFlags) throws(TranslationError) -> Translation {
@@ -35,8 +40,17 @@ struct Translation {
         return Translation(
             pattern: emitter.out, sourceOffsets: emitter.offsets, groupCount: parser.groupCount,
             caseless: global.ignoreCase && !global.ascii,
-            linearLoop: emitter.linearLoop, committed: emitter.committed)
+            linearLoop: emitter.linearLoop, committed: emitter.committed, lazyRuns: emitter.lazyRuns,
+            split: emitter.split)
     }
+}
+
+/// A committed pattern `A\s(?:.*?\s)*?C` as two patterns searched one after the other:
+/// `head` = `A\s` finds the start `s` of the next match, then `tail` = `(?<=\s)C` searched
+/// from the end of the head finds its end and every group (docs/extraction.md, rule 4).
+struct SplitSearch: Equatable {
+    var head: [UInt8]
+    var tail: [UInt8]
 }
 
 /// Writes PCRE2 syntax for a parsed Python pattern. Every construct is spelled so that it
@@ -47,6 +61,8 @@ struct PCRE2Emitter {
     private(set) var offsets: [Int] = []
     private(set) var linearLoop = false
     private(set) var committed = false
+    private(set) var lazyRuns = false
+    private(set) var split: SplitSearch?
     private var pos = 0
 
     private mutating func put(_ s: String) {
@@ -103,11 +119,92 @@ struct PCRE2Emitter {
                 for item in items[...k] { emit(item) }
                 put("(*COMMIT)")
                 committed = true
-                for item in items[(k + 1)...] { emit(item) }
+                emit(.sequence(Array(items[(k + 1)...])))
+                // Rule 4: the loop's candidates are exactly the positions from the head's end
+                // on that follow a Python space, so a look-behind stands in for the loop.
+                var head = PCRE2Emitter(), tail = PCRE2Emitter()
+                head.emit(.sequence(Array(items[...k])))
+                tail.put("(?<=")
+                tail.emitSet(sp, negated: false, f)
+                tail.put(")")
+                tail.emit(.sequence(Array(items[(k + 2)...])))
+                split = SplitSearch(head: head.out, tail: tail.out)
+                lazyRuns = lazyRuns || tail.lazyRuns
                 return
             }
         }
         emit(root)
+    }
+
+    // MARK: Lazy runs before a stop character
+
+    /// The characters a literal or a plain class matches, when matching them does not depend
+    /// on case folding (no letters under IGNORECASE): the `C` of rule 3.
+    private static func stopCharacters(_ node: Node) -> [ClosedRange<UInt32>]? {
+        let ranges: [ClosedRange<UInt32>]
+        let flags: ScopeFlags
+        switch node {
+        case .literal(let c, let f, _):
+            ranges = [c...c]
+            flags = f
+        case .set(let items, false, let f, _):
+            var found: [ClosedRange<UInt32>] = []
+            for item in items {
+                guard case .range(let r) = item else { return nil }
+                found.append(r)
+            }
+            ranges = found
+            flags = f
+        default:
+            return nil
+        }
+        guard !ranges.isEmpty else { return nil }
+        if flags.ignoreCase {
+            let caseFree = ranges.allSatisfy { r in
+                r.upperBound < 0x80 && !r.overlaps(0x41...0x5A) && !r.overlaps(0x61...0x7A)
+            }
+            guard caseFree else { return nil }
+        }
+        return ranges
+    }
+
+    /// Rule 3: `.*?` (or a group holding only `.*?`) followed by a stop class `C` becomes
+    /// `[^C\n]*+(?:[C][^C\n]*+)*?`: the same end positions (each `C` character on the line), in
+    /// the same order, without one backtracking step per character. Returns false, emitting
+    /// nothing, when `node` is not of that shape.
+    private mutating func emitLazyRun(_ node: Node, before stop: [ClosedRange<UInt32>]) -> Bool {
+        var node = node
+        var group: (index: Int?, pos: Int)?
+        if case .group(let index, let inner, let p) = node {
+            group = (index, p)
+            node = inner
+        }
+        guard case .repeated(.any(let f, _), 0, nil, .lazy, let p) = node else { return false }
+        // `.` stops at "\n"; a stop class holding "\n" would need a third kind of character.
+        if !f.dotAll && stop.contains(where: { $0.contains(0x0A) }) { return false }
+        if let group {
+            pos = group.pos
+            put(group.index == nil ? "(?:" : "(")
+        }
+        pos = p
+        lazyRuns = true
+        let runExcluding = { (e: inout PCRE2Emitter) in
+            e.put("[^")
+            e.putRanges(stop)
+            if !f.dotAll { e.put("\\x{a}") }
+            e.put("]*+")
+        }
+        runExcluding(&self)
+        put("(?:[")
+        putRanges(stop)
+        put("]")
+        runExcluding(&self)
+        put(")*?")
+        if let group {
+            pos = group.pos
+            put(")")
+        }
+        return true
     }
 
     // MARK: Nodes
@@ -202,7 +299,12 @@ struct PCRE2Emitter {
             case .possessive: put("+")
             }
         case .sequence(let nodes):
-            for n in nodes { emit(n) }
+            for (k, n) in nodes.enumerated() {
+                if k + 1 < nodes.count, let stop = Self.stopCharacters(nodes[k + 1]), emitLazyRun(n, before: stop) {
+                    continue
+                }
+                emit(n)
+            }
         case .alternation(let nodes):
             for (k, n) in nodes.enumerated() {
                 if k > 0 { put("|") }

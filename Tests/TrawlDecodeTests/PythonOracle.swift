@@ -73,18 +73,6 @@ func codePoints(_ s: String) -> String {
     s.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " ")
 }
 
-/// A small deterministic generator, so that fuzz cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The corpus directory: env TRAWL_CORPUS, else `<package root>/../shared/corpus/readability`.
 func corpusDirectory() -> URL {
     if let path = ProcessInfo.processInfo.environment["TRAWL_CORPUS"] {

@@ -2,6 +2,7 @@
 import Testing
 import TrawlCore
 @testable import TrawlDecode
+import TrawlTestSupport
 
 @Suite struct UTF8Replacement {
     /// Hand-picked ill-formed sequences: truncations, overlongs, surrogates, > U+10FFFF,

@@ -29,7 +29,8 @@ public final class PageProcessor {
                             bytes: response.body.count, error: response.error)
         if response.error == nil {
             let start = MonotonicClock.now()
-            let decoded = BodyDecoder.decode(response.body, contentType: response.contentType, mode: decodeMode)
+            let decoded = BodyDecoder.decode(response.body, contentType: response.contentType, mode: decodeMode,
+                                             validated: response.validUTF8)
             r.charset = decoded.charset
             let extraction = session.extract(decoded.utf8)
             r.matches = extraction.matches

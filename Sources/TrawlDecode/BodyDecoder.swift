@@ -14,38 +14,44 @@ public enum BodyDecoder {
     ///   - mode: `.browser`: BOM, then the header's charset, then a `<meta>` charset in the
     ///     first 1024 bytes, else UTF-8, with WHATWG labels and decoders. `.requests`: what
     ///     Python `requests`' `Response.text` returns (see docs/decoding.md).
+    ///   - validated: `body` itself as ``UTF8Text`` when the caller already knows it is valid
+    ///     UTF-8 (checked as it arrived): a UTF-8 page then needs no second pass.
     /// - Returns: The text, invalid bytes replaced by U+FFFD, and the name of the encoding.
     ///   Transcoding uses glibc `iconv_open`/`iconv` for the legacy encodings.
-    public static func decode(_ body: [UInt8], contentType: String?, mode: DecodeMode) -> DecodedText {
+    public static func decode(_ body: [UInt8], contentType: String?, mode: DecodeMode,
+                              validated: UTF8Text? = nil) -> DecodedText {
+        precondition(validated.map { $0.bytes.count == body.count } ?? true, "validated must be body itself")
         switch mode {
-        case .browser: return browser(body, contentType: contentType)
+        case .browser: return browser(body, contentType: contentType, validated: validated)
         case .requests: return RequestsDecoding.decode(body, contentType: contentType)
         }
     }
 
     // MARK: - Browser mode
 
-    static func browser(_ body: [UInt8], contentType: String?) -> DecodedText {
+    static func browser(_ body: [UInt8], contentType: String?, validated: UTF8Text? = nil) -> DecodedText {
         if let (encoding, bomLength) = Sniffing.bom(body) {
             return decode(body, from: bomLength, as: encoding)
         }
         if let contentType, let label = Sniffing.contentTypeCharset(contentType),
            let encoding = WebEncoding.forLabel(label) {
-            return decode(body, from: 0, as: encoding)
+            return decode(body, from: 0, as: encoding, validated: validated)
         }
         if let encoding = MetaPrescan.encoding(of: body) {
-            return decode(body, from: 0, as: encoding)
+            return decode(body, from: 0, as: encoding, validated: validated)
         }
-        return DecodedText(utf8: UnicodeDecoding.utf8Text(body), charset: WebEncoding.utf8.rawValue)
+        return DecodedText(utf8: UnicodeDecoding.utf8Text(body, validated: validated), charset: WebEncoding.utf8.rawValue)
     }
 
     /// Decodes `body[start...]` with a WHATWG encoding; falls back to UTF-8 (and says so in
     /// `charset`) if glibc lacks the converter, which a stock glibc never does.
-    static func decode(_ body: [UInt8], from start: Int, as encoding: WebEncoding) -> DecodedText {
+    static func decode(_ body: [UInt8], from start: Int, as encoding: WebEncoding,
+                       validated: UTF8Text? = nil) -> DecodedText {
         let text: String?
         switch encoding.decoder {
         case .utf8:
-            return DecodedText(utf8: UnicodeDecoding.utf8Text(body, from: start), charset: encoding.rawValue)
+            let utf8 = UnicodeDecoding.utf8Text(body, from: start, validated: start == 0 ? validated : nil)
+            return DecodedText(utf8: utf8, charset: encoding.rawValue)
         case .utf16(let bigEndian):
             text = UnicodeDecoding.utf16(body, from: start, bigEndian: bigEndian)
         case .replacement:

@@ -14,9 +14,10 @@ enum UnicodeDecoding {
     }
 
     /// The hot path of every crawl: a valid body (almost every page) is taken as it is, with
-    /// no copy, after one fast validation; only an invalid one goes through the repairing
-    /// decoder above.
-    static func utf8Text(_ body: [UInt8], from start: Int = 0) -> UTF8Text {
+    /// no copy, after one fast validation (none when `validated`, the whole body already
+    /// checked, is given); only an invalid one goes through the repairing decoder above.
+    static func utf8Text(_ body: [UInt8], from start: Int = 0, validated: UTF8Text? = nil) -> UTF8Text {
+        if start == 0, let validated { return validated }
         let slice = start == 0 ? body : Array(body[start...])
         return UTF8Text(validating: slice) ?? UTF8Text(utf8(slice))
     }

@@ -11,6 +11,8 @@ import CPCRE2
 final class PCRE2Code: @unchecked Sendable {
     /// Owned; freed in deinit. Pointer use is confined to this type and ``PCRE2MatchState``.
     let raw: OpaquePointer
+    /// Whether `pcre2_jit_compile_8` succeeded, so that `pcre2_jit_match_8` may be called.
+    let jit: Bool
 
     /// A PCRE2 compile failure: its message and byte offset in the compiled pattern.
     struct CompileError: Error {
@@ -34,9 +36,8 @@ final class PCRE2Code: @unchecked Sendable {
             throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
         }
         raw = code
-        let rc = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
         // Without JIT (unsupported platform) the interpreter gives the same results, slower.
-        _ = rc
+        jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
     }
 
     deinit { pcre2_code_free_8(raw) }
@@ -81,11 +82,16 @@ final class PCRE2MatchState {
         pcre2_match_data_free_8(matchData)
     }
 
-    /// `pcre2_match_8` on valid UTF-8 (`PCRE2_NO_UTF_CHECK`): the subject is a Swift String.
+    /// `pcre2_jit_match_8` (the JIT code without `pcre2_match_8`'s argument checks, which hold
+    /// here: valid UTF-8, `start <= length`, options the JIT supports), or `pcre2_match_8`
+    /// with `PCRE2_NO_UTF_CHECK` when the pattern has no JIT code. Same results either way.
     func match(_ code: PCRE2Code, subject: UnsafePointer<UInt8>, length: Int, start: Int,
                options: UInt32) -> Outcome {
-        let rc = pcre2_match_8(code.raw, subject, length, start, options | UInt32(PCRE2_NO_UTF_CHECK),
-                               matchData, context)
+        precondition(start <= length)
+        let rc = code.jit
+            ? pcre2_jit_match_8(code.raw, subject, length, start, options, matchData, context)
+            : pcre2_match_8(code.raw, subject, length, start, options | UInt32(PCRE2_NO_UTF_CHECK),
+                            matchData, context)
         if rc >= 0 { return .match }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         return .failed(rc)

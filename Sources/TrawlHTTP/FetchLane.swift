@@ -178,7 +178,7 @@ public final class FetchLane {
                                      finalURL: easy.effectiveURL, status: easy.responseCode,
                                      contentType: easy.contentType, elapsed: elapsed)
         if result == CURLE_OK {
-            response.body = easy.takeBody()
+            (response.body, response.validUTF8) = easy.takeBody()
         } else {
             _ = easy.takeBody()
             response.error = error(for: result, easy: easy, request: request)

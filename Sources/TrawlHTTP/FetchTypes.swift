@@ -31,6 +31,9 @@ public struct FetchResponse: Sendable {
     public var contentType: String?
     /// The body with its Content-Encoding removed; empty when ``error`` is set.
     public var body: [UInt8]
+    /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
+    /// arrived; nil when it is not, or was not checked.
+    public var validUTF8: UTF8Text?
     /// Seconds from the moment the transfer was added to the multi handle until it ended.
     public var elapsed: Double
     /// Why the URL failed; nil on success. Every HTTP status, 404 and 500 included, is a

@@ -293,4 +293,41 @@ import Testing
         let valid = "héllo wörld — 東京 🎉 " + String(repeating: "a", count: 40)
         #expect(UTF8Text(validating: Array(valid.utf8))?.string == valid)
     }
+
+    /// `UTF8Accumulator` checks a body chunk by chunk as it arrives: every way of cutting the
+    /// bytes into two or three chunks (cuts inside a sequence included) gives the verdict of
+    /// one check over the whole, and the same bytes.
+    @Test func accumulatorAgreesAtEveryChunkBoundary() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x41, 0x20, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xF0, 0xF4, 0xA0, 0x9F, 0x90, 0xFF]
+        var inputs: [[UInt8]] = (0..<300).map { _ in
+            let n = Int.random(in: 0..<24, using: &rng)
+            return (0..<n).map { _ in alphabet.randomElement(using: &rng) ?? 0 }
+        }
+        // Long ASCII runs around multi-byte characters exercise the 32-byte steps.
+        let ascii = Array(repeating: UInt8(0x61), count: 40)
+        inputs += [ascii + Array("é東🎉".utf8) + ascii, ascii + [0xE2, 0x82] + ascii, ascii + [0xF0, 0x9F, 0x8E]]
+        for bytes in inputs {
+            let want = reference(bytes)
+            var cuts: [[Int]] = [[]]
+            for a in 0...bytes.count {
+                cuts.append([a])
+                for b in a...bytes.count where b - a <= 4 { cuts.append([a, b]) }
+            }
+            for cut in cuts {
+                var acc = UTF8Accumulator()
+                var from = 0
+                for to in cut + [bytes.count] {
+                    bytes[from..<to].withUnsafeBytes { acc.append($0) }
+                    from = to
+                }
+                #expect(acc.count == bytes.count)
+                let (out, text) = acc.take()
+                #expect(out == bytes)
+                #expect((text != nil) == want, "\(bytes) cut at \(cut)")
+                #expect(text.map { $0.bytes == bytes } ?? true)
+                #expect(acc.count == 0)
+            }
+        }
+    }
 }

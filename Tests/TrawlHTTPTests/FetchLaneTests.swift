@@ -18,7 +18,23 @@ import TrawlTestSupport
             #expect(response.contentType == "text/html")
             #expect(response.finalURL == response.url)
             #expect(response.body == Corpus.bytes(page), "\(page) differs")
+            // Checked for UTF-8 as it arrived, in chunks: every corpus page is valid.
+            #expect(UTF8Text.isValid(response.body))
+            #expect(response.validUTF8?.bytes == response.body, "\(page)")
         }
+    }
+
+    @Test func invalidUTF8BodyHasNoText() throws {
+        let response = try fetchOne(server("/invalid-utf8"))
+        #expect(response.error == nil)
+        #expect(response.body.count > 50)
+        #expect(response.validUTF8 == nil)
+        // A valid body cut at the last byte of a multi-byte character is not valid either.
+        let cut = try fetchOne(server("/bytes?hex=3c703ee282"))
+        #expect(cut.body == [0x3C, 0x70, 0x3E, 0xE2, 0x82])
+        #expect(cut.validUTF8 == nil)
+        let whole = try fetchOne(server("/bytes?hex=3c703ee282ac"))
+        #expect(whole.validUTF8?.bytes == whole.body)
     }
 
     @Test(arguments: ["/gzip", "/deflate", "/br", "/zstd"])

@@ -64,6 +64,17 @@ public struct UTF8Text: Sendable, Equatable {
                 if (a | b | c | d) & high != 0 { break }
                 i += 32
             }
+            // Then straight to the first non-ASCII byte: a page's few non-ASCII characters
+            // (curly quotes, dashes) are scattered, and byte steps up to each cost more than
+            // the rest of the check.
+            while i + 8 <= n {
+                let high8 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & high
+                if high8 != 0 {
+                    i += high8.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
             guard i < n else { break }
             let c = p[i]
             if c < 0x80 {

@@ -51,6 +51,8 @@ struct Translation {
 struct SplitSearch: Equatable {
     var head: [UInt8]
     var tail: [UInt8]
+    /// Whether the tail's first character class went into its look-behind (rule 5).
+    var rotated = false
 }
 
 /// Writes PCRE2 syntax for a parsed Python pattern. Every construct is spelled so that it
@@ -124,16 +126,52 @@ struct PCRE2Emitter {
                 // on that follow a Python space, so a look-behind stands in for the loop.
                 var head = PCRE2Emitter(), tail = PCRE2Emitter()
                 head.emit(.sequence(Array(items[...k])))
+                var rest = Array(items[(k + 2)...])
                 tail.put("(?<=")
                 tail.emitSet(sp, negated: false, f)
+                // Rule 5: a leading class moves into the look-behind, so that PCRE2 looks for
+                // the literal after it (`d=` of `[Ii\x{130}\x{131}]d=`) instead of testing
+                // every character against the class.
+                let rotated = rest.count >= 2 && Self.canRotate(rest[0], before: rest[1], space: f)
+                if rotated { tail.emit(rest.removeFirst()) }
                 tail.put(")")
-                tail.emit(.sequence(Array(items[(k + 2)...])))
-                split = SplitSearch(head: head.out, tail: tail.out)
+                tail.emit(.sequence(rest))
+                split = SplitSearch(head: head.out, tail: tail.out, rotated: rotated)
                 lazyRuns = lazyRuns || tail.lazyRuns
                 return
             }
         }
         emit(root)
+    }
+
+    /// Whether rule 5 applies to the first two nodes of a split search's tail: `first` is a
+    /// single-character matcher that PCRE2 would have to test as a class (a class, or a
+    /// literal IGNORECASE spells as one), none of whose characters is a Python space (so
+    /// that it cannot match the head's own space and the tail's matches keep their order),
+    /// and `second` is a literal for PCRE2's start-of-match search.
+    private static func canRotate(_ first: Node, before second: Node, space f: ScopeFlags) -> Bool {
+        guard case .literal = second else { return false }
+        let spaces = f.ascii ? PythonCharacterSets.asciiSpace : PythonCharacterSets.unicodeSpace
+        let chars: [ClosedRange<UInt32>]
+        switch first {
+        case .literal(let c, let lf, _):
+            let isASCIILetter = (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
+            let spelledAsClass = lf.ignoreCase && (lf.ascii ? isASCIILetter
+                : PythonCharacterSets.caseFoldGroups.contains { $0.contains(c) })
+            guard spelledAsClass else { return false }
+            chars = [c...c]
+        case .set(let items, false, _, _):
+            var ranges: [ClosedRange<UInt32>] = []
+            for item in items {
+                guard case .range(let r) = item else { return false }
+                ranges.append(r)
+            }
+            chars = ranges
+        default:
+            return false
+        }
+        // Case variants of a letter are letters, never spaces: checking `chars` is enough.
+        return !chars.contains { r in spaces.contains { $0.overlaps(r) } }
     }
 
     // MARK: Lazy runs before a stop character

@@ -72,6 +72,35 @@ import TrawlTestSupport
         }
     }
 
+    /// Output goes through a large buffer, yet a reader of the stream gets each result while
+    /// the crawl is still running: here the first line arrives while a slow second URL keeps
+    /// the process alive for seconds.
+    @Test func resultsReachAPipeWhileTheCrawlRuns() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+        p.arguments = ["crawl", server.url("/corpus/\(Corpus.pages[0])"), server.url("/slow?seconds=5")]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        // Flushed only at the end, the line would arrive as the process exits; on time, the
+        // slow URL still holds the process for seconds after it.
+        Thread.sleep(forTimeInterval: 1)
+        let stillRunning = p.isRunning
+        let rest = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(stillRunning, "the first result was held back until the crawl ended")
+        #expect(String(decoding: first, as: UTF8.self).hasPrefix("{\"url\":\"\(server.url("/corpus/"))"))
+        #expect(String(decoding: first + rest, as: UTF8.self).split(separator: "\n").count == 2)
+        #expect(p.terminationStatus == 0)
+    }
+
     @Test func everyInputLineGetsAResultEvenWhenInvalid() throws {
         let good = server.url("/corpus/001.html")
         let run = try trawl(["crawl", "-"], stdin: "\(good)\n  # comment\nnot-a-url\n\nfile:///etc/passwd\n")

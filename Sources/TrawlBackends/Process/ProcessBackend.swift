@@ -43,7 +43,10 @@ struct ProcessBackend {
         let gen = Self.generations.wrappingAdd(1, ordering: .relaxed).newValue
         let inFlight = max(1, (options.concurrency + workers - 1) / workers)
         let window = max(8, inFlight * 2)
-        let chunk = max(1, min(64, inFlight))
+        // The window is topped up only once half the in-flight count is free (or the last
+        // few URLs fit): topping it up after every burst of results sent a frame, and woke
+        // the worker's reader and its lane, for every few results.
+        let chunk = max(1, inFlight / 2)
         let taskTimeout = options.taskTimeout > 0
             ? options.taskTimeout
             : options.timeout + options.connectTimeout + options.regexBudget * Double(options.effectivePatterns.count) + 30
@@ -134,9 +137,8 @@ struct ProcessBackend {
                     if s.outstanding.isEmpty, let suspect = suspects.popLast() {
                         batchItems = [suspect]
                         s.holdsSuspect = true
-                    } else {
-                        while s.outstanding.count + batchItems.count < window && fresh < total
-                                && batchItems.count < chunk {
+                    } else if window - s.outstanding.count >= min(chunk, total - fresh) {
+                        while s.outstanding.count + batchItems.count < window && fresh < total {
                             batchItems.append(fresh)
                             fresh += 1
                         }

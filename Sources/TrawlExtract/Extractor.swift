@@ -196,7 +196,7 @@ public final class ExtractionSession {
                          count: Int) -> Result<PatternMatches, Failure> {
         var found = found
         let groups = found.groups
-        let (matchLimit, budget) = extractor.limits
+        let budget = extractor.limits.budget
         let cpuStart = MonotonicClock.threadCPU()
         let wallStart = MonotonicClock.now()
         var start = 0
@@ -204,29 +204,21 @@ public final class ExtractionSession {
         var calls = 0
         while start <= count {
             let matchStart: Int
-            switch search {
-            case .whole(let code):
-                switch state.match(code, subject: base, length: count, start: start, options: options) {
-                case .noMatch: return .success(found)
-                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
-                case .match: break
+            do throws(Failure) {
+                switch search {
+                case .whole(let code):
+                    guard try matches(code, base, count, from: start, options: options),
+                          let (s, _) = state.group(0) else { return .success(found) }
+                    matchStart = s
+                case .split(let head, let tail):
+                    // No match from the tail means none from any later head either (rule 2).
+                    guard try matches(head, base, count, from: start, options: 0),
+                          let (s, tailStart) = state.group(0),
+                          try matches(tail, base, count, from: tailStart, options: 0) else { return .success(found) }
+                    matchStart = s
                 }
-                guard let (s, _) = state.group(0) else { return .success(found) }
-                matchStart = s
-            case .split(let head, let tail):
-                switch state.match(head, subject: base, length: count, start: start, options: 0) {
-                case .noMatch: return .success(found)
-                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
-                case .match: break
-                }
-                guard let (s, tailStart) = state.group(0) else { return .success(found) }
-                // No match from the tail means none from any later head either (rule 2).
-                switch state.match(tail, subject: base, length: count, start: tailStart, options: 0) {
-                case .noMatch: return .success(found)
-                case .failed(let rc): return .failure(Self.failure(rc, matchLimit: matchLimit))
-                case .match: break
-                }
-                matchStart = s
+            } catch {
+                return .failure(error)
             }
             guard let (_, e) = state.group(0) else { return .success(found) }
             appendGroups(groups, base: base, start: matchStart, to: &found)
@@ -245,14 +237,22 @@ public final class ExtractionSession {
         return .success(found)
     }
 
-    private static func failure(_ rc: Int32, matchLimit: Int) -> Failure {
-        if rc == PCRE2_ERROR_MATCHLIMIT {
-            return Failure(reason: "exceeded the match limit (\(matchLimit)) of one search")
+    /// One `pcre2_match` call: whether `code` matched from `start`; a PCRE2 failure (match
+    /// limit, JIT stack) becomes the pattern's ``Failure``.
+    private func matches(_ code: PCRE2Code, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int,
+                         options: UInt32) throws(Failure) -> Bool {
+        switch state.match(code, subject: base, length: count, start: start, options: options) {
+        case .match: return true
+        case .noMatch: return false
+        case .failed(let rc):
+            if rc == PCRE2_ERROR_MATCHLIMIT {
+                throw Failure(reason: "exceeded the match limit (\(extractor.limits.matchLimit)) of one search")
+            }
+            if rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT {
+                throw Failure(reason: "exceeded its backtracking memory: \(PCRE2Code.message(for: rc))")
+            }
+            throw Failure(reason: "failed: \(PCRE2Code.message(for: rc))")
         }
-        if rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT {
-            return Failure(reason: "exceeded its backtracking memory: \(PCRE2Code.message(for: rc))")
-        }
-        return Failure(reason: "failed: \(PCRE2Code.message(for: rc))")
     }
 
     /// Copies the match's strings (group 0, which begins at `start`, for a pattern without

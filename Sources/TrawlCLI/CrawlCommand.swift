@@ -135,9 +135,9 @@ struct CrawlCommand: ParsableCommand {
             // The cluster backend contacts Redis here: say why it failed, in one line.
             throw CLIError(error.message)
         }
-        // Results are written through a large buffer (one write(2) per result was 6% of a
-        // crawl's system calls); when none arrives for 20 ms, what was written so far is
-        // flushed before waiting on, so a reader of the stream is never kept waiting longer.
+        // Results are written through a large buffer (not one write(2) per result); when none
+        // arrives for 20 ms, what was written so far is flushed before waiting on, so a reader
+        // of the stream is never kept waiting longer.
         loop: while true {
             switch batch.next(timeout: 0.02) {
             case .result(let r):

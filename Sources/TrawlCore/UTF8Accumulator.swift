@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// A body being received: bytes appended chunk by chunk and checked for UTF-8 as they arrive,
-/// while each chunk is still in the CPU cache from being copied. A valid page then becomes
-/// ``UTF8Text`` without a second pass over it (that pass, made later over a page long evicted
-/// from the cache, was 6% of a crawl's CPU).
+/// each chunk right after it is copied. A valid page then becomes ``UTF8Text`` without a
+/// second pass over the whole page once it is complete.
 public struct UTF8Accumulator: Sendable {
     /// The bytes received so far.
     public private(set) var bytes: [UInt8] = []
@@ -29,6 +28,13 @@ public struct UTF8Accumulator: Sendable {
         let (end, valid) = bytes.withUnsafeBufferPointer { UTF8Text.validPrefix($0, from: checked) }
         checked = end
         invalid = !valid
+    }
+
+    /// Empties the accumulator for the next body.
+    public mutating func removeAll() {
+        bytes = []
+        checked = 0
+        invalid = false
     }
 
     /// Empties the accumulator. Returns its bytes and, when all of them are valid UTF-8, the

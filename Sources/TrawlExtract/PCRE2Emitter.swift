@@ -151,27 +151,34 @@ struct PCRE2Emitter {
     /// and `second` is a literal for PCRE2's start-of-match search.
     private static func canRotate(_ first: Node, before second: Node, space f: ScopeFlags) -> Bool {
         guard case .literal = second else { return false }
-        let spaces = f.ascii ? PythonCharacterSets.asciiSpace : PythonCharacterSets.unicodeSpace
-        let chars: [ClosedRange<UInt32>]
-        switch first {
-        case .literal(let c, let lf, _):
+        guard let (chars, lf) = literalCharacters(first) else { return false }
+        if case .literal(let c, _, _) = first {
             let isASCIILetter = (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
             let spelledAsClass = lf.ignoreCase && (lf.ascii ? isASCIILetter
                 : PythonCharacterSets.caseFoldGroups.contains { $0.contains(c) })
             guard spelledAsClass else { return false }
-            chars = [c...c]
-        case .set(let items, false, _, _):
-            var ranges: [ClosedRange<UInt32>] = []
-            for item in items {
-                guard case .range(let r) = item else { return false }
-                ranges.append(r)
-            }
-            chars = ranges
-        default:
-            return false
         }
         // Case variants of a letter are letters, never spaces: checking `chars` is enough.
+        let spaces = f.ascii ? PythonCharacterSets.asciiSpace : PythonCharacterSets.unicodeSpace
         return !chars.contains { r in spaces.contains { $0.overlaps(r) } }
+    }
+
+    /// The characters of a literal, or of a plain class made of literal characters and ranges
+    /// only (no negation, no `\d \w \s`), with the node's flags; nil for any other node.
+    private static func literalCharacters(_ node: Node) -> ([ClosedRange<UInt32>], ScopeFlags)? {
+        switch node {
+        case .literal(let c, let f, _):
+            return ([c...c], f)
+        case .set(let items, false, let f, _):
+            var ranges: [ClosedRange<UInt32>] = []
+            for item in items {
+                guard case .range(let r) = item else { return nil }
+                ranges.append(r)
+            }
+            return ranges.isEmpty ? nil : (ranges, f)
+        default:
+            return nil
+        }
     }
 
     // MARK: Lazy runs before a stop character
@@ -179,24 +186,7 @@ struct PCRE2Emitter {
     /// The characters a literal or a plain class matches, when matching them does not depend
     /// on case folding (no letters under IGNORECASE): the `C` of rule 3.
     private static func stopCharacters(_ node: Node) -> [ClosedRange<UInt32>]? {
-        let ranges: [ClosedRange<UInt32>]
-        let flags: ScopeFlags
-        switch node {
-        case .literal(let c, let f, _):
-            ranges = [c...c]
-            flags = f
-        case .set(let items, false, let f, _):
-            var found: [ClosedRange<UInt32>] = []
-            for item in items {
-                guard case .range(let r) = item else { return nil }
-                found.append(r)
-            }
-            ranges = found
-            flags = f
-        default:
-            return nil
-        }
-        guard !ranges.isEmpty else { return nil }
+        guard let (ranges, flags) = literalCharacters(node) else { return nil }
         if flags.ignoreCase {
             let caseFree = ranges.allSatisfy { r in
                 r.upperBound < 0x80 && !r.overlaps(0x41...0x5A) && !r.overlaps(0x61...0x7A)

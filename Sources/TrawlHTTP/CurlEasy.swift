@@ -126,7 +126,7 @@ final class CurlEasy {
     /// Readies the handle for `request`: `CURLOPT_URL`, a clean error buffer and body.
     func begin(_ request: FetchRequest, at now: Double) throws(TrawlError) {
         errorBuffer[0] = 0
-        _ = body.take()
+        body.removeAll()
         overLimit = false
         self.request = request
         started = now

@@ -101,6 +101,46 @@ import TrawlTestSupport
         #expect(meta.matches.allSatisfy { $0.count == 2 })
     }
 
+    /// A body checked for UTF-8 as it arrived is used as it is only when the page is decoded
+    /// as UTF-8 from its first byte: a BOM, another charset (header or `<meta>`) or invalid
+    /// bytes still take the decoder's own path, and give the text the same page served as
+    /// plain UTF-8 gives.
+    @Test func decodingPathsAgreeWithTheSamePageInUTF8() throws {
+        let c = try crawler { o in
+            o.useDefaultPatterns = false
+            o.patterns = [PatternSpec(name: "sample", source: #"<p id="sample">(.*?)</p>"#),
+                          PatternSpec(name: "para", source: "<p>(.*?)</p>"),
+                          PatternSpec(name: "first", source: #"\A."#)]
+        }
+        let cases: [(path: String, charset: String)] = [
+            ("/bom/utf-8", "utf-8"), ("/bom/utf-16le", "utf-16le"), ("/charset/utf-8", "utf-8"),
+            ("/charset/koi8-r", "koi8-r"), ("/meta-charset/windows-1252", "windows-1252"),
+            ("/http-equiv/shift_jis", "shift_jis"),
+        ]
+        let urls = cases.flatMap { [server.url($0.path), server.url($0.path + "?utf8=1")] }
+            + [server.url("/invalid-utf8")]
+        let results = try c.crawl(urls)
+        for (k, item) in cases.enumerated() {
+            let page = results[2 * k], plain = results[2 * k + 1]
+            #expect(page.error == nil && plain.error == nil, "\(item.path)")
+            #expect(page.charset == item.charset, "\(item.path)")
+            #expect(plain.charset == "utf-8")
+            let text = page[pattern: "sample"]?.strings ?? []
+            #expect(text.count == 1 && text == plain[pattern: "sample"]?.strings, "\(item.path): \(text)")
+            // A BOM is not text: the page starts with "<" in every encoding.
+            #expect(page[pattern: "first"]?.strings == ["<"], "\(item.path)")
+        }
+        // Ill-formed bytes become U+FFFD as WHATWG (and Swift's repairing decoder) does.
+        let bytes: [UInt8] = Array("ok ".utf8) + [0xC3, 0xA9] + Array(" bad ".utf8) + [0xFF, 0xFE]
+            + Array(" lone ".utf8) + [0x80] + Array(" cut ".utf8) + [0xE2, 0x82] + Array(" over ".utf8)
+            + [0xC0, 0xAF] + Array(" surrogate ".utf8) + [0xED, 0xA0, 0x80] + Array(" end".utf8)
+        let invalid = try #require(results.last)
+        #expect(invalid.error == nil)
+        #expect(invalid.charset == "utf-8")
+        #expect(invalid[pattern: "para"]?.strings == [String(decoding: bytes, as: UTF8.self)])
+        #expect(invalid[pattern: "para"]?.strings.first?.contains("\u{FFFD}") == true)
+    }
+
     @Test func completionOrderStillGivesEveryResultOnce() throws {
         let c = try crawler { $0.order = .completed }
         let urls = Corpus.pages.prefix(40).map { server.url("/corpus/\($0)") } + [server.url("/slow?seconds=0.2")]

@@ -168,8 +168,10 @@ def targets(ctx, summary, t):
     rows.append((f"peak RSS ≤ {PEAK_RSS_MB:g} MB ({big}-full, JSON lines)", _fmt(v, "{:.1f} MB"),
                  _verdict(v, v is not None and v <= PEAK_RSS_MB)))
     v = t.get("scale")
-    label = (f"throughput on {big:,} within 10% of {sizes[0]:,} (trawl, full lists)" if len(sizes) > 1
-             else "throughput on 10,400 within 10% of 1,040 (needs two lists)")
+    # One-sided: the target guards against slowing down on big batches (holding pages or
+    # results); short lists are the slower ones, as start-up and ramp weigh more there.
+    label = (f"throughput on {big:,} within 10% of {sizes[0]:,}: not more than 10% lower (trawl, full lists)"
+             if len(sizes) > 1 else "throughput on 10,400 within 10% of 1,040 (needs two lists)")
     rows.append((label, _fmt(v, "{:.2f}×"),
                  _verdict(v, v is not None and v >= SCALING)))
     st = ctx["startup"]

@@ -43,6 +43,7 @@ bench: release
 
 # One short round of every runner, so that CI notices a benchmark that no longer runs.
 bench-smoke: release
+	$(PYTHON) bench/run --help > /dev/null
 	$(PYTHON) bench/run --smoke
 
 swift-test:

@@ -255,7 +255,7 @@ def render(ctx):
     L = [f"# trawl benchmark{' (smoke run: one round, not a measurement)' if args.smoke else ''}", "",
          f"Made by `{cmd}` on {now}. Median of {args.rounds} round(s), "
          f"{max(args.rounds, args.short_rounds) if not args.smoke else args.rounds} for lists of at most 2,000 URLs"
-         + ("" if args.smoke else f" and {max(args.rounds, args.fast_rounds)} for runners whose runs take under 5 s "
+         + ("" if args.smoke else f" and {max(args.rounds, args.fast_rounds)} for runners whose runs take under {ctx['fast_seconds']:g} s "
             "on the longer lists (the extra rounds alternate those runners only)") + "; "
          "runners alternate within each round. "
          f"Python runners crawl the pages Python's `re` finishes ({len(ctx['safe_pages'])} of {len(ctx['pages'])}; "

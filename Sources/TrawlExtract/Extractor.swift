@@ -14,7 +14,7 @@ public final class Extractor: Sendable {
     /// Which proven-equivalent rewrite each pattern got (docs/extraction.md); for tests.
     let rewrites: [PatternRewrite]
     /// Which patterns are searched in two steps (rule 4 of docs/extraction.md); for tests.
-    let splitSearches: [Bool]
+    var splitSearches: [Bool] { splits.map { $0 != nil } }
     private let codes: [PCRE2Code]
     private let splits: [SplitCodes?]
     private let matchLimit: Int
@@ -78,7 +78,6 @@ public final class Extractor: Sendable {
         self.codes = codes
         self.rewrites = rewrites
         self.splits = splits
-        self.splitSearches = splits.map { $0 != nil }
         self.matchLimit = matchLimit
         self.budget = budget
     }

@@ -85,6 +85,8 @@ final class CurlEasy {
 
         if let ca = options.caBundle, !ca.isEmpty {
             try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO")
+        } else if let ca = SystemCABundle.path {
+            try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO (system CA bundle)")
         }
         try set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0, "CURLOPT_SSL_VERIFYPEER")
         try set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")

@@ -12,6 +12,7 @@
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread; process and cluster later)
 //   TrawlCABI              the @_cdecl exports behind include/trawl.h -> libtrawl.so
+//   Trawl                  the Swift library: re-exports the API, async/await, URL input
 //   TrawlCLI               the `trawl` executable
 import PackageDescription
 
@@ -28,7 +29,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "trawl", type: .dynamic, targets: ["TrawlCABI"]),
-        .library(name: "TrawlKit", targets: ["TrawlBackends"]),
+        // Swift packages: `.product(name: "Trawl", package: "trawl")`, then `import Trawl`.
+        .library(name: "Trawl", targets: ["Trawl"]),
         .executable(name: "trawl-cli", targets: ["TrawlCLI"]),
     ],
     dependencies: [
@@ -58,6 +60,11 @@ let package = Package(
         .target(
             name: "TrawlBackends",
             dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis", "CPosix"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Trawl",
+            dependencies: ["TrawlCore", "TrawlExtract", "TrawlBackends"],
             swiftSettings: strict
         ),
         .target(
@@ -114,6 +121,11 @@ let package = Package(
         .testTarget(
             name: "TrawlBackendsTests",
             dependencies: ["TrawlBackends", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlTests",
+            dependencies: ["Trawl", "TrawlTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

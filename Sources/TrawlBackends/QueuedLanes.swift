@@ -32,6 +32,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let threads = Mutex<[OSThread]>([])
     private let onFinished: Finished
     private let label: String
+    /// Shared by the lanes: the per-host limit holds for the batch in this process.
+    private let hosts: HostPolicy
     #if DEBUG
     /// Test hook, compiled into debug builds only: a task whose URL contains this marker
     /// aborts the worker, so tests can crash a real worker at a chosen URL.
@@ -46,9 +48,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.options = options
         self.extractor = extractor
         self.onFinished = onFinished
+        self.hosts = HostPolicy(perHostConnections: options.perHostConnections)
         for lane in 0..<max(1, lanes) {
             let t = try OSThread(name: "trawl-qlane-\(lane)") { [self] in
-                runLane(lanes: max(1, lanes), inFlight: max(1, inFlight))
+                runLane(inFlight: max(1, inFlight))
             }
             threads.withLock { $0.append(t) }
         }
@@ -90,10 +93,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         }
     }
 
-    private func runLane(lanes: Int, inFlight: Int) {
+    private func runLane(inFlight: Int) {
         let processor = PageProcessor(extractor: extractor, decode: options.decode)
         let lane: FetchLane
-        do { lane = try FetchLane(options: options, lanes: lanes) } catch {
+        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
             // task with the reason rather than leave it waiting or to be reclaimed forever.
             Console.error("trawl worker: \(label): \(error.message)\n")

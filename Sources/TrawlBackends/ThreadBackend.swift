@@ -18,12 +18,14 @@ struct ThreadBackend {
         let cursor = Cursor()
         let options = batch.crawler.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
+        // One per-host policy for every lane: the limit holds for the batch, not per lane.
+        let hosts = HostPolicy(perHostConnections: options.perHostConnections)
         var threads: [OSThread] = []
         for lane in 0..<lanes {
-            let batch = self.batch, laneCount = self.lanes
+            let batch = self.batch
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, lanes: laneCount, inFlight: inFlight, cursor: cursor)
+                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, cursor: cursor)
                 })
             } catch {
                 // Fewer lanes still finish the batch; with none, finish() reports the URLs.
@@ -33,12 +35,12 @@ struct ThreadBackend {
         for t in threads { t.join() }
     }
 
-    private static func runLane(batch: Batch, lanes: Int, inFlight: Int, cursor: Cursor) {
+    private static func runLane(batch: Batch, hosts: HostPolicy, inFlight: Int, cursor: Cursor) {
         let options = batch.crawler.options
         let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode)
         let lane: FetchLane
         do {
-            lane = try FetchLane(options: options, lanes: lanes)
+            lane = try FetchLane(options: FetchOptions(options), hosts: hosts)
         } catch {
             return
         }

@@ -29,7 +29,7 @@ final class CurlEasy {
     private(set) var overLimit = false
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
-    init(options: CrawlOptions, headers: CurlHeaderList) throws(TrawlError) {
+    init(options: FetchOptions, headers: CurlHeaderList) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -49,7 +49,7 @@ final class CurlEasy {
 
     // MARK: Options
 
-    private func configure(_ options: CrawlOptions) throws(TrawlError) {
+    private func configure(_ options: FetchOptions) throws(TrawlError) {
         // The user data pointers are unretained: this object owns the handle, so it outlives
         // every callback libcurl makes on it.
         let me = Unmanaged.passUnretained(self).toOpaque()

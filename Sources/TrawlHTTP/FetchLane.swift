@@ -12,15 +12,19 @@ import CCurl
 /// connection).
 public final class FetchLane {
     private let multi: CurlMulti
-    private let options: CrawlOptions
+    private let options: FetchOptions
     private let headers: CurlHeaderList
     private let validation: URLValidation
     /// Easy handles not running a transfer, ready for the next one.
     private var idle: [CurlEasy] = []
     /// Easy handles added to the multi handle, by identity.
     private var active: [ObjectIdentifier: CurlEasy] = [:]
-    /// Validated requests waiting for room on their host, and the per-host counts.
-    private var hosts: HostQueue
+    /// Validated requests waiting for room on their host, oldest first.
+    private var waiting: [(request: FetchRequest, host: String)] = []
+    /// The per-host rules, shared with the batch's other lanes in this process.
+    private let hosts: HostPolicy
+    /// This lane's id in ``hosts``.
+    private var laneID = 0
 
     /// Longest sleep in `curl_multi_poll`: how late a cancellation or a `.wait` retry may be
     /// noticed without ``LaneWaker/wake()``.
@@ -30,26 +34,33 @@ public final class FetchLane {
     /// a first easy handle with them.
     /// - Parameters:
     ///   - options: the fetch settings (timeouts, limits, headers, TLS, protocols).
-    ///   - lanes: how many lanes share `options.perHostConnections`; each gets an equal part,
-    ///     at least 1, kept by the lane (requests wait for their host before their transfer
-    ///     and its timeout start) with `CURLMOPT_MAX_HOST_CONNECTIONS` as a backstop.
+    ///   - hosts: the per-host policy shared by every lane of the batch in this process, so
+    ///     that ``FetchOptions/perHostConnections`` holds across lanes (requests wait in
+    ///     their lane before their transfer and its timeout start); nil for a policy of this
+    ///     lane's own. `CURLMOPT_MAX_HOST_CONNECTIONS` stays as a backstop.
     /// - Throws: `invalid_argument` for options libcurl refuses (an unknown protocol name, a
     ///   header with a line break), `out_of_memory` or `internal` if libcurl cannot start.
-    public init(options: CrawlOptions, lanes: Int = 1) throws(TrawlError) {
+    public init(options: FetchOptions, hosts: HostPolicy? = nil) throws(TrawlError) {
         self.options = options
         multi = try CurlMulti()
-        let perHost = options.perHostConnections > 0
-            ? max(1, options.perHostConnections / max(1, lanes)) : 0
-        hosts = HostQueue(limit: perHost)
-        // libcurl's limit stays as a backstop for redirects to another host (see HostQueue).
-        try multi.setMaxHostConnections(perHost)
+        self.hosts = hosts ?? HostPolicy(options)
+        // libcurl's limit stays as a backstop for redirects to another host, which the
+        // policy does not see.
+        try multi.setMaxHostConnections(max(0, options.perHostConnections))
         headers = try CurlHeaderList(options.headers)
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
         idle.append(try CurlEasy(options: options, headers: headers))
+        laneID = self.hosts.join(LaneWaker(multi: multi))
+    }
+
+    /// A lane for `options`' fetch settings, with a per-host policy of its own.
+    public convenience init(options: CrawlOptions) throws(TrawlError) {
+        try self.init(options: FetchOptions(options))
     }
 
     deinit {
         for easy in active.values { multi.remove(easy) }
+        hosts.leave(laneID)
     }
 
     /// Wakes this lane's `curl_multi_poll` from any thread (`curl_multi_wakeup`).
@@ -82,14 +93,14 @@ public final class FetchLane {
             startReady(complete)
             // Pull while there is room; requests waiting for their host take room too, so a
             // lane never hoards more of the batch than it may run.
-            pulling: while !exhausted && active.count + hosts.count < limit {
+            pulling: while !exhausted && active.count + waiting.count < limit {
                 switch next() {
                 case .request(let request):
                     switch validation.check(request.url) {
                     case .failure(let error):
                         complete(.failed(request, error))
                     case .success(let host):
-                        hosts.enqueue(request, host: host)
+                        waiting.append((request, host))
                         startReady(complete)
                     }
                 case .wait:
@@ -98,7 +109,7 @@ public final class FetchLane {
                     exhausted = true
                 }
             }
-            if exhausted && active.isEmpty && hosts.count == 0 { return }
+            if exhausted && active.isEmpty && waiting.isEmpty { return }
 
             let performed = multi.perform()
             if performed != CURLM_OK && performed != CURLM_CALL_MULTI_PERFORM {
@@ -112,7 +123,7 @@ public final class FetchLane {
                 complete(finish(easy, result: result))
                 finishedAny = true
             }
-            if exhausted && active.isEmpty && hosts.count == 0 { return }
+            if exhausted && active.isEmpty && waiting.isEmpty { return }
             // Room was freed: refill before sleeping.
             if finishedAny { continue }
             _ = multi.poll(timeoutMs: Self.pollIntervalMs)
@@ -121,14 +132,33 @@ public final class FetchLane {
 
     // MARK: Transfers
 
-    /// Starts every waiting request whose host has room.
+    /// Starts every waiting request whose host has room, oldest first (a request for a busy
+    /// host does not hold back one for another host).
     private func startReady(_ complete: (FetchResponse) -> Void) {
-        while let (request, host) = hosts.nextReady() {
+        guard !waiting.isEmpty else { return }
+        var ready = waiting
+        if hosts.isUnlimited {
+            waiting.removeAll(keepingCapacity: true)
+        } else {
+            let answers = hosts.admit(waiting.map(\.host), lane: laneID)
+            ready.removeAll(keepingCapacity: true)
+            var still: [(request: FetchRequest, host: String)] = []
+            for (entry, answer) in zip(waiting, answers) {
+                if answer == .start { ready.append(entry) } else { still.append(entry) }
+            }
+            waiting = still
+        }
+        for (request, host) in ready {
             if let failure = start(request, host: host) {
-                hosts.finished(host: host)
+                release(host)
                 complete(failure)
             }
         }
+    }
+
+    /// A transfer on `host` ended or never started.
+    private func release(_ host: String) {
+        if !hosts.isUnlimited { hosts.finished(host: host) }
     }
 
     /// Adds a transfer for `request`; returns its response instead when it cannot start.
@@ -168,7 +198,7 @@ public final class FetchLane {
         let elapsed = MonotonicClock.now() - easy.started
         multi.remove(easy)
         active[ObjectIdentifier(easy)] = nil
-        hosts.finished(host: easy.host)
+        release(easy.host)
         defer {
             easy.request = nil
             idle.append(easy)
@@ -220,7 +250,7 @@ public final class FetchLane {
         active.removeAll()
         for easy in running {
             multi.remove(easy)
-            hosts.finished(host: easy.host)
+            release(easy.host)
             _ = easy.takeBody()
             if let request = easy.request {
                 complete(.failed(request, error, elapsed: now - easy.started))
@@ -229,7 +259,9 @@ public final class FetchLane {
             idle.append(easy)
         }
         if waiting {
-            for request in hosts.drain() { complete(.failed(request, error)) }
+            let drained = self.waiting
+            self.waiting.removeAll()
+            for (request, _) in drained { complete(.failed(request, error)) }
         }
     }
 }

@@ -109,6 +109,12 @@ public final class TestServer: @unchecked Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return 9 }
         defer { close(fd) }
+        return bindLoopback(fd, listening: false) ?? 9
+    }
+
+    /// Binds `fd` to a free port on 127.0.0.1, listening when asked.
+    /// - Returns: the port, nil when a call failed.
+    static func bindLoopback(_ fd: Int32, listening: Bool) -> Int? {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
@@ -116,11 +122,10 @@ public final class TestServer: @unchecked Sendable {
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) { ptr in
             ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
+                bind(fd, sa, len) == 0 && (!listening || listen(fd, 128) == 0) && getsockname(fd, sa, &len) == 0
             }
         }
-        guard ok else { return 9 }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return ok ? Int(UInt16(bigEndian: addr.sin_port)) : nil
     }
 
     /// Reads `count` newline-terminated lines from `fd`, byte by byte so that nothing after

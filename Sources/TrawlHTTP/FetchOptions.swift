@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+
+/// The settings the HTTP layer needs and nothing else: a lane never sees the batch's backend,
+/// Redis or extraction settings.
+public struct FetchOptions: Sendable, Equatable {
+    /// Transfers to one host at once across every lane sharing a ``HostPolicy``; 0 for no
+    /// limit.
+    public var perHostConnections: Int
+    /// Seconds to establish a connection (TCP + TLS).
+    public var connectTimeout: Double
+    /// Seconds for a whole transfer, redirects included.
+    public var timeout: Double
+    public var maxRedirects: Int
+    /// Largest decoded body accepted; a larger one ends its URL with `too_large`.
+    public var maxBytes: Int
+    public var userAgent: String
+    /// Extra request headers, `"Name: value"`.
+    public var headers: [String]
+    /// A PEM file of CA certificates to trust instead of the system's.
+    public var caBundle: String?
+    public var verifyTLS: Bool
+    /// Schemes allowed for the first request and for every redirect.
+    public var allowedProtocols: [String]
+
+    /// The defaults of ``CrawlOptions``, the one home of every default.
+    public init() { self.init(CrawlOptions()) }
+
+    /// The fetch part of a batch's options.
+    public init(_ options: CrawlOptions) {
+        perHostConnections = options.perHostConnections
+        connectTimeout = options.connectTimeout
+        timeout = options.timeout
+        maxRedirects = options.maxRedirects
+        maxBytes = options.maxBytes
+        userAgent = options.userAgent
+        headers = options.headers
+        caBundle = options.caBundle
+        verifyTLS = options.verifyTLS
+        allowedProtocols = options.allowedProtocols
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+import Testing
+@testable import TrawlHTTP
+
+@Suite struct HostPolicyTests {
+    @Test func admitsUpToTheLimitPerHostAcrossLanes() {
+        var table = HostTable(limit: 2)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        #expect(table.admit(host: "a:80", waiter: 1) == .start)
+        // A third transfer on "a" waits, whichever lane asks; "b" has room.
+        #expect(table.admit(host: "a:80", waiter: 2) == .wait)
+        #expect(table.admit(host: "a:80", waiter: 0) == .wait)
+        #expect(table.admit(host: "b:80", waiter: 2) == .start)
+        #expect(table.running(host: "a:80") == 2)
+        // A freed slot wakes each waiting lane once; the next asker gets it.
+        #expect(table.finished(host: "a:80") == [0, 2])
+        #expect(table.finished(host: "b:80") == [])
+        #expect(table.admit(host: "a:80", waiter: 2) == .start)
+        #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+    }
+
+    @Test func zeroMeansNoLimit() {
+        var table = HostTable(limit: 0)
+        #expect(table.isUnlimited)
+        for i in 0..<100 { #expect(table.admit(host: "a:80", waiter: i) == .start) }
+        #expect(table.running(host: "a:80") == 100)
+        #expect(!HostTable(limit: 1).isUnlimited)
+    }
+
+    @Test func finishingAnIdleHostIsHarmless() {
+        var table = HostTable(limit: 1)
+        #expect(table.finished(host: "nowhere:80") == [])
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        _ = table.finished(host: "a:80")
+        _ = table.finished(host: "a:80")
+        #expect(table.running(host: "a:80") == 0)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        #expect(table.admit(host: "a:80", waiter: 0) == .wait)
+    }
+
+    @Test func sharedPolicyCountsEveryLane() throws {
+        let policy = HostPolicy(perHostConnections: 1)
+        let one = try FetchLane(options: FetchOptions(), hosts: policy)
+        let two = try FetchLane(options: FetchOptions(), hosts: policy)
+        let a = policy.join(one.waker), b = policy.join(two.waker)
+        #expect(policy.admit(["h:80", "h:80"], lane: a) == [.start, .wait])
+        #expect(policy.admit(["h:80"], lane: b) == [.wait])
+        policy.finished(host: "h:80")
+        #expect(policy.running(host: "h:80") == 0)
+        #expect(policy.admit(["h:80"], lane: b) == [.start])
+    }
+}

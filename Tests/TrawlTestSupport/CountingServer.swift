@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
+
+/// A loopback HTTP/1.1 server of its own that counts how many requests it is serving at
+/// once: the measure of a per-host connection limit. Each request is held `delay` seconds
+/// before its small answer, sent with `Connection: close` so that every request is also a
+/// connection of its own.
+///
+/// One thread accepts, one thread per connection answers; ``stop()`` ends them.
+public final class CountingServer: Sendable {
+    /// The port on 127.0.0.1.
+    public let port: Int
+    private let listener: Int32
+    private let delay: Double
+    private let counts = Mutex<(now: Int, peak: Int, served: Int)>((0, 0, 0))
+    private let stopped = Atomic<Bool>(false)
+
+    /// Starts listening on a free loopback port.
+    public init(delay: Double) throws {
+        self.delay = delay
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestServerError(message: "socket: \(errno)") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard let port = TestServer.bindLoopback(fd, listening: true) else {
+            close(fd)
+            throw TestServerError(message: "bind/listen: \(errno)")
+        }
+        listener = fd
+        self.port = port
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)" + path }
+
+    /// The most requests served at once so far.
+    public var peak: Int { counts.withLock { $0.peak } }
+    /// Requests answered so far.
+    public var served: Int { counts.withLock { $0.served } }
+
+    /// Stops accepting (connections being served finish).
+    public func stop() {
+        stopped.store(true, ordering: .releasing)
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func acceptLoop() {
+        while !stopped.load(ordering: .acquiring) {
+            let c = accept(listener, nil, nil)
+            if c < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in serve(c) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var request: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        while !request.ends(with: end) && request.count < 65536 {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            request += buffer[0..<n]
+            if let r = request.firstRange(of: end) { request = Array(request[..<r.upperBound]) }
+        }
+        counts.withLock { c in
+            c.now += 1
+            c.peak = max(c.peak, c.now)
+        }
+        usleep(UInt32(delay * 1_000_000))
+        // Counted as done before the answer leaves: the client can start its next request
+        // only after reading it, so no overlap is ever miscounted.
+        counts.withLock { c in
+            c.now -= 1
+            c.served += 1
+        }
+        let body = "<a href=\"/x\">counted</a>"
+        let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body
+        _ = answer.withCString { write(fd, $0, strlen($0)) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
+}

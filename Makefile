@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The two commands of README.md:
-#   make deps release demo   install Debian packages, build in release mode, crawl the corpus
+#   make deps release demo   install Debian packages, build in release mode, crawl the demo site
 #   make test                the whole test suite
 # and `make install PREFIX=... DESTDIR=...`.
 
@@ -13,7 +13,7 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
              openssl nginx redis-server valgrind curl brotli zstd
 VENV      ?= .venv
 
-.PHONY: all deps release demo test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
+.PHONY: all deps release demo site test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
         c-test-valgrind python-test python-wheel python-wheel-test install uninstall
 
 all: release
@@ -33,9 +33,16 @@ release:
 	$(SWIFT) build -c release --static-swift-stdlib
 	ln -sf trawl-cli $(RELEASE)/trawl
 
-# Crawl the bundled corpus from a loopback server: what a newcomer runs first.
+# Crawl the generated demo site from a loopback server: what a newcomer runs first.
 demo: release
 	@bash examples/demo.sh $(RELEASE)/trawl
+
+# The demo site on a fixed loopback port, until Ctrl-C: what the README's quick starts crawl
+# (docs/demo-site.md). `make site SITE_PORT=N` picks another port.
+SITE_PORT ?= 8765
+site:
+	@echo "demo site: http://127.0.0.1:$(SITE_PORT)/site/ (URL list: /site/urls.txt); Ctrl-C stops it" >&2
+	@exec $(PYTHON) Tests/TrawlTestSupport/Resources/testserver.py --no-tls --port $(SITE_PORT) --forever > /dev/null
 
 # The side-by-side benchmark of bench/README.md (not a test): writes bench/RESULTS.md.
 bench: release
@@ -152,4 +159,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION) \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc $(DESTDIR)$(PREFIX)/bin/trawl
 
+# The real corpus is optional (a fresh clone has none): say once what was left out without it.
+CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
 test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test
+	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

@@ -250,7 +250,7 @@ def render(ctx):
     rows, t = ratios(ctx, summary)
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     cmd = "bench/run" + (" --smoke" if args.smoke else "") + (f" --rounds {args.rounds}" if not args.smoke and args.rounds != 3 else "")
-    if args.lists != ([130] if args.smoke else [1040, 10400]):
+    if args.lists != ([len(ctx["pages"])] if args.smoke else [1040, 10400]):
         cmd += " --lists " + ",".join(map(str, args.lists))
     L = [f"# trawl benchmark{' (smoke run: one round, not a measurement)' if args.smoke else ''}", "",
          f"Made by `{cmd}` on {now}. Median of {args.rounds} round(s), "
@@ -284,7 +284,7 @@ def render(ctx):
     L += _cluster_section(ctx, summary)
     ex = ctx["extract"]
     L += ["", "## Extraction micro-benchmark", "",
-          "Both default patterns over corpus pages already in memory as UTF-8 text, one core.", "",
+          "Both default patterns over the pages already in memory as UTF-8 text, one core.", "",
           "| extractor | pages | MB | MB/s |", "|---|---:|---:|---:|"]
     pym = ex["python"]
     if pym:

@@ -44,8 +44,8 @@ import TrawlTestSupport
         return pids
     }
 
-    @Test func sameResultsAsTheThreadBackendOnTheCorpus() throws {
-        let urls = Corpus.pages.map { server.corpusURL($0) } + ["nope", server.url("/status/404")]
+    @Test func sameResultsAsTheThreadBackendOnTheSite() throws {
+        let urls = Site.names.map { server.siteURL($0) } + ["nope", server.url("/status/404")]
         let viaProcesses = try crawler().crawl(urls)
         var o = CrawlOptions()
         o.jobs = 2
@@ -61,7 +61,7 @@ import TrawlTestSupport
 
     @Test func aKilledWorkerLosesNothing() throws {
         let n = 2000
-        let urls = (0..<n).map { server.corpusURL(Corpus.pages[$0 % 20]) }
+        let urls = (0..<n).map { server.siteURL(Site.names[$0 % 20]) }
         let batch = try crawler().start(urls)
         var seen: [Int: Int] = [:]
         var killed: Int32? = nil
@@ -80,9 +80,9 @@ import TrawlTestSupport
     }
 
     @Test func aURLThatCrashesWorkersEndsAsWorkerCrashed() throws {
-        let bad = server.url("/corpus/001.html?\(Self.crashMarker)")
-        let urls = Corpus.pages.prefix(30).map { server.corpusURL($0) } + [bad]
-            + Corpus.pages.prefix(30).map { server.corpusURL($0) }
+        let bad = server.url("/site/001.html?\(Self.crashMarker)")
+        let urls = Site.names.prefix(30).map { server.siteURL($0) } + [bad]
+            + Site.names.prefix(30).map { server.siteURL($0) }
         let results = try crawler().crawl(urls)
         #expect(results.count == urls.count)
         let crashed = results.filter { $0.error?.code == .workerCrashed }
@@ -98,7 +98,7 @@ import TrawlTestSupport
             o.taskTimeout = 1
         }
         let hung = server.url("/slow?seconds=20")
-        let urls = Corpus.pages.prefix(10).map { server.corpusURL($0) } + [hung]
+        let urls = Site.names.prefix(10).map { server.siteURL($0) } + [hung]
         let results = try c.crawl(urls)
         #expect(results.count == urls.count)
         let last = try #require(results.last)
@@ -113,7 +113,7 @@ import TrawlTestSupport
             o.maxBytes = Int(Int32.max)
         }
         let huge = server.url("/big?bytes=900000000")
-        let urls = [server.corpusURL(Corpus.pages[0]), huge, server.corpusURL(Corpus.pages[1])]
+        let urls = [server.siteURL(Site.names[0]), huge, server.siteURL(Site.names[1])]
         let results = try c.crawl(urls)
         #expect(results.map(\.url) == urls)
         #expect(results[1].error?.code == .workerCrashed, "\(String(describing: results[1].error))")
@@ -125,7 +125,7 @@ import TrawlTestSupport
         var fds: [Int32] = [-1, -1]
         #expect(pipe(&fds) == 0)
         WorkerPool.shutdown()  // fresh workers are spawned while the pipe is open
-        _ = try crawler().crawl([server.corpusURL(Corpus.pages[0])])
+        _ = try crawler().crawl([server.siteURL(Site.names[0])])
         #expect(!WorkerPool.idlePIDs.isEmpty)
         close(fds[1])
         // With our write end closed, EOF comes at once unless a worker kept a copy of it.
@@ -154,7 +154,7 @@ import TrawlTestSupport
         #expect(results.allSatisfy { $0.error?.code == .cancelled })
 
         // Workers are pooled between batches; shutting the pool down ends them all.
-        _ = try crawler().crawl([server.corpusURL(Corpus.pages[0])])
+        _ = try crawler().crawl([server.siteURL(Site.names[0])])
         let pooled = WorkerPool.idlePIDs
         #expect(!pooled.isEmpty)
         WorkerPool.shutdown()

@@ -19,26 +19,44 @@ import TrawlTestSupport
         return try Crawler(options: o)
     }
 
-    @Test func wholeCorpusMatchesOfflineExtractionInInputOrder() throws {
-        let pages = Corpus.pages
-        #expect(pages.count == 130)
-        let urls = pages.map { server.url("/corpus/\($0)") }
+    /// Fetch + decode + extract gives, in input order, what extraction of the decoded text
+    /// gives offline: `pages` are (URL, body size, expected charset or nil, expected text).
+    func crawlMatchesOfflineExtraction(_ pages: [(url: String, bytes: Int, charset: String?, text: String)]) throws -> Int {
         let c = try crawler()
-        let results = try c.crawl(urls)
-        #expect(results.map(\.index) == Array(urls.indices))
-        #expect(results.map(\.url) == urls)
+        let results = try c.crawl(pages.map(\.url))
+        #expect(results.map(\.index) == Array(pages.indices))
+        #expect(results.map(\.url) == pages.map(\.url))
         for (page, r) in zip(pages, results) {
-            #expect(r.error == nil, "\(page): \(String(describing: r.error))")
+            #expect(r.error == nil, "\(page.url): \(String(describing: r.error))")
             #expect(r.status == 200)
             #expect(r.finalURL == r.url)
             #expect(r.charset != nil)
-            let data = try Data(contentsOf: URL(fileURLWithPath: Corpus.directory + "/" + page))
-            #expect(r.bytes == data.count, "\(page)")
-            // Fetch + decode + extract gives what extraction of the file on disk gives.
-            let offline = c.extract(String(decoding: data, as: UTF8.self))
-            #expect(r.matches == offline.matches, "\(page)")
+            if let charset = page.charset { #expect(r.charset == charset, "\(page.url)") }
+            #expect(r.bytes == page.bytes, "\(page.url)")
+            #expect(r.matches == c.extract(page.text).matches, "\(page.url)")
         }
-        let links = results.reduce(0) { $0 + ($1[pattern: "link"]?.matches.count ?? 0) }
+        return results.reduce(0) { $0 + ($1[pattern: "link"]?.matches.count ?? 0) }
+    }
+
+    @Test func wholeSiteMatchesOfflineExtractionInInputOrder() throws {
+        #expect(Site.pages.count >= 100)
+        let pages = try Site.pages.map { p in
+            (url: server.siteURL(p.name), bytes: try #require(Site.bytes(p.name)).count,
+             charset: Optional(p.charset), text: try #require(Site.text(p.name)))
+        }
+        let links = try crawlMatchesOfflineExtraction(pages)
+        #expect(links > 5000, "the site is full of links")
+    }
+
+    @Test(.enabled(if: Corpus.isPresent, "needs the readability corpus (../shared/corpus/readability or TRAWL_CORPUS)"))
+    func wholeCorpusMatchesOfflineExtractionInInputOrder() throws {
+        #expect(Corpus.pages.count == 130)
+        let pages = try Corpus.pages.map { name in
+            let bytes = try #require(Corpus.bytes(name))
+            return (url: server.corpusURL(name), bytes: bytes.count, charset: String?.none,
+                    text: String(decoding: bytes, as: UTF8.self))
+        }
+        let links = try crawlMatchesOfflineExtraction(pages)
         #expect(links > 1000, "the corpus is full of links")
     }
 
@@ -48,7 +66,7 @@ import TrawlTestSupport
             o.maxBytes = 100_000
         }
         let cases: [(String, ErrorCode?)] = [
-            (server.url("/corpus/001.html"), nil),
+            (server.siteURL("001.html"), nil),
             ("not a url", .invalidURL),
             ("", .invalidURL),
             ("file:///etc/passwd", .unsupportedProtocol),
@@ -60,7 +78,7 @@ import TrawlTestSupport
             ("http://127.0.0.1:1/", .connect),
             (server.url("/status/404"), nil),
             (server.url("/status/500"), nil),
-            (server.url("/corpus/001.html"), nil),
+            (server.siteURL("001.html"), nil),
         ]
         let results = try c.crawl(cases.map(\.0))
         #expect(results.count == cases.count)
@@ -93,7 +111,7 @@ import TrawlTestSupport
                 PatternSpec(name: "meta", source: #"<meta\s+(name|property)="([^"]*)""#),
             ]
         }
-        let r = try c.crawl([server.url("/corpus/wikipedia.html")])[0]
+        let r = try c.crawl([server.siteURL("001.html")])[0]
         #expect(r.matches.map(\.name) == ["title", "meta"])
         #expect(r[pattern: "title"]?.matches.count == 1)
         let meta = try #require(r[pattern: "meta"])
@@ -143,7 +161,7 @@ import TrawlTestSupport
 
     @Test func completionOrderStillGivesEveryResultOnce() throws {
         let c = try crawler { $0.order = .completed }
-        let urls = Corpus.pages.prefix(40).map { server.url("/corpus/\($0)") } + [server.url("/slow?seconds=0.2")]
+        let urls = Site.names.prefix(40).map { server.siteURL($0) } + [server.url("/slow?seconds=0.2")]
         let batch = try c.start(urls)
         var seen: [Int] = []
         while case .result(let r) = batch.next(timeout: 60) { seen.append(r.index) }
@@ -152,7 +170,7 @@ import TrawlTestSupport
 
     @Test func progressIsReportedForEveryResult() throws {
         let calls = Mutex<[TrawlCore.Progress]>([])
-        let urls = Corpus.pages.prefix(20).map { server.url("/corpus/\($0)") } + ["bogus"]
+        let urls = Site.names.prefix(20).map { server.siteURL($0) } + ["bogus"]
         _ = try crawler().crawl(urls) { p in calls.withLock { $0.append(p) } }
         let seen = calls.withLock { $0 }
         #expect(seen.count == urls.count)
@@ -180,7 +198,7 @@ import TrawlTestSupport
 
     @Test func aDroppedBatchFinishesInTheBackground() throws {
         let finished = Mutex<Bool>(false)
-        let urls = Corpus.pages.prefix(20).map { server.corpusURL($0) }
+        let urls = Site.names.prefix(20).map { server.siteURL($0) }
         // The batch is dropped at once: its own thread then holds the last reference and
         // releases it from that thread when the batch ends.
         _ = try crawler().start(urls) { p in

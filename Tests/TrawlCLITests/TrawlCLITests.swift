@@ -52,9 +52,9 @@ import TrawlTestSupport
         return path
     }
 
-    @Test func crawlsTheWholeCorpusFromAFileInInputOrder() throws {
-        let urls = Corpus.pages.map { server.url("/corpus/\($0)") }
-        let list = try tempFile("# the corpus\n\n" + urls.joined(separator: "\n") + "\n")
+    @Test func crawlsTheWholeSiteFromAFileInInputOrder() throws {
+        let urls = Site.names.map { server.siteURL($0) }
+        let list = try tempFile("# the demo site\n\n" + urls.joined(separator: "\n") + "\n")
         defer { try? FileManager.default.removeItem(atPath: list) }
         let run = try trawl(["crawl", "-j", "2", list])
         #expect(run.status == 0, "\(run.stderr)")
@@ -64,6 +64,8 @@ import TrawlTestSupport
         for line in lines {
             #expect(line["status"] as? Int == 200)
             #expect(line["error"] is NSNull)
+            let page = try #require(Site.page(String((line["url"] as? String ?? "").split(separator: "/").last ?? "")))
+            #expect(line["charset"] as? String == page.charset, "\(page.name)")
             let m = try #require(line["matches"] as? [String: Any])
             #expect(m["button"] is [String] && m["link"] is [String])
             for key in ["final_url", "content_type", "charset", "bytes", "elapsed_ms"] {
@@ -78,7 +80,7 @@ import TrawlTestSupport
     @Test func resultsReachAPipeWhileTheCrawlRuns() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
-        p.arguments = ["crawl", server.url("/corpus/\(Corpus.pages[0])"), server.url("/slow?seconds=5")]
+        p.arguments = ["crawl", server.siteURL("001.html"), server.url("/slow?seconds=5")]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -96,13 +98,13 @@ import TrawlTestSupport
         let rest = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         #expect(stillRunning, "the first result was held back until the crawl ended")
-        #expect(String(decoding: first, as: UTF8.self).hasPrefix("{\"url\":\"\(server.url("/corpus/"))"))
+        #expect(String(decoding: first, as: UTF8.self).hasPrefix("{\"url\":\"\(server.siteURL(""))"))
         #expect(String(decoding: first + rest, as: UTF8.self).split(separator: "\n").count == 2)
         #expect(p.terminationStatus == 0)
     }
 
     @Test func everyInputLineGetsAResultEvenWhenInvalid() throws {
-        let good = server.url("/corpus/001.html")
+        let good = server.siteURL("001.html")
         let run = try trawl(["crawl", "-"], stdin: "\(good)\n  # comment\nnot-a-url\n\nfile:///etc/passwd\n")
         #expect(run.status == 0)
         let lines = run.lines
@@ -117,7 +119,7 @@ import TrawlTestSupport
         defer { try? FileManager.default.removeItem(atPath: out) }
         let run = try trawl(["crawl", "--format", "json", "--output", out, "--no-default-patterns",
                              "--pattern", "title/is=<TITLE>(.*?)</title>",
-                             server.url("/corpus/001.html"), server.url("/status/404")])
+                             server.siteURL("001.html"), server.url("/status/404")])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
@@ -162,7 +164,7 @@ import TrawlTestSupport
     }
 
     @Test func verboseWritesJoblibLinesToStderr() throws {
-        let urls = Corpus.pages.prefix(10).map { server.url("/corpus/\($0)") }
+        let urls = Site.names.prefix(10).map { server.siteURL($0) }
         let run = try trawl(["crawl", "-v", "10", "-j", "1"] + urls)
         #expect(run.status == 0)
         #expect(run.lines.count == 10)
@@ -172,12 +174,12 @@ import TrawlTestSupport
     }
 
     @Test func completedOrderAndExtractSubcommand() throws {
-        let urls = Corpus.pages.prefix(12).map { server.url("/corpus/\($0)") }
+        let urls = Site.names.prefix(12).map { server.siteURL($0) }
         let run = try trawl(["crawl", "--order", "completed"] + urls)
         #expect(Set(run.lines.compactMap { $0["url"] as? String }) == Set(urls))
         #expect(run.lines.count == urls.count)
 
-        let file = Corpus.directory + "/" + Corpus.pages[0]
+        let file = Site.path(Site.names[0])
         let ex = try trawl(["extract", "--stats", file])
         #expect(ex.status == 0)
         #expect(ex.lines.count == 1)
@@ -188,7 +190,7 @@ import TrawlTestSupport
     }
 
     @Test func processBackendGivesTheSameLinesAsTheThreadBackend() throws {
-        let urls = Corpus.pages.prefix(25).map { server.url("/corpus/\($0)") } + ["bogus://x"]
+        let urls = Site.names.prefix(25).map { server.siteURL($0) } + ["bogus://x"]
         let threads = try trawl(["crawl", "-j", "2"] + urls)
         let processes = try trawl(["crawl", "-j", "2", "--backend", "process"] + urls)
         #expect(processes.status == 0, "\(processes.stderr)")
@@ -205,7 +207,7 @@ import TrawlTestSupport
     }
 
     @Test func aMissingWorkerExecutableIsAClearError() throws {
-        let run = try trawl(["crawl", "--backend", "process", server.url("/corpus/001.html")],
+        let run = try trawl(["crawl", "--backend", "process", server.siteURL("001.html")],
                             environment: ["TRAWL_WORKER": "/nonexistent/trawl"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("TRAWL_WORKER"), "\(run.stderr)")

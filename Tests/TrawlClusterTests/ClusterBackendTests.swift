@@ -14,8 +14,8 @@ import TrawlTestSupport
     @Test func threeWorkersGiveTheThreadBackendsResults() throws {
         let redis = try RedisServer()
         let workers = try Workers(3, redis: redis.url)
-        let pages = Corpus.pages.map { server.corpusURL($0) }
-        let urls = (0..<40).flatMap { _ in pages }  // 5,200 URLs
+        let pages = Site.names.map { server.siteURL($0) }
+        let urls = (0..<42).flatMap { _ in pages }  // 5,040 URLs
         #expect(urls.count >= 5000)
 
         var threadOptions = CrawlOptions()
@@ -44,7 +44,7 @@ import TrawlTestSupport
         let redis = try RedisServer()
         let workers = try Workers(3, redis: redis.url)
         // Slow pages keep tasks in flight in every worker when one is killed.
-        let urls = (0..<600).map { i in i % 3 == 0 ? server.url("/slow?seconds=0.3&n=\(i)") : server.corpusURL(Corpus.pages[i % 130]) }
+        let urls = (0..<600).map { i in i % 3 == 0 ? server.url("/slow?seconds=0.3&n=\(i)") : server.siteURL(Site.names[i % Site.names.count]) }
         let crawler = try Crawler(options: ClusterFixture.options(redis.url) { $0.order = .completed })
         let batch = try crawler.start(urls)
         var results: [CrawlResult] = []
@@ -94,7 +94,7 @@ import TrawlTestSupport
     func redisRestartDuringABatchCompletes(aof: Bool) throws {
         let redis = try RedisServer(aof: aof)
         let workers = try Workers(2, redis: redis.url)
-        let urls = (0..<800).map { i in i % 4 == 0 ? server.url("/slow?seconds=0.2&n=\(i)") : server.corpusURL(Corpus.pages[i % 130]) }
+        let urls = (0..<800).map { i in i % 4 == 0 ? server.url("/slow?seconds=0.2&n=\(i)") : server.siteURL(Site.names[i % Site.names.count]) }
         let crawler = try Crawler(options: ClusterFixture.options(redis.url) { o in
             o.order = .completed
             o.redisTimeout = 10
@@ -123,7 +123,7 @@ import TrawlTestSupport
         let redis = try RedisServer()
         // No workers: every task stays in the stream until the cancel.
         let crawler = try Crawler(options: ClusterFixture.options(redis.url))
-        let batch = try crawler.start((0..<300).map { server.corpusURL(Corpus.pages[$0 % 130]) })
+        let batch = try crawler.start((0..<300).map { server.siteURL(Site.names[$0 % Site.names.count]) })
         #expect(redis.cli("XLEN", "trawl:tasks") == "300")
         batch.cancel()
         let results = ClusterFixture.drain(batch, timeout: 30)
@@ -135,7 +135,7 @@ import TrawlTestSupport
 
     @Test func aSubmitterResumesItsBatchByID() throws {
         let redis = try RedisServer()
-        let urls = (0..<200).map { server.corpusURL(Corpus.pages[$0 % 130]) }
+        let urls = (0..<200).map { server.siteURL(Site.names[$0 % Site.names.count]) }
         let options = ClusterFixture.options(redis.url) { $0.batchID = "resume-me" }
         // A first submitter writes the batch and goes away without collecting (killed).
         let list = NSTemporaryDirectory() + "trawl-resume-\(UUID().uuidString).txt"
@@ -210,7 +210,7 @@ import TrawlTestSupport
         let redis = try RedisServer()
         // No workers, so nothing finishes before Redis goes away.
         let crawler = try Crawler(options: ClusterFixture.options(redis.url) { $0.redisTimeout = 1 })
-        let urls = (0..<50).map { server.corpusURL(Corpus.pages[$0]) }
+        let urls = (0..<50).map { server.siteURL(Site.names[$0]) }
         let batch = try crawler.start(urls)
         redis.stop()
         let results = ClusterFixture.drain(batch, timeout: 30)

@@ -107,8 +107,8 @@ struct MultiHostTests {
     @Test func twoHostsShareABatchWithTheThreadBackendsResults() throws {
         let cluster = try Cluster(hosts: 2)
         defer { cluster.shutdown() }
-        let pages = Corpus.pages.map { cluster.server.corpusURL($0) }
-        let urls = (0..<8).flatMap { _ in pages }  // 1,040 URLs
+        let pages = Site.names.map { cluster.server.siteURL($0) }
+        let urls = (0..<9).flatMap { _ in pages }  // 1,080 URLs
         #expect(urls.count >= 1000)
         let reference = try Self.reference(pages)
         let before = cluster.net.hosts.indices.map { cluster.net.webBytesReceived($0) }
@@ -143,7 +143,7 @@ struct MultiHostTests {
         defer { cluster.shutdown() }
         let visibility = 2.0
         let outage = 3 * visibility
-        let pages = Corpus.pages.map { cluster.server.corpusURL($0) }
+        let pages = Site.names.map { cluster.server.siteURL($0) }
         // Slow pages keep tasks in flight on both hosts when the link goes down.
         let urls = (0..<1000).map { i in
             i % 4 == 0 ? cluster.server.url("/slow?seconds=0.5&n=\(i)") : pages[i % pages.count]
@@ -192,8 +192,8 @@ struct MultiHostTests {
         #expect(results.allSatisfy { $0.url == urls[$0.index] })
         let failed = results.filter { $0.error != nil }
         #expect(failed.isEmpty, "\(failed.prefix(3).map { String(describing: $0.error) })")
-        let corpus = results.filter { $0.index % 4 != 0 }
-        #expect(corpus.allSatisfy { Self.matches($0, reference) })
+        let served = results.filter { $0.index % 4 != 0 }
+        #expect(served.allSatisfy { Self.matches($0, reference) })
         #expect(cluster.workers.log(1).contains("reclaimed"), "host 1 took over the stuck tasks: \(cluster.workers.log(1))")
 
         // Host 0 noticed the loss, came back on its own and serves again.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TrawlCore
 @testable import TrawlDecode
+import TrawlTestSupport
 
 /// For every corpus page, python3's answer: "name\tcharset\tlength\n" then the text's UTF-8,
 /// or a length of -1 where the browser-equivalent decoding is not clear-cut in Python.
@@ -57,7 +58,9 @@ private func expectations(_ mode: String) throws -> [Expected] {
 }
 
 @Suite struct Corpus {
-    @Test(arguments: [DecodeMode.browser, DecodeMode.requests])
+    @Test(.enabled(if: TrawlTestSupport.Corpus.isPresent,
+                   "needs the readability corpus (../shared/corpus/readability or TRAWL_CORPUS)"),
+          arguments: [DecodeMode.browser, DecodeMode.requests])
     func everyPageAsNginxServesIt(_ mode: DecodeMode) throws {
         let expected = try expectations(mode.rawValue)
         #expect(expected.count == 130)

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TrawlCore
 @testable import TrawlExtract
+import TrawlTestSupport
 
 /// The default patterns against Fixtures/default_patterns.json, made by
 /// Fixtures/make_fixture.py from Python's `re.findall` on every corpus page.
@@ -23,7 +24,8 @@ import TrawlCore
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
-    @Test func everyCorpusPageMatchesPython() throws {
+    @Test(.enabled(if: Corpus.isPresent, "needs the readability corpus (../shared/corpus/readability or TRAWL_CORPUS)"))
+    func everyCorpusPageMatchesPython() throws {
         let fixture = try Self.loadFixture()
         #expect(fixture.pages.count == 130)
         let extractor = try Extractor(patterns: PatternSpec.defaults)
@@ -46,6 +48,31 @@ import TrawlCore
         // The fixture records the pairs Python could not finish; trawl finished all of them.
         #expect(unfinished == fixture.timeouts)
         #expect(unfinished > 0)
+    }
+
+    /// Every page of the generated site that Python finishes, against Python's `re.findall`
+    /// run now: every quoting style, upper-case tags, tags across lines, legacy charsets.
+    @Test func everySitePageMatchesPython() throws {
+        var cases: [PythonOracle.Case] = []
+        for page in Site.pythonSafe {
+            let text = try #require(Site.text(page.name))
+            for spec in PatternSpec.defaults {
+                cases.append(PythonOracle.Case(pattern: spec.source, flags: spec.flags.rawValue, subject: text))
+            }
+        }
+        let expected = try PythonOracle.run(cases)
+        #expect(expected.count == cases.count && cases.count > 200)
+        let session = try Extractor(patterns: PatternSpec.defaults).makeSession()
+        var found = 0
+        for (k, page) in Site.pythonSafe.enumerated() {
+            let result = session.extract(cases[2 * k].subject)
+            #expect(result.error == nil, "\(page.name)")
+            for (j, m) in result.matches.enumerated() {
+                found += m.matches.count
+                #expect(PythonOracle.Outcome.matches(m.matches) == expected[2 * k + j], "\(page.name) \(m.name)")
+            }
+        }
+        #expect(found > 10_000)
     }
 
     @Test func defaultPatternsAreRewritten() throws {

@@ -4,13 +4,15 @@ import Foundation
 import Testing
 import TrawlCore
 import TrawlExtract
+import TrawlTestSupport
 
-/// Prints (never asserts) the throughput of both default patterns over the corpus in memory.
+/// Prints (never asserts) the throughput of both default patterns over the corpus in memory
+/// (the generated site without it).
 @Suite struct ThroughputTests {
     @Test func printDefaultPatternThroughput() throws {
-        let dir = corpusDirectory()
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html") }
-        let pages = try names.map { String(decoding: try Data(contentsOf: dir.appendingPathComponent($0)), as: UTF8.self) }
+        let pages = Corpus.isPresent
+            ? Corpus.pages.compactMap { Corpus.bytes($0).map { String(decoding: $0, as: UTF8.self) } }
+            : Site.names.compactMap { Site.text($0) }
         let bytes = pages.reduce(0) { $0 + $1.utf8.count }
         let session = try Extractor(patterns: PatternSpec.defaults).makeSession()
         var matches = 0
@@ -21,7 +23,7 @@ import TrawlExtract
         }
         let seconds = MonotonicClock.threadCPU() - start
         let mbps = Double(bytes * rounds) / seconds / 1_000_000
-        print("default patterns: \(bytes) bytes x \(rounds), \(matches / rounds) matches/round, "
+        print("default patterns (\(Corpus.isPresent ? "corpus" : "site")): \(bytes) bytes x \(rounds), \(matches / rounds) matches/round, "
               + "\(String(format: "%.0f", mbps)) MB/s CPU on one thread")
         #expect(matches > 0)
     }

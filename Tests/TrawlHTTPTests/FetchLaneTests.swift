@@ -8,20 +8,21 @@ import TrawlTestSupport
 @Suite struct FetchLaneTests {
     // MARK: Bodies
 
-    @Test func corpusPagesArriveByteForByte() throws {
-        let pages = Corpus.pages
-        try #require(pages.count >= 100, "corpus missing at \(Corpus.directory)")
-        let responses = try fetch(pages.map { TestServer.shared.corpusURL($0) }, inFlight: 16)
+    @Test func sitePagesArriveByteForByte() throws {
+        let pages = Site.pages
+        try #require(pages.count >= 100)
+        let responses = try fetch(pages.map { TestServer.shared.siteURL($0.name) }, inFlight: 16)
         for (page, response) in zip(pages, responses) {
-            #expect(response.error == nil, "\(page): \(String(describing: response.error))")
+            #expect(response.error == nil, "\(page.name): \(String(describing: response.error))")
             #expect(response.status == 200)
-            #expect(response.contentType == "text/html")
+            #expect(response.contentType == page.contentType)
             #expect(response.finalURL == response.url)
-            #expect(response.body == Corpus.bytes(page), "\(page) differs")
-            // Checked for UTF-8 as it arrived, in chunks: every corpus page is valid.
-            #expect(UTF8Text.isValid(response.body))
-            #expect(response.validUTF8?.bytes == response.body, "\(page)")
+            #expect(response.body == Site.bytes(page.name), "\(page.name) differs")
+            // Checked for UTF-8 as it arrived, in chunks: valid exactly when the bytes are.
+            #expect((response.validUTF8?.bytes == response.body) == UTF8Text.isValid(response.body), "\(page.name)")
+            if Site.plainUTF8.contains(page) { #expect(response.validUTF8 != nil, "\(page.name)") }
         }
+        #expect(responses.contains { $0.validUTF8 == nil }, "the site has legacy-charset pages")
     }
 
     @Test func invalidUTF8BodyHasNoText() throws {
@@ -39,12 +40,12 @@ import TrawlTestSupport
 
     @Test(arguments: ["/gzip", "/deflate", "/br", "/zstd"])
     func contentEncodingIsDecoded(_ path: String) throws {
-        let page = try #require(Corpus.pages.first)
+        let page = try #require(Site.names.last)
         let responses = try fetch([server(path), server("/plain"), server(path + "?page=" + page)])
         #expect(responses[0].error == nil)
         #expect(responses[0].body == responses[1].body)
         #expect(responses[0].body.count > 10_000)
-        #expect(responses[2].body == Corpus.bytes(page))
+        #expect(responses[2].body == Site.bytes(page))
     }
 
     @Test func emptyBody() throws {
@@ -137,16 +138,16 @@ import TrawlTestSupport
     @Test func bodiesOverTheLimitFailAloneAndTheRestSucceed() throws {
         var options = CrawlOptions()
         options.maxBytes = 1 << 20
-        let page = try #require(Corpus.pages.first)
+        let page = try #require(Site.names.first)
         let responses = try fetch([
-            server("/big?bytes=\(8 << 20)"), TestServer.shared.corpusURL(page),
+            server("/big?bytes=\(8 << 20)"), TestServer.shared.siteURL(page),
             server("/gzip-bomb?bytes=\(8 << 20)"), server("/big?bytes=\(1 << 20)"), server("/empty"),
         ], options: options)
         #expect(responses[0].error?.code == .tooLarge)
         #expect(responses[0].error?.message.contains("1048576") == true)
         #expect(responses[0].body.isEmpty)
         #expect(responses[1].error == nil)
-        #expect(responses[1].body == Corpus.bytes(page))
+        #expect(responses[1].body == Site.bytes(page))
         #expect(responses[2].error?.code == .tooLarge, "decoded bytes count, not wire bytes")
         #expect(responses[3].error == nil, "exactly the limit is allowed")
         #expect(responses[3].body.count == 1 << 20)

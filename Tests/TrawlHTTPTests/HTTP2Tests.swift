@@ -12,7 +12,7 @@ import TrawlTestSupport
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    /// Starts nginx serving the corpus over HTTPS + HTTP/2 on a free loopback port.
+    /// Starts nginx serving the generated site over HTTPS + HTTP/2 on a free loopback port.
     private func startNginx() throws -> (Process, Int, String) {
         let server = TestServer.shared
         let cert = try #require(server.caFile), key = try #require(server.keyFile)
@@ -31,7 +31,7 @@ import TrawlTestSupport
               server {
                 listen 127.0.0.1:\(port) ssl http2;
                 ssl_certificate \(cert); ssl_certificate_key \(key);
-                root \(Corpus.directory);
+                root \(Site.directory);
                 default_type text/html;
                 location = /proto { default_type text/plain; return 200 "$server_protocol $connection"; }
               }
@@ -81,7 +81,7 @@ import TrawlTestSupport
         var options = CrawlOptions()
         options.caBundle = TestServer.shared.caFile
         let base = "https://127.0.0.1:\(port)"
-        let pages = Array(Corpus.pages.prefix(20))
+        let pages = Array(Site.names.prefix(20))
         let urls = Array(repeating: base + "/proto", count: 10) + pages.map { base + "/" + $0 }
         let responses = try fetch(urls, options: options, inFlight: 30)
         for response in responses {
@@ -92,7 +92,7 @@ import TrawlTestSupport
         // nginx's $connection is the connection's serial number: one number, one connection.
         #expect(Set(protocols).count == 1, "\(protocols)")
         for (page, response) in zip(pages, responses.dropFirst(10)) {
-            #expect(response.body == Corpus.bytes(page), "\(page) differs over HTTP/2")
+            #expect(response.body == Site.bytes(page), "\(page) differs over HTTP/2")
         }
     }
 }

@@ -5,13 +5,13 @@ import TrawlCore
 import TrawlHTTP
 import TrawlTestSupport
 
-/// A quick look at one lane's speed on the loopback corpus; prints, never asserts (speed
+/// A quick look at one lane's speed on the loopback demo site; prints, never asserts (speed
 /// belongs in bench/). Runs only with TRAWL_HTTP_THROUGHPUT=1.
 @Suite(.serialized) struct ThroughputProbe {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["TRAWL_HTTP_THROUGHPUT"] != nil),
           arguments: [1, 8, 32])
-    func corpusThroughOneLane(inFlight: Int) throws {
-        let urls = Array(repeating: Corpus.pages.map { TestServer.shared.corpusURL($0) }, count: 3)
+    func siteThroughOneLane(inFlight: Int) throws {
+        let urls = Array(repeating: Site.names.map { TestServer.shared.siteURL($0) }, count: 3)
             .flatMap { $0 }
         let start = MonotonicClock.now()
         let responses = try fetch(urls, inFlight: inFlight)

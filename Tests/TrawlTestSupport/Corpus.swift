@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 
-/// The 130 real pages every test target checks against (`../shared/corpus/readability` next to
-/// the package root, read-only). The environment variable `TRAWL_CORPUS` points elsewhere.
+/// The 130 real pages of `../shared/corpus/readability` next to the package root (read-only),
+/// or of `$TRAWL_CORPUS`. Optional: a fresh clone has no `../shared`. Tests that compare with
+/// these real pages carry `.enabled(if: Corpus.isPresent, ...)`; everything else crawls the
+/// generated ``Site``.
 public enum Corpus {
+    /// True when the corpus directory holds pages.
+    public static var isPresent: Bool { !pages.isEmpty }
+
     /// The package root: three levels above this file (`Tests/TrawlTestSupport/Corpus.swift`).
     public static var packageRoot: String {
         URL(fileURLWithPath: #filePath)

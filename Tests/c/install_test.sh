@@ -29,12 +29,11 @@ cc -std=c99 -Wall -Wextra -Werror -o "$tmp/crawl" "$here/examples/c/crawl.c" $(p
 ldd "$tmp/crawl" | grep -q "$prefix/lib/libtrawl.so.0" ||
   { echo "install_test: crawl does not resolve the installed libtrawl.so.0" >&2; ldd "$tmp/crawl" >&2; exit 1; }
 
-corpus=${TRAWL_CORPUS:-$here/../shared/corpus/readability}
-coproc SERVER { exec python3 "$here/Tests/TrawlTestSupport/Resources/testserver.py" --corpus "$corpus" --no-tls 2>/dev/null; }
+coproc SERVER { exec python3 "$here/Tests/TrawlTestSupport/Resources/testserver.py" --no-tls 2>/dev/null; }
 server_pid=$SERVER_PID
 read -r port <&"${SERVER[0]}"
 urls=()
-for name in $(ls "$corpus" | grep '\.html$' | head -n 5); do urls+=("http://127.0.0.1:$port/corpus/$name"); done
+for name in index 001 002 013 047; do urls+=("http://127.0.0.1:$port/site/$name.html"); done
 env -u LD_LIBRARY_PATH "$tmp/crawl" "${urls[@]}" > "$tmp/c.txt"
 printf '%s\n' "${urls[@]}" | "$prefix/bin/trawl" crawl - > "$tmp/cli.jsonl"
 eval "exec ${SERVER[1]}>&-"

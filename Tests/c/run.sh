@@ -3,22 +3,20 @@
 #
 # Runs a C test binary against a loopback HTTP server.
 #   Tests/c/run.sh [--compare CLI] [--] COMMAND...
-# Starts Tests/TrawlTestSupport/Resources/testserver.py on a free port serving the corpus
-# (../shared/corpus/readability, or $TRAWL_CORPUS), exports TRAWL_TEST_* for the test, runs
-# COMMAND (e.g. "valgrind ... Tests/c/build/test_trawl") and stops the server by closing its
-# stdin. With --compare CLI, the test also crawls every corpus page and its JSON lines must
-# equal those of `CLI crawl` on the same URLs (elapsed times aside).
+# Starts Tests/TrawlTestSupport/Resources/testserver.py on a free port serving the generated
+# demo site (docs/demo-site.md), exports TRAWL_TEST_* for the test, runs COMMAND (e.g.
+# "valgrind ... Tests/c/build/test_trawl") and stops the server by closing its stdin. With
+# --compare CLI, the test also crawls every site page and its JSON lines must equal those of
+# `CLI crawl` on the same URLs (elapsed times aside).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 compare=""
 if [ "${1:-}" = "--compare" ]; then compare=$2; shift 2; fi
 [ "${1:-}" = "--" ] && shift
-corpus=${TRAWL_CORPUS:-$here/../shared/corpus/readability}
-[ -d "$corpus" ] || { echo "run.sh: corpus not found at $corpus (set TRAWL_CORPUS)" >&2; exit 2; }
 server=$here/Tests/TrawlTestSupport/Resources/testserver.py
 [ -f "$server" ] || { echo "run.sh: $server is missing" >&2; exit 2; }
 
-coproc SERVER { exec python3 "$server" --corpus "$corpus" --no-tls 2>/dev/null; }
+coproc SERVER { exec python3 "$server" --no-tls 2>/dev/null; }
 server_pid=$SERVER_PID
 server_in=${SERVER[1]}
 read -r port <&"${SERVER[0]}"
@@ -32,10 +30,10 @@ cleanup() {
 trap cleanup EXIT
 
 export TRAWL_TEST_BASE="http://127.0.0.1:$port"
-export TRAWL_TEST_PAGES="$TRAWL_TEST_BASE/corpus/"
-export TRAWL_TEST_CORPUS=$(ls "$corpus" | grep '\.html$' | head -n 3 | paste -sd, -)
+export TRAWL_TEST_PAGES="$TRAWL_TEST_BASE/site/"
+export TRAWL_TEST_CORPUS=001.html,002.html,003.html
 if [ -n "$compare" ]; then
-  ls "$corpus" | grep '\.html$' | sed "s|^|$TRAWL_TEST_PAGES|" > "$tmp/urls.txt"
+  python3 "$here/Tests/TrawlTestSupport/Resources/sitegen.py" --urls "$TRAWL_TEST_BASE/site" > "$tmp/urls.txt"
   export TRAWL_TEST_URL_LIST="$tmp/urls.txt" TRAWL_TEST_JSON_OUT="$tmp/c.jsonl"
 fi
 

@@ -4,9 +4,9 @@
  * cancellation from a second thread, progress callbacks and JSON, against a real HTTP server on
  * loopback that Tests/c/run.sh starts. Environment (set by run.sh):
  *   TRAWL_TEST_BASE      http://127.0.0.1:PORT
- *   TRAWL_TEST_PAGES     URL prefix of the corpus pages (BASE/corpus/)
- *   TRAWL_TEST_CORPUS    three corpus file names, comma-separated
- *   TRAWL_TEST_JSON_OUT  (optional) where to write the JSON lines of the corpus crawl, which
+ *   TRAWL_TEST_PAGES     URL prefix of the demo site's pages (BASE/site/)
+ *   TRAWL_TEST_CORPUS    three page names, comma-separated
+ *   TRAWL_TEST_JSON_OUT  (optional) where to write the JSON lines of the site crawl, which
  *                        run.sh compares with the CLI's output
  */
 #define _POSIX_C_SOURCE 200809L
@@ -467,7 +467,7 @@ static void test_crawl_to_completion(void) {
     }
     CHECK(trawl_result_list_get(l, 7) == NULL);
 
-    /* Corpus pages: fetched, decoded, matched. */
+    /* Site pages: fetched, decoded, matched. */
     for (i = 0; i < 5; i += 2) {
         const trawl_result *r = trawl_result_list_get(l, i == 0 ? 0 : i == 2 ? 2 : 4);
         CHECK_EQ_INT(trawl_result_status(r), 200);
@@ -482,7 +482,7 @@ static void test_crawl_to_completion(void) {
     {
         size_t total = 0;
         for (i = 0; i < 5; i += 2) total += trawl_result_match_count(trawl_result_list_get(l, i), 1);
-        CHECK(total > 0); /* the corpus pages have links */
+        CHECK(total > 0); /* the site pages have links */
     }
     /* Not a URL. */
     {
@@ -534,8 +534,8 @@ out:
     free(redirect);
 }
 
-/* The corpus crawl whose JSON run.sh compares with the CLI's. */
-static void test_corpus_json(void) {
+/* The site crawl whose JSON run.sh compares with the CLI's. */
+static void test_site_json(void) {
     const char *out_path = getenv("TRAWL_TEST_JSON_OUT");
     const char *list_path = getenv("TRAWL_TEST_URL_LIST");
     trawl_crawler *c;
@@ -874,7 +874,7 @@ int main(void) {
     test_extract();
     test_extract_threads();
     test_crawl_to_completion();
-    test_corpus_json();
+    test_site_json();
     test_streaming();
     test_timeout_poll();
     test_cancel_from_thread();

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Loopback HTTP(S) server for trawl's tests (stdlib only).
 
-Usage: python3 testserver.py [--corpus DIR] [--no-tls] [--bind ADDRESS]
+Usage: python3 testserver.py [--corpus DIR] [--no-tls] [--bind ADDRESS] [--port N] [--forever]
 
-Binds ADDRESS (default 127.0.0.1) on free ports and prints, then flushes:
+Binds ADDRESS (default 127.0.0.1) on free ports (HTTP on N with --port) and prints, then flushes:
   line 1: the HTTP port
   line 2: "https PORT CAFILE" when the TLS listener runs, else "https none"
-and exits when its stdin reaches EOF, so that it dies with the test process that started it.
+and exits when its stdin reaches EOF, so that it dies with the test process that started it;
+with --forever it ignores stdin and serves until SIGINT or SIGTERM (`make site`).
 The endpoints are listed in README.md next to this file.
 """
 
@@ -15,6 +16,7 @@ import gzip
 import http.server
 import json
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -25,7 +27,12 @@ import time
 import urllib.parse
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sitegen  # noqa: E402
+
 CORPUS = os.environ.get("TRAWL_CORPUS", "")
+SITE_LOCK = threading.Lock()
+SITE = {}  # name -> sitegen.Page, made on the first /site/ request
 
 # Labels browsers know but Python's codec registry does not.
 EXTRA_LABELS = {
@@ -138,6 +145,14 @@ def charset_page(label, meta):
     return text, codec
 
 
+def site_pages():
+    """The generated site, made on first use (about a second of CPU)."""
+    with SITE_LOCK:
+        if not SITE:
+            SITE.update((p.name, p) for p in sitegen.generate())
+    return SITE
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "trawl-testserver/1"
@@ -213,6 +228,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.send_body(200, body)
 
+    def route_site(self, name, q):
+        site_pages()
+        if name == "urls.txt":
+            # Absolute URLs as the client reached us, so that `curl .../urls.txt | trawl crawl -` works.
+            base = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}/site/"
+            body = "".join(base + n + "\n" for n in SITE).encode()
+            self.send_body(200, body, "text/plain; charset=utf-8")
+            return
+        page = SITE.get(name or "index.html")
+        if page is None:
+            self.send_body(404, b"<html><body>not found</body></html>")
+        elif "utf8" in q:
+            self.send_body(200, page.text.encode("utf-8"), "text/plain; charset=utf-8")
+        else:
+            self.send_body(200, page.body, page.content_type)
+
     def route_redirect(self, rest, q):
         try:
             n = int(rest or "0")
@@ -274,6 +305,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def compressed_source(self, q):
         name = q.get("page", [""])[0]
+        if name in site_pages():
+            return SITE[name].body
         if name and CORPUS and "/" not in name:
             with open(os.path.join(CORPUS, name), "rb") as f:
                 return f.read()
@@ -452,12 +485,25 @@ def main():
     # Another address than loopback lets tests in other network namespaces reach it; the
     # caller picks an address of its own test network, never a public one.
     address = args[args.index("--bind") + 1] if "--bind" in args else "127.0.0.1"
-    srv = Server((address, 0), Handler)
+    port = int(args[args.index("--port") + 1]) if "--port" in args else 0
+    # Generated while the caller gets ready; the first /site/ request waits for it.
+    threading.Thread(target=site_pages, daemon=True).start()
+    try:
+        srv = Server((address, port), Handler)
+    except OSError as e:
+        sys.exit(f"testserver.py: cannot listen on {address}:{port}: {e.strerror}")
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     tls, cafile = (None, None) if "--no-tls" in args else start_tls(address)
     print(srv.server_address[1])
     print(f"https {tls.server_address[1]} {cafile}" if tls else "https none")
     sys.stdout.flush()
+    if "--forever" in args:
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            os._exit(0)
     # Dies with the parent: its end of our stdin closes when it exits, however it exits.
     while sys.stdin.buffer.read(4096):
         pass

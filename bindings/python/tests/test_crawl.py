@@ -21,8 +21,8 @@ def test_version_matches_the_header():
     assert trawl.version_num >= trawl.HEADER_VERSION_NUM
 
 
-def test_list_has_the_baseline_shape_in_input_order(corpus_urls):
-    urls = corpus_urls[:5] + corpus_urls[:2]
+def test_list_has_the_baseline_shape_in_input_order(site_urls):
+    urls = site_urls[:5] + site_urls[:2]
     out = trawl.crawl(urls, n_jobs=2)
     assert isinstance(out, list) and len(out) == len(urls)
     for url, row in zip(urls, out):
@@ -33,14 +33,14 @@ def test_list_has_the_baseline_shape_in_input_order(corpus_urls):
     assert out[5] == out[0]
 
 
-def test_same_matches_as_the_cli(corpus_urls, cli, tmp_path):
+def test_same_matches_as_the_cli(site_urls, cli, tmp_path):
     listing = tmp_path / "urls.txt"
-    listing.write_text("\n".join(corpus_urls) + "\n")
+    listing.write_text("\n".join(site_urls) + "\n")
     proc = subprocess.run([cli, "crawl", "--jobs", "2", str(listing)], capture_output=True,
                           text=True, check=True)
     expected = [json.loads(line) for line in proc.stdout.splitlines()]
-    results = trawl.crawl_results(corpus_urls, n_jobs=2)
-    assert len(results) == len(expected) == len(corpus_urls)
+    results = trawl.crawl_results(site_urls, n_jobs=2)
+    assert len(results) == len(expected) == len(site_urls)
     for r, e in zip(results, expected):
         assert r.url == e["url"]
         assert r.status == e["status"] == 200
@@ -50,7 +50,7 @@ def test_same_matches_as_the_cli(corpus_urls, cli, tmp_path):
         assert r.error is None and e["error"] is None
         assert r.matches == e["matches"]
         assert r.elapsed > 0
-    baseline = trawl.crawl(corpus_urls, n_jobs=2)
+    baseline = trawl.crawl(site_urls, n_jobs=2)
     assert baseline == [{e["url"]: e["matches"]} for e in expected]
 
 
@@ -66,12 +66,12 @@ def test_failed_urls_are_results(base_url):
     assert trawl.crawl(urls[:1]) == [{"not a url": {"button": [], "link": []}}]
 
 
-def test_user_patterns_with_flags(corpus_urls):
+def test_user_patterns_with_flags(site_urls):
 
     pats = {"title": re.compile(r"<TITLE>(.*?)</title>", re.I | re.S),
             "meta": (r'<meta\s+(\w+)="([^"]*)"', re.I),
             "doctype": r"<!DOCTYPE \w+"}
-    res = trawl.crawl_results(corpus_urls[:10], patterns=pats, default_patterns=False)
+    res = trawl.crawl_results(site_urls[:10], patterns=pats, default_patterns=False)
     for r in res:
         assert list(r.matches) == ["title", "meta", "doctype"]
         # tuples for multi-group patterns, as re.findall gives them
@@ -79,8 +79,8 @@ def test_user_patterns_with_flags(corpus_urls):
     assert any(r.matches["title"] for r in res)
 
 
-def test_generators(corpus_urls):
-    urls = corpus_urls[:12]
+def test_generators(site_urls):
+    urls = site_urls[:12]
     listed = trawl.crawl(urls, n_jobs=2)
     gen = trawl.crawl(urls, n_jobs=2, return_as="generator")
     assert isinstance(gen, types.GeneratorType)
@@ -121,8 +121,8 @@ def test_ctrl_c_cancels_the_batch(base_url):
     assert trawl.crawl(["not a url"]) == [{"not a url": {"button": [], "link": []}}]
 
 
-def test_verbose_prints_joblib_progress(corpus_urls, capfd):
-    trawl.crawl(corpus_urls[:4], n_jobs=1, verbose=10)
+def test_verbose_prints_joblib_progress(site_urls, capfd):
+    trawl.crawl(site_urls[:4], n_jobs=1, verbose=10)
     err = capfd.readouterr().err
     # joblib's format: "[...]: Done   4 out of   4 | elapsed:    0.0s finished"
     assert re.search(r"\]: Done +4 out of +4 \| elapsed: .*finished", err), err
@@ -145,8 +145,8 @@ def _worker_children():
     return found
 
 
-def test_process_backend_gives_the_same_results(corpus_urls):
-    urls = corpus_urls[:8]
+def test_process_backend_gives_the_same_results(site_urls):
+    urls = site_urls[:8]
     assert trawl.crawl(urls, backend="process", n_jobs=2) == trawl.crawl(urls, n_jobs=2)
     assert len(_worker_children()) >= 2, "the workers stay pooled for the next call"
     trawl.shutdown_workers()

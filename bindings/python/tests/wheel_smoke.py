@@ -14,11 +14,10 @@ here = pathlib.Path(trawl.__file__).parent
 assert (here / "libtrawl.so").exists() and os.access(here / "trawl", os.X_OK), here
 assert "TRAWL_LIBRARY" not in os.environ and "TRAWL_WORKER" not in os.environ
 
-corpus = pathlib.Path(os.environ.get("TRAWL_CORPUS", pathlib.Path(sys.argv[1]).parents[3].parent / "shared" / "corpus" / "readability"))
-server = subprocess.Popen([sys.executable, sys.argv[1], "--corpus", str(corpus), "--no-tls"],
+server = subprocess.Popen([sys.executable, sys.argv[1], "--no-tls"],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 port = server.stdout.readline().strip()
-urls = [f"http://127.0.0.1:{port}/corpus/{p.name}" for p in sorted(corpus.glob("*.html"))[:20]]
+urls = [f"http://127.0.0.1:{port}/site/{n:03d}.html" for n in range(1, 21)]
 threads = trawl.crawl(urls)
 processes = trawl.crawl(urls, backend="process", n_jobs=2)
 server.stdin.close()

@@ -114,12 +114,19 @@ c-test-valgrind: c-lib $(CTEST)/test_trawl
 
 # MARK: Python binding
 
-python-test: c-lib
+python-test: c-lib $(CTEST)/crawl_json
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib requests "dask[distributed]"
+	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib requests "dask[distributed]" tqdm
 	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
-	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) $(abspath $(VENV))/bin/python -m pytest -q tests
+	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) TRAWL_C_CRAWL_JSON=$(abspath $(CTEST)/crawl_json) \
+	  $(abspath $(VENV))/bin/python -m pytest -q tests
+
+# The C API's JSON for the pages and patterns of Tests/bindings, which every binding's
+# matches must equal.
+$(CTEST)/crawl_json: Tests/bindings/crawl_json.c include/trawl.h | c-lib
+	@mkdir -p $(CTEST)
+	$(CC) -std=c99 $(CWARN) -Iinclude $< $(CTEST_LD) -o $@
 
 # A self-contained wheel: libtrawl.so and the worker executable inside the package, so that
 # `pip install dist/trawl_crawler-*.whl` needs no TRAWL_* variables, not even for

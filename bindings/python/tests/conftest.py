@@ -32,10 +32,12 @@ def corpus_names():
     return names
 
 
-@pytest.fixture(scope="session")
-def base_url():
+PAGES = REPO / "Tests" / "bindings" / "pages"
+
+
+def _serve(corpus):
     """http://127.0.0.1:PORT of testserver.py, which exits when its stdin closes."""
-    proc = subprocess.Popen([sys.executable, str(SERVER), "--corpus", str(CORPUS), "--no-tls"],
+    proc = subprocess.Popen([sys.executable, str(SERVER), "--corpus", str(corpus), "--no-tls"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     port = proc.stdout.readline().strip()
@@ -43,6 +45,22 @@ def base_url():
     yield f"http://127.0.0.1:{port}"
     proc.stdin.close()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    yield from _serve(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def pages_url():
+    """The server with the binding tests' own pages (Tests/bindings/pages) as /corpus/NAME."""
+    yield from _serve(PAGES)
+
+
+@pytest.fixture(scope="session")
+def page_urls(pages_url):
+    return [f"{pages_url}/corpus/{p.name}" for p in sorted(PAGES.glob("*.html"))]
 
 
 @pytest.fixture(scope="session")

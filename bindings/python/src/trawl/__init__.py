@@ -5,16 +5,22 @@
     results = trawl.crawl(urls)            # [{url: {"button": [...], "link": [...]}}, ...]
     rich = trawl.crawl_results(urls)       # [Result(url, status, error, elapsed, matches...)]
     trawl.extract(html, patterns={"title": r"<title>(.*?)</title>"})
+    trawl.options()                        # every option: type, default, range, doc
 
-A binding over libtrawl.so (ctypes); see the repository's docs/c-api.md.
+A binding over libtrawl.so (ctypes); the package README lists every option.
 """
 
 from ._lib import HEADER_VERSION_NUM, LibraryNotFound
 from ._lib import lib as _clib
-from ._errors import (BackendUnavailable, Cancelled, InternalError, InvalidArgument,
-                      InvalidRegex, InvalidState, RegexBudgetExceeded, TrawlError, UnknownOption,
-                      URLError)
-from ._api import BatchStream, Crawler, Result, crawl, crawl_results, extract
+from ._errors import (BackendUnavailable, Cancelled, ConnectError, DNSError, HTTPError,
+                      InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
+                      NetworkError, RegexBudgetExceeded, Timeout, TLSError, TooLarge,
+                      TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
+                      UnsupportedProtocol, URLError, WorkerCrashed, WorkerLost)
+from ._options import Option, options
+from ._result import Result
+from ._stream import BatchStream
+from ._api import Crawler, crawl, crawl_results, extract
 
 __version__ = _clib.trawl_version().decode()
 
@@ -25,11 +31,26 @@ def shutdown_workers() -> None:
     _clib.trawl_pool_shutdown()
 
 
+def _options_doc() -> str:
+    try:
+        described = options()
+    except AttributeError:  # a library from before trawl_options_describe_json
+        return ""
+    rows = [f"        {o.name} ({o.type}, default {o.default!r}): {o.doc}"
+            for o in described.values()]
+    return "\n\n    Library options (trawl.options()):\n" + "\n".join(rows) + "\n"
+
+
+Crawler.__doc__ = (Crawler.__doc__ or "") + _options_doc()
+
 version_num = _clib.trawl_version_num()
 
 __all__ = [
-    "crawl", "crawl_results", "extract", "shutdown_workers", "Crawler", "Result", "BatchStream",
-    "TrawlError", "InvalidArgument", "UnknownOption", "InvalidRegex", "InvalidState",
-    "BackendUnavailable", "InternalError", "URLError", "RegexBudgetExceeded", "Cancelled",
-    "LibraryNotFound", "HEADER_VERSION_NUM", "__version__", "version_num",
+    "crawl", "crawl_results", "extract", "options", "shutdown_workers", "Crawler", "Result",
+    "BatchStream", "Option", "TrawlError", "TrawlWarning", "InvalidArgument", "UnknownOption",
+    "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError",
+    "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",
+    "TooManyRedirects", "TooLarge", "TLSError", "HTTPError", "NetworkError", "WorkerCrashed",
+    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "LibraryNotFound", "HEADER_VERSION_NUM",
+    "__version__", "version_num",
 ]

@@ -2,82 +2,36 @@
 """The Pythonic API over the C handles: Crawler, crawl, crawl_results, extract."""
 
 import ctypes
-import json
+import os
 import re
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+import sys
+import warnings
+from collections import Counter
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _lib
-from ._errors import InvalidArgument, TrawlError, error_for
+from ._errors import InvalidArgument, TrawlWarning, error_for
+from ._options import settings
+from ._progress import ProgressArg, Reporter
+from ._result import Result, check, from_handle
+from ._stream import BatchStream
 
 lib = _lib.lib
-
-# How long one trawl_batch_next call may block. ctypes drops the GIL during the call; between
-# calls Python runs its signal handlers, so Ctrl-C is seen within this many milliseconds.
-_POLL_MS = 100
 
 # The Python `re` flags trawl honours (re.U is the default for str patterns).
 _FLAG_MASK = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII)
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
 _RETURN_AS = ("list", "generator", "generator_unordered")
+_ERRORS = ("warn", "ignore", "raise", "return")
+_ORDERS = {"input": True, "completed": False, 0: True, 1: False}
 
-# snake_case status name -> number, read from the library itself.
-_CODES = {lib.trawl_status_name(c).decode(): c for c in range(64)}
-_CODES.pop("unknown", None)
-
-PatternLike = Union[str, "re.Pattern[str]", tuple]
-
-
-@dataclass
-class Result:
-    """Everything trawl learnt about one URL (the C API's trawl_result)."""
-
-    index: int
-    url: str
-    final_url: Optional[str]
-    status: Optional[int]
-    content_type: Optional[str]
-    charset: Optional[str]
-    bytes: int
-    elapsed: float
-    error: Optional[TrawlError]
-    matches: Dict[str, list] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when the URL was fetched and every pattern ran."""
-        return self.error is None
-
-    def as_baseline(self) -> Dict[str, Dict[str, list]]:
-        """`{url: {"button": [...], "link": [...]}}`, the joblib idiom's shape."""
-        return {self.url: self.matches}
+PatternLike = Union[str, "re.Pattern[str]", Tuple[str, int]]
+Timeout = Union[float, Tuple[Optional[float], Optional[float]]]
 
 
-def _check(status: int, message_source=None) -> None:
-    if status == _lib.OK:
-        return
-    message = message_source() if message_source else lib.trawl_strerror(status).decode()
-    raise error_for(status, lib.trawl_status_name(status).decode(), message)
-
-
-def _result_from_handle(handle: ctypes.c_void_p) -> Result:
-    """Reads a trawl_result through its JSON rendering: one foreign call per result."""
-    n = ctypes.c_size_t()
-    ptr = lib.trawl_result_json(handle, ctypes.byref(n))
-    row = json.loads(ctypes.string_at(ptr, n.value))
-    err = row["error"]
-    error = None
-    if err is not None:
-        error = error_for(_CODES.get(err["code"], -1), err["code"], err["message"])
-    matches = {name: [tuple(m) if isinstance(m, list) else m for m in found]
-               for name, found in row["matches"].items()}
-    return Result(index=lib.trawl_result_index(handle), url=row["url"], final_url=row["final_url"],
-                  status=row["status"], content_type=row["content_type"], charset=row["charset"],
-                  bytes=row["bytes"], elapsed=lib.trawl_result_elapsed(handle), error=error,
-                  matches=matches)
-
-
-def _pattern_source(name: str, pattern: PatternLike):
+def _pattern_source(name: str, pattern: PatternLike) -> Tuple[str, int]:
     if isinstance(pattern, re.Pattern):
         source, flags = pattern.pattern, int(pattern.flags)
     elif isinstance(pattern, tuple) and len(pattern) == 2:
@@ -97,39 +51,59 @@ def _pattern_source(name: str, pattern: PatternLike):
 class Crawler:
     """Options and compiled patterns, reusable for any number of crawls and extractions.
 
-    Thread-safe: several threads may crawl and extract with one Crawler at once. Options are
-    the C API's option names (docs/c-api.md): `jobs`, `concurrency`, `timeout`,
-    `connect_timeout`, `max_bytes`, `user_agent`, `header` (a str or a list), `decode`, ...
+    Thread-safe: several threads may crawl and extract with one Crawler at once.
+
+    Args:
+        patterns: name -> regex str, compiled ``re.Pattern`` (its flags are kept) or
+            ``(regex, flags)``; run after the default "button" and "link" patterns.
+        default_patterns: False leaves the default patterns out.
+        order: "input" (default) or "completed": the order ``stream`` yields results in.
+        verbose: joblib's verbosity: progress lines on ``sys.stderr`` (``sys.stdout`` from 50).
+        headers: extra request headers as a dict, as requests and httpx take them (kept
+            alongside ``header=``, the library's "Name: value" lines).
+        timeout: seconds for each URL as a whole, or a ``(connect, read)`` tuple with
+            requests' meaning: a connect limit and the longest silence between received bytes
+            (whole seconds, libcurl's low-speed limit), with no limit on the whole transfer.
+        **options: every option of ``trawl.options()`` by name (the list below).
+
+    Raises:
+        TypeError: an option value of the wrong type (the message names the option).
+        UnknownOption, InvalidArgument, InvalidRegex, BackendUnavailable: from the library.
     """
 
     def __init__(self, *, patterns: Optional[Dict[str, PatternLike]] = None,
-                 default_patterns: bool = True, **options: Any):
-        self._kwargs = dict(options, patterns=patterns, default_patterns=default_patterns)
+                 default_patterns: bool = True, order: Union[str, int] = "input",
+                 verbose: int = 0, **options: Any):
+        self._kwargs = dict(options, patterns=patterns, default_patterns=default_patterns,
+                            order=order, verbose=verbose)
         self._handle = None
+        if order not in _ORDERS:
+            raise InvalidArgument(f"option 'order' must be one of input, completed, got {order!r}",
+                                  code=1, name="invalid_argument")
+        self._ordered = _ORDERS[order]
+        self._verbose = verbose
+        self._backend = str(options.get("backend") or "thread")
+        jobs = options.get("jobs", -1)
+        self._jobs = jobs if isinstance(jobs, int) and not isinstance(jobs, bool) else -1
+        pairs = settings(options)
         opts = ctypes.c_void_p()
-        _check(lib.trawl_options_new(ctypes.byref(opts)))
+        check(lib.trawl_options_new(ctypes.byref(opts)))
         try:
-            self._configure(opts, patterns, default_patterns, options)
+            self._configure(opts, patterns, default_patterns, pairs)
             handle = ctypes.c_void_p()
             status = lib.trawl_crawler_new(opts, ctypes.byref(handle))
             self._handle = handle if handle.value else None
-            _check(status, lambda: lib.trawl_crawler_last_error(handle).decode())
+            check(status, lambda: lib.trawl_crawler_last_error(handle).decode())
         finally:
             lib.trawl_options_free(opts)
 
     @staticmethod
-    def _configure(opts, patterns, default_patterns, options) -> None:
-        def last_error():
+    def _configure(opts, patterns, default_patterns, pairs: List[Tuple[str, Any]]) -> None:
+        def last_error() -> str:
             return lib.trawl_options_last_error(opts).decode()
 
         def set_one(key: str, value: Any) -> None:
             k = key.encode()
-            if isinstance(value, (list, tuple)):
-                for v in value:
-                    set_one(key, v)
-                return
-            if value is None:
-                return
             if isinstance(value, bool) or isinstance(value, int):
                 status = lib.trawl_options_set_int(opts, k, int(value))
             elif isinstance(value, float):
@@ -138,15 +112,19 @@ class Crawler:
                 status = lib.trawl_options_set_str(opts, k, value.encode())
             else:
                 raise TypeError(f"option {key!r}: unsupported value type {type(value).__name__}")
-            _check(status, last_error)
+            check(status, last_error)
 
         set_one("default_patterns", bool(default_patterns))
-        for key, value in options.items():
+        # The library always hands results out as they complete; BatchStream restores input
+        # order where asked, so one crawler serves ordered and unordered iteration alike, and
+        # progress counts completions.
+        set_one("order", "completed")
+        for key, value in pairs:
             set_one(key, value)
         for name, pattern in (patterns or {}).items():
             source, flags = _pattern_source(name, pattern)
-            _check(lib.trawl_options_add_pattern(opts, name.encode(), source.encode(), flags),
-                   last_error)
+            check(lib.trawl_options_add_pattern(opts, name.encode(), source.encode(), flags),
+                  last_error)
 
     def close(self) -> None:
         """Frees the compiled patterns now (running crawls keep what they need)."""
@@ -156,34 +134,44 @@ class Crawler:
 
     __del__ = close
 
-    def __enter__(self):
+    def __enter__(self) -> "Crawler":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
     def __reduce__(self):
         # Crawlers cross process boundaries (joblib's loky, dask) as their settings.
-        kwargs = dict(self._kwargs)
-        return (_rebuild_crawler, (kwargs,))
+        return (_rebuild_crawler, (dict(self._kwargs),))
 
     def _require(self):
         if self._handle is None:
             raise error_for(4, "invalid_state", "the crawler is closed")
         return self._handle
 
-    def stream(self, urls: Iterable[str], *, ordered: bool = True) -> "BatchStream":
-        """Starts a batch now and returns an iterator of Result (input order, or completion
-        order with ordered=False). Closing the iterator, or dropping it, cancels the batch."""
-        return BatchStream(self._require(), urls, ordered)
+    def stream(self, urls: Iterable[str], *, ordered: Optional[bool] = None,
+               progress: ProgressArg = None) -> BatchStream:
+        """Starts a batch now and returns an iterator of Result, in input order or (with
+        ordered=False) as they complete; ordered defaults to the crawler's `order`. `progress`
+        is a callable(done, total, result) or "tqdm", called as results arrive on the thread
+        that iterates. Closing the iterator, or dropping it, cancels the batch."""
+        if isinstance(urls, (str, bytes)):
+            raise TypeError("urls must be an iterable of URLs, not a single string")
+        urls = list(urls)
+        reporter = Reporter(verbose=self._verbose, progress=progress, total=len(urls),
+                            n_jobs=self._jobs, backend=self._backend)
+        return BatchStream(self._require(), urls, self._ordered if ordered is None else ordered,
+                           reporter)
 
-    def crawl_results(self, urls: Iterable[str], *, return_as: str = "list"):
+    def crawl_results(self, urls: Iterable[str], *, return_as: str = "list",
+                      progress: ProgressArg = None):
         """Crawls `urls`; a list of Result in input order, or a generator (see crawl)."""
-        return _shape(self, urls, return_as, lambda r: r)
+        return _shape(self, urls, return_as, progress, "return", lambda r: r)
 
-    def crawl(self, urls: Iterable[str], *, return_as: str = "list"):
+    def crawl(self, urls: Iterable[str], *, return_as: str = "list", progress: ProgressArg = None,
+              errors: str = "warn"):
         """Crawls `urls`; `[{url: {pattern: [matches]}}]` in input order (see trawl.crawl)."""
-        return _shape(self, urls, return_as, Result.as_baseline)
+        return _shape(self, urls, return_as, progress, errors, _baseline(errors))
 
     def extract(self, text: str) -> Dict[str, list]:
         """Runs the patterns over `text`, with no network: `{pattern: [matches]}` as re.findall
@@ -192,9 +180,9 @@ class Crawler:
             raise TypeError(f"text must be str, got {type(text).__name__}")
         data = text.encode("utf-8", "surrogatepass")
         out = ctypes.c_void_p()
-        _check(lib.trawl_extract(self._require(), data, len(data), ctypes.byref(out)))
+        check(lib.trawl_extract(self._require(), data, len(data), ctypes.byref(out)))
         try:
-            result = _result_from_handle(out)
+            result = from_handle(out)
         finally:
             lib.trawl_result_free(out)
         if result.error is not None:
@@ -202,142 +190,147 @@ class Crawler:
         return result.matches
 
 
-def _rebuild_crawler(kwargs):
+def _rebuild_crawler(kwargs: Dict[str, Any]) -> Crawler:
     return Crawler(**kwargs)
 
 
-class BatchStream:
-    """The results of one running batch, pulled with trawl_batch_next.
-
-    The batch runs on trawl's threads without the GIL; this iterator waits for results in
-    short slices so that KeyboardInterrupt arrives promptly, and then cancels the batch.
-    """
-
-    def __init__(self, crawler_handle, urls: Iterable[str], ordered: bool):
-        self._batch = None
-        if isinstance(urls, (str, bytes)):
-            raise TypeError("urls must be an iterable of URLs, not a single string")
-        encoded = []
-        for u in urls:
-            if not isinstance(u, str):
-                raise TypeError(f"URLs must be str, got {type(u).__name__}")
-            encoded.append(u.encode("utf-8"))
-        self.total = len(encoded)
-        self._ordered = ordered
-        array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
-        batch = ctypes.c_void_p()
-        _check(lib.trawl_batch_start(crawler_handle, array, len(encoded), ctypes.byref(batch)))
-        self._batch = batch
-
-    def __iter__(self) -> Iterator[Result]:
-        return self
-
-    def __next__(self) -> Result:
-        if self._batch is None:
-            raise StopIteration
-        out = ctypes.c_void_p()
-        try:
-            while True:
-                status = lib.trawl_batch_next(self._batch, ctypes.byref(out), _POLL_MS)
-                if status == _lib.OK:
-                    try:
-                        return _result_from_handle(out)
-                    finally:
-                        lib.trawl_result_free(out)
-                if status == _lib.DONE:
-                    self.close()
-                    raise StopIteration
-                if status != _lib.TIMED_OUT:
-                    _check(status)
-        except StopIteration:
-            raise
-        except BaseException:
-            # KeyboardInterrupt (or anything else) while waiting: stop the batch cleanly.
-            self.close()
-            raise
-
-    def cancel(self) -> None:
-        """Asks the batch to stop; the remaining URLs come back as Cancelled results."""
-        if self._batch is not None:
-            lib.trawl_batch_cancel(self._batch)
-
-    def close(self) -> None:
-        """Cancels the batch if it still runs and frees it."""
-        batch, self._batch = self._batch, None
-        if batch is not None:
-            lib.trawl_batch_free(batch)
-
-    __del__ = close
+def _baseline(errors: str) -> Callable[[Result], Dict[str, Any]]:
+    if errors == "return":
+        return lambda r: {r.url: r.error if r.error is not None else r.matches}
+    return Result.as_baseline
 
 
-def _shape(crawler: Crawler, urls, return_as: str, convert):
+class _Failures:
+    """The `errors=` policy, applied to each result as the caller receives it."""
+
+    def __init__(self, errors: str, stream: BatchStream):
+        if errors not in _ERRORS:
+            stream.close()
+            raise ValueError(f"errors must be one of {', '.join(_ERRORS)}, got {errors!r}")
+        self.errors, self.stream, self.codes = errors, stream, Counter()
+
+    def see(self, r: Result) -> None:
+        if r.error is None:
+            return
+        self.codes[r.error.name] += 1
+        if self.errors == "raise":
+            # As joblib does with the first failed task: stop the rest, then raise.
+            self.stream.close()
+            raise r.error
+
+    def finish(self) -> None:
+        if self.errors == "warn" and self.codes:
+            n = sum(self.codes.values())
+            codes = ", ".join(f"{name}: {count}" for name, count in self.codes.most_common())
+            warnings.warn(f"{n} of {self.stream.total} URLs failed ({codes}); their matches are "
+                          "empty lists. errors='return' or crawl_results() say why, "
+                          "errors='ignore' silences this.", TrawlWarning,
+                          stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The warnings.warn stacklevel of the first frame outside this package."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
+def _shape(crawler: Crawler, urls, return_as: str, progress: ProgressArg, errors: str, convert):
     if return_as not in _RETURN_AS:
         raise ValueError(f"return_as must be one of {', '.join(_RETURN_AS)}, got {return_as!r}")
-    # The batch starts here, before the caller iterates, as joblib's generators do.
-    stream = crawler.stream(urls, ordered=return_as != "generator_unordered")
+    # The batch starts here, before the caller iterates, as joblib's generators do. A list
+    # is gathered as results complete (so errors="raise" fails fast, as joblib does).
+    stream = crawler.stream(urls, ordered=return_as == "generator", progress=progress)
+    failures = _Failures(errors, stream)
     if return_as == "list":
         try:
-            return [convert(r) for r in stream]
+            done: List[Optional[Result]] = [None] * stream.total
+            for r in stream:
+                failures.see(r)
+                done[r.index] = r
         finally:
             stream.close()
-    return _generate(stream, convert)
+        failures.finish()
+        return [convert(r) for r in done]
+    return _generate(stream, failures, convert)
 
 
-def _generate(stream: BatchStream, convert):
+def _generate(stream: BatchStream, failures: _Failures, convert) -> Iterator[Any]:
     try:
         for r in stream:
+            failures.see(r)
             yield convert(r)
     finally:
         stream.close()
+    failures.finish()
 
 
-def _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose, order,
-             options) -> Crawler:
-    settings = dict(options)
-    settings.update(backend=backend, concurrency=concurrency, timeout=timeout, verbose=verbose,
-                    order=order)
+_COMMON_DOC = """
+    backend: "thread" or "process"; n_jobs: joblib's meaning (-1 all cores, -2 all but one);
+    concurrency: transfers in flight; patterns: name -> regex str, compiled re.Pattern (its
+    flags are kept) or (regex, flags); timeout: seconds per URL, or a (connect, read) tuple
+    with requests' meaning (see Crawler); headers: a dict of request headers; verbose:
+    joblib-style lines on sys.stderr (sys.stdout from 50), starting with "Using backend ...";
+    progress: a callable(done, total, result), called on the iterating thread as each result
+    arrives, or "tqdm" for a tqdm bar (when tqdm is installed); return_as: "list",
+    "generator" (input order) or "generator_unordered" (completion order). Other keyword
+    arguments are the library's options (trawl.options() lists them; so does help(Crawler)).
+"""
+
+
+def _crawler(backend: str, n_jobs: Optional[int], concurrency: int,
+             patterns: Optional[Dict[str, PatternLike]], default_patterns: bool, timeout: Timeout,
+             verbose: int, options: Dict[str, Any]) -> Crawler:
+    settings_ = dict(options, backend=backend, concurrency=concurrency, timeout=timeout)
     if n_jobs is not None:
-        settings["jobs"] = n_jobs
-    return Crawler(patterns=patterns, default_patterns=default_patterns, **settings)
+        settings_["jobs"] = n_jobs
+    return Crawler(patterns=patterns, default_patterns=default_patterns, verbose=verbose,
+                   **settings_)
 
 
 def crawl(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int] = -1,
           concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
-          default_patterns: bool = True, timeout: float = 30, verbose: int = 0,
-          return_as: str = "list", **options: Any):
-    """Crawls `urls` and returns, for return_as="list", `[{url: {name: [matches], ...}}, ...]`
-    in input order: the shape of the joblib + requests + re.findall idiom, with the default
-    "button" and "link" patterns unless default_patterns=False. A URL that failed maps to empty
-    lists (crawl_results says why).
-
-    backend: "thread" or "process"; n_jobs: joblib's meaning (-1 all cores, -2 all but one);
-    concurrency: transfers in flight; patterns: name -> regex str, compiled re.Pattern (its
-    flags are kept) or (regex, flags); timeout: seconds per URL; verbose: joblib-style progress
-    on stderr; return_as: "list", "generator" (input order) or "generator_unordered"
-    (completion order). Other keyword arguments are C API option names (docs/c-api.md).
-    Raises InvalidRegex, InvalidArgument, UnknownOption or BackendUnavailable.
-    """
-    order = "completed" if return_as == "generator_unordered" else "input"
-    c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose, order,
+          default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
+          return_as: str = "list", progress: ProgressArg = None, errors: str = "warn",
+          **options: Any):
+    c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose,
                  options)
     try:
-        return c.crawl(urls, return_as=return_as)
+        return c.crawl(urls, return_as=return_as, progress=progress, errors=errors)
     finally:
         c.close()
+
+
+crawl.__doc__ = """Crawls `urls` and returns, for return_as="list", `[{url: {name: [matches], ...}}, ...]`
+    in input order: the shape of the joblib + requests + re.findall idiom, with the default
+    "button" and "link" patterns unless default_patterns=False.
+
+    errors: what a failed URL does. "warn" (default): its patterns map to empty lists and one
+    TrawlWarning at the end names how many URLs failed and with which codes; "ignore": the
+    same without the warning; "raise": the first failure cancels the batch and its error
+    (a URLError subclass, e.g. InvalidURL, Timeout) is raised, as joblib raises a failed task's
+    exception; "return": the error object stands in place of the URL's match dict.
+""" + _COMMON_DOC + """
+    Raises InvalidRegex, InvalidArgument, UnknownOption, BackendUnavailable, TypeError.
+"""
 
 
 def crawl_results(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int] = -1,
                   concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
-                  default_patterns: bool = True, timeout: float = 30, verbose: int = 0,
-                  return_as: str = "list", **options: Any):
-    """As crawl, but every element is a Result (status, error, timings, matches)."""
-    order = "completed" if return_as == "generator_unordered" else "input"
-    c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose, order,
+                  default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
+                  return_as: str = "list", progress: ProgressArg = None, **options: Any):
+    c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose,
                  options)
     try:
-        return c.crawl_results(urls, return_as=return_as)
+        return c.crawl_results(urls, return_as=return_as, progress=progress)
     finally:
         c.close()
+
+
+crawl_results.__doc__ = """As crawl, but every element is a Result (status, error, timings,
+    matches); a failed URL is a Result whose `error` says why.
+""" + _COMMON_DOC
 
 
 def extract(text: str, *, patterns: Optional[Dict[str, PatternLike]] = None,

@@ -53,12 +53,60 @@ class URLError(TrawlError):
     """Why one URL failed (a result's `error`): `name` says how (`"dns"`, `"timeout"`, ...)."""
 
 
+class InvalidURL(URLError, ValueError):
+    """The URL does not parse, or names no host."""
+
+
+class UnsupportedProtocol(URLError):
+    """The URL's scheme is not among the allowed `protocols`."""
+
+
+class DNSError(URLError, ConnectionError):
+    """The host name did not resolve."""
+
+
+class ConnectError(URLError, ConnectionError):
+    """No connection could be made (refused, unreachable, connect timeout)."""
+
+
+class Timeout(URLError, TimeoutError):
+    """The URL took longer than `timeout`, or was silent for longer than `read_timeout`."""
+
+
+class TooManyRedirects(URLError):
+    """More redirects than `max_redirects`."""
+
+
+class TooLarge(URLError):
+    """The body was larger than `max_bytes`."""
+
+
+class TLSError(URLError, ConnectionError):
+    """The TLS handshake or certificate check failed."""
+
+
+class HTTPError(URLError):
+    """An HTTP-level failure."""
+
+
+class NetworkError(URLError, ConnectionError):
+    """The transfer failed on the network after it started."""
+
+
+class WorkerCrashed(URLError):
+    """A process-backend worker died on this URL more often than `max_attempts`."""
+
+
+class WorkerLost(URLError):
+    """A cluster worker stopped answering for this URL more often than allowed."""
+
+
 class RegexBudgetExceeded(URLError):
     """A pattern ran out of its backtracking budget on one page."""
 
 
 class Cancelled(URLError):
-    pass
+    """The batch was cancelled before this URL finished."""
 
 
 _API_CLASSES = {
@@ -69,7 +117,14 @@ _API_CLASSES = {
     7: InternalError,
     8: BackendUnavailable,
 }
-_URL_CLASSES = {30: RegexBudgetExceeded, 31: Cancelled}
+_URL_CLASSES = {20: InvalidURL, 21: UnsupportedProtocol, 22: DNSError, 23: ConnectError,
+                24: Timeout, 25: TooManyRedirects, 26: TooLarge, 27: TLSError, 28: HTTPError,
+                29: NetworkError, 30: RegexBudgetExceeded, 31: Cancelled, 32: WorkerCrashed,
+                33: WorkerLost}
+
+
+class TrawlWarning(UserWarning):
+    """trawl.crawl(errors="warn"): some URLs failed and came back as empty matches."""
 
 
 def error_for(code, name, message):

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Result, the Python view of a trawl_result, and the mapping of C statuses to exceptions."""
+
+import ctypes
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Optional
+
+from . import _lib
+from ._errors import TrawlError, error_for
+
+lib = _lib.lib
+
+# snake_case status name -> number, read from the library itself.
+_CODES = {lib.trawl_status_name(c).decode(): c for c in range(64)}
+_CODES.pop("unknown", None)
+
+
+@dataclass
+class Result:
+    """Everything trawl learnt about one URL (the C API's trawl_result).
+
+    `index` is the URL's position in the batch; `status` the HTTP status (None when no
+    response arrived); `elapsed` seconds; `error` None or the URLError saying why the URL
+    failed; `matches` `{pattern: re.findall-style list}`, with every pattern present.
+    """
+
+    index: int
+    url: str
+    final_url: Optional[str]
+    status: Optional[int]
+    content_type: Optional[str]
+    charset: Optional[str]
+    bytes: int
+    elapsed: float
+    error: Optional[TrawlError]
+    matches: Dict[str, list] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the URL was fetched and every pattern ran."""
+        return self.error is None
+
+    def as_baseline(self) -> Dict[str, Dict[str, list]]:
+        """`{url: {"button": [...], "link": [...]}}`, the joblib idiom's shape."""
+        return {self.url: self.matches}
+
+
+def check(status: int, message_source: Optional[Callable[[], str]] = None) -> None:
+    """Raises the exception for a failed C call (`message_source` gives its message)."""
+    if status == _lib.OK:
+        return
+    message = message_source() if message_source else lib.trawl_strerror(status).decode()
+    raise error_for(status, lib.trawl_status_name(status).decode(), message)
+
+
+def from_handle(handle: ctypes.c_void_p) -> Result:
+    """Reads a trawl_result through its JSON rendering: one foreign call per result."""
+    n = ctypes.c_size_t()
+    ptr = lib.trawl_result_json(handle, ctypes.byref(n))
+    row = json.loads(ctypes.string_at(ptr, n.value))
+    err = row["error"]
+    error = None
+    if err is not None:
+        error = error_for(_CODES.get(err["code"], -1), err["code"], err["message"])
+    matches = {name: [tuple(m) if isinstance(m, list) else m for m in found]
+               for name, found in row["matches"].items()}
+    return Result(index=lib.trawl_result_index(handle), url=row["url"], final_url=row["final_url"],
+                  status=row["status"], content_type=row["content_type"], charset=row["charset"],
+                  bytes=row["bytes"], elapsed=lib.trawl_result_elapsed(handle), error=error,
+                  matches=matches)

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: Apache-2.0
+"""BatchStream: the results of one running batch, pulled with trawl_batch_next."""
+
+import ctypes
+from typing import Dict, Iterable, Iterator, Optional
+
+from . import _lib
+from ._progress import Reporter, quiet
+from ._result import Result, check, from_handle
+
+lib = _lib.lib
+
+# How long one trawl_batch_next call may block. ctypes drops the GIL during the call; between
+# calls Python runs its signal handlers, so Ctrl-C is seen within this many milliseconds.
+_POLL_MS = 100
+
+
+class BatchStream:
+    """The results of one running batch, as an iterator of Result.
+
+    The batch runs on trawl's threads without the GIL and hands results out as they complete;
+    with `ordered` this iterator holds early ones back and yields input order. It waits in
+    short slices so that KeyboardInterrupt arrives promptly, and then cancels the batch.
+    Every result is reported to `reporter` as it arrives, on the iterating thread.
+    """
+
+    def __init__(self, crawler_handle, urls: Iterable[str], ordered: bool,
+                 reporter: Optional[Reporter] = None):
+        self._batch = None
+        if isinstance(urls, (str, bytes)):
+            raise TypeError("urls must be an iterable of URLs, not a single string")
+        encoded = []
+        for u in urls:
+            if not isinstance(u, str):
+                raise TypeError(f"URLs must be str, got {type(u).__name__}")
+            encoded.append(u.encode("utf-8"))
+        self.total: int = len(encoded)
+        self.ordered: bool = ordered
+        self._reporter = reporter or quiet(self.total)
+        self._held: Dict[int, Result] = {}
+        self._next_index = 0
+        array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
+        batch = ctypes.c_void_p()
+        try:
+            check(lib.trawl_batch_start(crawler_handle, array, len(encoded), ctypes.byref(batch)))
+        except BaseException:
+            self._reporter.close()
+            raise
+        self._batch = batch
+
+    def __iter__(self) -> Iterator[Result]:
+        return self
+
+    def __next__(self) -> Result:
+        try:
+            if not self.ordered:
+                r = self._pull()
+                if r is None:
+                    raise StopIteration
+                return r
+            while self._next_index not in self._held:
+                r = self._pull()
+                if r is None:
+                    raise StopIteration
+                self._held[r.index] = r
+            self._next_index += 1
+            return self._held.pop(self._next_index - 1)
+        except StopIteration:
+            self.close()
+            raise
+        except BaseException:
+            # KeyboardInterrupt (or anything else) while waiting: stop the batch cleanly.
+            self.close()
+            raise
+
+    def _pull(self) -> Optional[Result]:
+        """The next result to complete, or None when the batch has handed out every one."""
+        if self._batch is None:
+            return None
+        out = ctypes.c_void_p()
+        while True:
+            status = lib.trawl_batch_next(self._batch, ctypes.byref(out), _POLL_MS)
+            if status == _lib.OK:
+                try:
+                    r = from_handle(out)
+                finally:
+                    lib.trawl_result_free(out)
+                self._reporter.step(r)
+                return r
+            if status == _lib.DONE:
+                return None
+            if status != _lib.TIMED_OUT:
+                check(status)
+
+    def cancel(self) -> None:
+        """Asks the batch to stop; the remaining URLs come back as Cancelled results."""
+        if self._batch is not None:
+            lib.trawl_batch_cancel(self._batch)
+
+    def close(self) -> None:
+        """Cancels the batch if it still runs and frees it."""
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            lib.trawl_batch_free(batch)
+            self._reporter.close()
+
+    __del__ = close

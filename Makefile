@@ -10,11 +10,11 @@ PYTHON    ?= python3
 PREFIX    ?= /usr/local
 RELEASE   := .build/release
 DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3 python3-venv \
-             openssl nginx redis-server valgrind curl brotli zstd
+             openssl nginx redis-server valgrind curl brotli zstd cmake man-db zsh fish
 VENV      ?= .venv
 
 .PHONY: all deps release demo site test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
-        c-test-valgrind python-test python-wheel python-wheel-test install uninstall
+        c-test-valgrind python-test python-wheel python-wheel-test quickstart-test man completions install uninstall
 
 all: release
 
@@ -145,28 +145,70 @@ python-wheel-test: python-wheel
 	cd /tmp && env -u TRAWL_LIBRARY -u TRAWL_WORKER $(abspath $(WHEEL_VENV))/bin/python \
 	  $(abspath bindings/python/tests/wheel_smoke.py) $(abspath Tests/TrawlTestSupport/Resources/testserver.py)
 
+# MARK: README quick starts
+
+# Every README block marked `LANG quickstart`, run in order on a scratch copy of the clone with
+# the demo site up (docs/quickstarts.md).
+quickstart-test: release
+	$(PYTHON) Tests/quickstart/check_quickstarts.py
+
 # MARK: Install
 
+# Man pages generated from the argument parser (`trawl --experimental-dump-help`), so that they
+# never drift from `trawl --help`, plus the hand-written libtrawl(3); shell completions from
+# ArgumentParser. Dated by the last commit, so that a rebuild of the same tree gives the same pages.
+GENERATED := .build/generated
+MAN_DATE   = $(shell d=$$(git log -1 --format=%cs 2>/dev/null); echo $${d:-$$(date -u +%F)})
+man completions: release
+	rm -rf $(GENERATED) && mkdir -p $(GENERATED)/man $(GENERATED)/completions
+	$(RELEASE)/trawl-cli --experimental-dump-help | \
+	  $(PYTHON) man/make_manpages.py --out $(GENERATED)/man --version $(VERSION) --date $(MAN_DATE)
+	$(RELEASE)/trawl-cli --generate-completion-script bash > $(GENERATED)/completions/trawl.bash
+	$(RELEASE)/trawl-cli --generate-completion-script zsh > $(GENERATED)/completions/_trawl
+	$(RELEASE)/trawl-cli --generate-completion-script fish > $(GENERATED)/completions/trawl.fish
+
 # PREFIX/include/trawl.h, PREFIX/lib/libtrawl.so.VERSION (+ .so.0 and .so links),
-# PREFIX/lib/pkgconfig/trawl.pc and PREFIX/bin/trawl. Outside /usr the .pc adds an rpath so
-# that programs built with `pkg-config --libs trawl` run without LD_LIBRARY_PATH.
+# PREFIX/lib/pkgconfig/trawl.pc, PREFIX/lib/cmake/trawl/ (find_package(trawl): trawl::trawl),
+# PREFIX/bin/trawl, man pages in PREFIX/share/man and completions for bash, zsh and fish.
+# Outside /usr the .pc adds an rpath so that programs built with `pkg-config --libs trawl` run
+# without LD_LIBRARY_PATH.
 PC_RPATH = $(if $(filter /usr,$(PREFIX)),,-Wl$(comma)-rpath$(comma)$${libdir} )
-install: release
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+CMAKE_DIR = $(PREFIX)/lib/cmake/trawl
+MAN_DIR   = $(PREFIX)/share/man
+BASH_DIR  = $(PREFIX)/share/bash-completion/completions
+ZSH_DIR   = $(PREFIX)/share/zsh/site-functions
+FISH_DIR  = $(PREFIX)/share/fish/vendor_completions.d
+install: release man
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(CMAKE_DIR) $(DESTDIR)$(MAN_DIR)/man1 $(DESTDIR)$(MAN_DIR)/man3 \
+	  $(DESTDIR)$(BASH_DIR) $(DESTDIR)$(ZSH_DIR) $(DESTDIR)$(FISH_DIR)
 	install -m 644 include/trawl.h $(DESTDIR)$(PREFIX)/include/trawl.h
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION)
 	ln -sf libtrawl.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0
 	ln -sf libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@RPATH@|$(PC_RPATH)|' \
 	  trawl.pc.in | grep -v '^# ' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc
+	for f in trawlConfig trawlConfigVersion; do \
+	  sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(firstword $(subst ., ,$(VERSION)))|g' \
+	    cmake/$$f.cmake.in > $(DESTDIR)$(CMAKE_DIR)/$$f.cmake || exit 1; done
 	install -m 755 $(RELEASE)/trawl-cli $(DESTDIR)$(PREFIX)/bin/trawl
+	install -m 644 $(GENERATED)/man/*.1 $(DESTDIR)$(MAN_DIR)/man1/
+	install -m 644 man/libtrawl.3 $(DESTDIR)$(MAN_DIR)/man3/libtrawl.3
+	install -m 644 $(GENERATED)/completions/trawl.bash $(DESTDIR)$(BASH_DIR)/trawl
+	install -m 644 $(GENERATED)/completions/_trawl $(DESTDIR)$(ZSH_DIR)/_trawl
+	install -m 644 $(GENERATED)/completions/trawl.fish $(DESTDIR)$(FISH_DIR)/trawl.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/trawl.h $(DESTDIR)$(PREFIX)/lib/libtrawl.so \
 	  $(DESTDIR)$(PREFIX)/lib/libtrawl.so.0 $(DESTDIR)$(PREFIX)/lib/libtrawl.so.$(VERSION) \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc $(DESTDIR)$(PREFIX)/bin/trawl
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trawl.pc $(DESTDIR)$(PREFIX)/bin/trawl \
+	  $(DESTDIR)$(CMAKE_DIR)/trawlConfig.cmake $(DESTDIR)$(CMAKE_DIR)/trawlConfigVersion.cmake \
+	  $(DESTDIR)$(MAN_DIR)/man1/trawl.1 $(DESTDIR)$(MAN_DIR)/man1/trawl-*.1 \
+	  $(DESTDIR)$(MAN_DIR)/man3/libtrawl.3 $(DESTDIR)$(BASH_DIR)/trawl $(DESTDIR)$(ZSH_DIR)/_trawl \
+	  $(DESTDIR)$(FISH_DIR)/trawl.fish
+	-rmdir $(DESTDIR)$(CMAKE_DIR) 2>/dev/null
 
 # The real corpus is optional (a fresh clone has none): say once what was left out without it.
 CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
-test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test
+test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test quickstart-test
 	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

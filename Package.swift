@@ -10,7 +10,7 @@
 //   TrawlExtract           Python `re` syntax -> PCRE2 (JIT), findall semantics, budgets
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
-//   TrawlBackends          the batch engine and its backends (thread; process and cluster later)
+//   TrawlBackends          the batch engine and its backends (thread, process, cluster)
 //   TrawlCABI              the @_cdecl exports behind include/trawl.h -> libtrawl.so
 //   Trawl                  the Swift library: re-exports the API, async/await, URL input
 //   TrawlCLI               the `trawl` executable
@@ -101,7 +101,7 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"], swiftSettings: strict),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TrawlDecodeTests",
             dependencies: ["TrawlDecode", "TrawlTestSupport"],
@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlCLITests",
-            dependencies: ["TrawlTestSupport"],
+            dependencies: ["TrawlCore", "TrawlTestSupport"],
             swiftSettings: strict
         ),
     ],

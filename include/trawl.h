@@ -82,12 +82,12 @@ enum {
     /* API errors */
     TRAWL_INVALID_ARGUMENT = 1,   /* NULL or out-of-range argument, bad option value */
     TRAWL_UNKNOWN_OPTION = 2,     /* option name not known to this library version */
-    TRAWL_INVALID_REGEX = 3,      /* a pattern does not compile (message gives the offset) */
+    TRAWL_INVALID_REGEX = 3,      /* a pattern does not compile (trawl_crawler_error_offset) */
     TRAWL_INVALID_STATE = 4,      /* call not valid now (e.g. on a crawler that failed) */
     TRAWL_OUT_OF_MEMORY = 5,
     TRAWL_IO = 6,
     TRAWL_INTERNAL = 7,           /* a bug in trawl, or the system refused a thread */
-    TRAWL_BACKEND_UNAVAILABLE = 8,/* the chosen backend is not available in this build */
+    TRAWL_BACKEND_UNAVAILABLE = 8,/* the backend cannot run: no worker executable, Redis refused */
     TRAWL_DONE = 9,               /* trawl_batch_next: every result has been handed out */
     TRAWL_TIMED_OUT = 10,         /* trawl_batch_next: no result within timeout_ms */
     /* Per-URL errors (trawl_result_error) */
@@ -152,15 +152,47 @@ TRAWL_API trawl_status trawl_options_new(trawl_options **out);
 /* Destroys options. NULL is a no-op. Crawlers created from them are unaffected (they copy). */
 TRAWL_API void trawl_options_free(trawl_options *opts);
 
-/* Set one option by name. Options and their types (docs/c-api.md lists ranges):
- *   int:    jobs (joblib's n_jobs: -1 all cores, -2 all but one, n > 0; not 0), concurrency,
- *           verbose, per_host_connections, max_redirects, max_bytes, regex_match_limit,
- *           order (TRAWL_ORDER_*), and the booleans verify_tls, default_patterns,
- *           clear_headers (0 or 1);
- *   double: connect_timeout, timeout, regex_budget (seconds; int accepted too);
- *   string: backend ("thread"), order ("input"/"completed"), user_agent, header (appends one
- *           "Name: value" line), ca_bundle ("" for the system's), protocols ("http,https"),
- *           decode ("browser"/"requests").
+/* Set one option by name. Every option (name, type, inclusive range or choices, default; the
+ * table of docs/c-api.md gives scope, flag and meaning, trawl_options_describe_json() all of it):
+ * options:begin
+ *   backend               choice  thread, process, cluster "thread"
+ *   jobs                  int     -4096..4096             -1
+ *   concurrency           int     1..100000               64
+ *   order                 choice  input, completed        "input"
+ *   verbose               int     0..1000                 0
+ *   per_host_connections  int     0..100000               0
+ *   connect_timeout       double  0.001..31536000         10
+ *   timeout               double  0.001..31536000         30
+ *   max_redirects         int     0..1000                 10
+ *   max_bytes             int     1..2147483647           16777216
+ *   user_agent            string  -                       "trawl/0.1.0"
+ *   header                list    -                       none
+ *   clear_headers         bool    0, 1                    none
+ *   ca_bundle             string  -                       none
+ *   verify_tls            bool    0, 1                    1
+ *   protocols             list    -                       "http,https"
+ *   decode                choice  browser, requests       "browser"
+ *   default_patterns      bool    0, 1                    1
+ *   regex_budget          double  0.001..31536000         1
+ *   regex_match_limit     int     1..4294967295           10000000
+ *   worker_memory_limit   int     0..9007199254740992     0
+ *   task_timeout          double  0..31536000             0
+ *   max_attempts          int     1..100                  2
+ *   redis_url             string  -                       none
+ *   batch_id              string  -                       none
+ *   visibility_timeout    double  0.001..31536000         30
+ *   max_deliveries        int     1..1000                 3
+ *   ttl                   double  0.001..31536000         86400
+ *   redis_timeout         double  0.001..31536000         5
+ *   key_prefix            string  -                       "trawl:"
+ * options:end
+ * int and bool (0 or 1) options take trawl_options_set_int; double options (seconds) take
+ * trawl_options_set_double or trawl_options_set_int; string, choice and list options take
+ * trawl_options_set_str, and "order" also TRAWL_ORDER_* through trawl_options_set_int. A list is
+ * given comma-separated ("http,https"), except header, where each call appends one
+ * "Name: value" line; clear_headers 1 drops them. "" means none for ca_bundle (the system's CA
+ * certificates), redis_url and batch_id (a random id). Strings must not contain NUL; user_agent
+ * and header must not contain CR or LF.
  * Returns TRAWL_OK; TRAWL_UNKNOWN_OPTION for an unknown key; TRAWL_INVALID_ARGUMENT for NULL
  * arguments, a value of the wrong type or out of range. On error the options are unchanged and
  * trawl_options_last_error(opts) says why. key and value are borrowed (copied). */
@@ -183,6 +215,31 @@ TRAWL_API trawl_status trawl_options_clear_patterns(trawl_options *opts);
  * Owned by opts; valid until the next call on opts or trawl_options_free. NULL opts gives a
  * static message. Never NULL. */
 TRAWL_API const char *trawl_options_last_error(const trawl_options *opts);
+
+/* Describes every option this library knows, for bindings and tools that derive their keyword
+ * arguments, flags or checks from it: a JSON array with one object per option, in the order of
+ * docs/c-api.md's table, each with the keys
+ *   "name"        the key of trawl_options_set_* ("timeout")
+ *   "type"        "int" or "bool" (0 or 1) for trawl_options_set_int; "double" (seconds) for
+ *                 trawl_options_set_double (an int is accepted too); "string", "choice" (one
+ *                 of "choices") and "list" for trawl_options_set_str. A list is given whole,
+ *                 comma-separated ("http,https"), unless "repeatable", when each call adds one
+ *                 item ("header")
+ *   "default"     the value of new options: a number, a string, true/false for a bool, an
+ *                 array of strings for a list; null when there is none (and for the action
+ *                 clear_headers)
+ *   "min", "max"  the accepted range of an int or double, inclusive; null for other types
+ *   "choices"     the accepted strings of a choice, else null
+ *   "scope"       "fetch", "extract", "batch", "process" or "cluster" (fetch and extract
+ *                 options also reach the workers of the process and cluster backends)
+ *   "flag"        the `trawl crawl` flag ("--timeout"); a bool's flag takes no value and sets
+ *                 the opposite of the default ("--insecure" sets verify_tls to 0)
+ *   "repeatable"  true when each call adds a value instead of replacing it
+ *   "doc"         one line of English
+ * Keys may be added to the objects (never removed), and options appended.
+ * Returns a NUL-terminated UTF-8 string owned by the library, valid for the life of the
+ * process (never free it); never NULL; any thread. */
+TRAWL_API const char *trawl_options_describe_json(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Crawler                                                                                      */
@@ -207,6 +264,12 @@ TRAWL_API void trawl_crawler_free(trawl_crawler *crawler);
  * trawl_crawler_free. NULL gives a static message. Never NULL. Any thread. */
 TRAWL_API const char *trawl_crawler_last_error(const trawl_crawler *crawler);
 
+/* Where the pattern that made trawl_crawler_new fail with TRAWL_INVALID_REGEX went wrong: the
+ * offset in code points (not bytes) into that pattern's Python source, as Python's
+ * re.error.pos gives it; the message of trawl_crawler_last_error names the pattern and says
+ * the same offset. -1 for a working crawler, another failure, or NULL. Any thread. */
+TRAWL_API int64_t trawl_crawler_error_offset(const trawl_crawler *crawler);
+
 /* Threads: a working crawler is immutable. Any number of threads may start batches and run
  * trawl_extract / trawl_crawl on the same crawler at once; only trawl_crawler_free must not race
  * with other calls on it. */
@@ -220,9 +283,17 @@ TRAWL_API const char *trawl_crawler_last_error(const trawl_crawler *crawler);
  * TRAWL_INVALID_URL). n_urls may be 0 (urls may then be NULL).
  * Returns TRAWL_OK and *out, freed by the caller with trawl_batch_free; TRAWL_INVALID_ARGUMENT
  * for a NULL crawler or out, NULL urls with n_urls > 0, or a NULL element; TRAWL_INVALID_STATE
- * for a failed crawler; TRAWL_INTERNAL if no thread could be started. Any thread (see crawler). */
+ * for a failed crawler; TRAWL_INTERNAL if no thread could be started; with the cluster backend
+ * TRAWL_BACKEND_UNAVAILABLE when Redis cannot be reached or refuses the batch. On failure
+ * trawl_last_error() says why. Any thread (see crawler). */
 TRAWL_API trawl_status trawl_batch_start(trawl_crawler *crawler, const char *const *urls,
                                          size_t n_urls, trawl_batch **out);
+
+/* Why the calling thread's last trawl_batch_start or trawl_crawl failed ("" when it succeeded):
+ * these calls hand back no handle to hold a message. Thread-local: owned by the library, valid
+ * until the next trawl_batch_start or trawl_crawl on this thread, or the thread's end. Never
+ * NULL. Any thread. */
+TRAWL_API const char *trawl_last_error(void);
 
 /* Waits for the next result, in the "order" option's order.
  * timeout_ms: < 0 waits as long as it takes, 0 polls, > 0 waits at most that many milliseconds.
@@ -281,7 +352,8 @@ TRAWL_API void trawl_batch_free(trawl_batch *batch);
 
 /* Crawls urls[0..n_urls) and waits for every result: trawl_batch_start + trawl_batch_collect.
  * Returns TRAWL_OK and *out (input order), freed by the caller with trawl_result_list_free;
- * errors as trawl_batch_start. Per-URL failures are results, not errors. Any thread. */
+ * errors as trawl_batch_start (trawl_last_error() says why). Per-URL failures are results, not
+ * errors. Any thread. */
 TRAWL_API trawl_status trawl_crawl(trawl_crawler *crawler, const char *const *urls, size_t n_urls,
                                    trawl_result_list **out);
 

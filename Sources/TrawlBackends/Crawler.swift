@@ -23,6 +23,7 @@ public final class Crawler: Sendable {
     /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument`, or
     ///   `backend_unavailable` for a backend this build cannot run.
     public init(options: CrawlOptions) throws(TrawlError) {
+        try options.validate()
         switch options.backend {
         case .thread: break
         case .process: _ = try WorkerLocator.find()

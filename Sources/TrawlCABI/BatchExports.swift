@@ -67,24 +67,28 @@ func copyURLs(_ urls: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int) -> [S
     return out
 }
 
-/// A C status carried through `Result`.
-struct CStatus: Error {
-    let code: Int32
-}
-
 /// What `trawl_batch_start` and `trawl_crawl` check alike: the out pointer (cleared first), a
 /// working crawler, and a URL array without NULLs.
 private func batchInputs(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
-                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Result<(Crawler, [String]), CStatus> {
-    guard let out else { return .failure(CStatus(code: invalidArgument)) }
+                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Result<(Crawler, [String]), TrawlError> {
+    guard let out else { return .failure(TrawlError(.invalidArgument, "out is NULL")) }
     out.pointee = nil
     switch crawler(crawlerPtr) {
     case .success(let c):
-        guard let list = copyURLs(urls, count) else { return .failure(CStatus(code: invalidArgument)) }
+        guard let list = copyURLs(urls, count) else {
+            return .failure(TrawlError(.invalidArgument, "urls is NULL or holds a NULL (or n_urls is negative)"))
+        }
         return .success((c, list))
     case .failure(let e):
-        return .failure(CStatus(code: e.code.status))
+        return .failure(e)
     }
+}
+
+/// The status of a failed `trawl_batch_start` or `trawl_crawl`, its message kept for
+/// `trawl_last_error` on this thread.
+private func failed(_ error: TrawlError) -> Int32 {
+    ThreadMessage.shared.set(error.message)
+    return error.code.status
 }
 
 private func batch(_ p: OpaquePointer?) -> BatchHandle? {
@@ -98,15 +102,16 @@ public func trawl_batch_start(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointe
     let c: Crawler, list: [String]
     switch batchInputs(crawlerPtr, urls, count, out) {
     case .success(let v): (c, list) = v
-    case .failure(let status): return status.code
+    case .failure(let error): return failed(error)
     }
     let slot = ProgressSlot()
     do {
         let b = try c.start(list, onProgress: { p in slot.fire(p) })
         out?.pointee = Handle.export(BatchHandle(batch: b, progress: slot))
+        ThreadMessage.shared.clear()
         return ok
     } catch {
-        return error.code.status
+        return failed(error)
     }
 }
 
@@ -206,12 +211,13 @@ public func trawl_crawl(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<Unsa
     let c: Crawler, list: [String]
     switch batchInputs(crawlerPtr, urls, count, out) {
     case .success(let v): (c, list) = v
-    case .failure(let status): return status.code
+    case .failure(let error): return failed(error)
     }
     do {
         out?.pointee = Handle.export(ResultListHandle(try c.crawl(list)))
+        ThreadMessage.shared.clear()
         return ok
     } catch {
-        return error.code.status
+        return failed(error)
     }
 }

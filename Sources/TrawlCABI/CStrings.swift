@@ -7,7 +7,8 @@ import Darwin
 #endif
 import TrawlCore
 
-/// The C strings that `trawl_strerror`, `trawl_status_name` and `trawl_version` return: the C
+/// The C strings that `trawl_strerror`, `trawl_status_name`, `trawl_version` and
+/// `trawl_options_describe_json` return: the C
 /// caller expects static storage, so they are copied once, on first use, and never freed.
 ///
 /// `@unchecked Sendable`: every property is set in `init` and only read afterwards; the
@@ -22,6 +23,7 @@ final class StaticCStrings: @unchecked Sendable {
     let unknownName: UnsafePointer<CChar>
     let unknownSummary: UnsafePointer<CChar>
     let nullHandle: UnsafePointer<CChar>
+    let optionsJSON: UnsafePointer<CChar>
 
     private init() {
         var names: [Int32: UnsafePointer<CChar>] = [:]
@@ -37,6 +39,7 @@ final class StaticCStrings: @unchecked Sendable {
         unknownName = Self.permanent("unknown")
         unknownSummary = Self.permanent("unknown error")
         nullHandle = Self.permanent("invalid argument: the handle is NULL")
+        optionsJSON = Self.permanent(OptionDocs.describeJSON())
     }
 
     /// A copy of `s` that lives as long as the process.

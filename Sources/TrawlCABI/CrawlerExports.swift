@@ -73,6 +73,13 @@ public func trawl_crawler_last_error(_ crawler: OpaquePointer?) -> UnsafePointer
     return h.lastError.pointer
 }
 
+/// `trawl_crawler_error_offset`: ``TrawlError/offset`` of the failure, -1 when there is none.
+@_cdecl("trawl_crawler_error_offset")
+public func trawl_crawler_error_offset(_ crawler: OpaquePointer?) -> Int64 {
+    guard let h = Handle.object(crawler, as: CrawlerHandle.self), let offset = h.failure?.offset else { return -1 }
+    return Int64(offset)
+}
+
 /// `trawl_extract`: ``Crawler/extract(_:)`` over caller-supplied bytes, as a result handle.
 @_cdecl("trawl_extract")
 public func trawl_extract(_ crawlerPtr: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ len: Int,

@@ -109,3 +109,10 @@ public func trawl_options_last_error(_ opts: OpaquePointer?) -> UnsafePointer<CC
     guard let h = Handle.object(opts, as: OptionsHandle.self) else { return StaticCStrings.shared.nullHandle }
     return h.lastError.pointer
 }
+
+/// `trawl_options_describe_json`: every option of ``CrawlOptions/registry`` as a JSON array
+/// (``OptionDocs/describeJSON()``), built once and kept for the life of the process.
+@_cdecl("trawl_options_describe_json")
+public func trawl_options_describe_json() -> UnsafePointer<CChar> {
+    StaticCStrings.shared.optionsJSON
+}

@@ -16,7 +16,7 @@ struct CrawlCommand: ParsableCommand {
             INPUTS are URLs (anything containing ://), files with one URL per line (blank \
             lines and # comments skipped), or - for standard input. Every input line gets \
             exactly one result, in input order unless --order completed. Patterns use Python \
-            `re` syntax; give flags as NAME/FLAGS=REGEX (flags from 'aimsx') or inline (?i). \
+            `re` syntax; give flags as NAME/FLAGS=REGEX (flags from 'aimsux') or inline (?i). \
             Exit status: 0 when the batch ran (even if some URLs failed), 1 on a runtime \
             error, 64 on bad arguments.
             """
@@ -25,77 +25,91 @@ struct CrawlCommand: ParsableCommand {
     @Argument(help: "URLs, files of URLs, or - for standard input.")
     var inputs: [String] = []
 
-    @Option(name: [.short, .long], help: "Worker threads (joblib's n_jobs: -1 all cores, -2 all but one).")
-    var jobs: Int = -1
+    // Flags that set a registry option take their help (and the default it shows) from the
+    // registry and stay nil when not given, so the defaults live in CrawlOptions alone.
+    @Option(name: [.short, .long], help: registryHelp("jobs"))
+    var jobs: Int? = nil
 
-    @Option(help: "Transfers in flight across the batch.")
-    var concurrency: Int = 64
+    @Option(help: registryHelp("concurrency"))
+    var concurrency: Int? = nil
 
-    @Option(help: "Backend: thread (in-process), process (crash-isolated worker processes) or cluster (trawl workers through Redis; needs --redis).")
-    var backend: String = "thread"
+    @Option(help: registryHelp("backend"))
+    var backend: String? = nil
 
-    @Option(help: "Cluster: the Redis server, redis://[user:password@]host:port/db.")
-    var redis: String? = nil
+    @Option(help: registryHelp("order"))
+    var order: String? = nil
 
-    @Option(help: "Cluster: the batch's id; running again with the same id and URLs resumes collecting.")
-    var batchId: String? = nil
+    @Option(name: [.short, .long], help: registryHelp("verbose"))
+    var verbose: Int? = nil
 
-    @Option(help: "Cluster: seconds a task may go without its worker's heartbeat before it is reclaimed.")
-    var visibilityTimeout: Double = 30
+    @Option(help: registryHelp("per_host_connections"))
+    var perHost: Int? = nil
 
-    @Option(help: "Cluster: deliveries of one task before it ends as worker_lost.")
-    var maxDeliveries: Int = 3
+    @Option(help: registryHelp("connect_timeout"))
+    var connectTimeout: Double? = nil
 
-    @Option(help: "Cluster: seconds an abandoned batch's keys stay in Redis.")
-    var ttl: Double = 86_400
+    @Option(help: registryHelp("timeout"))
+    var timeout: Double? = nil
 
-    @Option(help: "Cluster: seconds to connect to Redis, per reply, and to reconnect after a loss.")
-    var redisTimeout: Double = 5
+    @Option(help: registryHelp("max_redirects"))
+    var maxRedirects: Int? = nil
 
-    @Option(help: "Cluster: prefix of every Redis key.")
-    var keyPrefix: String = "trawl:"
+    @Option(help: registryHelp("max_bytes"))
+    var maxBytes: Int? = nil
 
-    @Option(help: "Process backend: address-space limit of each worker in bytes (0: none).")
-    var workerMemoryLimit: Int = 0
+    @Option(help: registryHelp("user_agent"))
+    var userAgent: String? = nil
 
-    @Option(help: "Process backend: seconds a worker may hold one URL before it is killed (0: derived).")
-    var taskTimeout: Double = 0
+    @Option(help: registryHelp("header"))
+    var header: [String] = []
+
+    @Flag(help: registryHelp("clear_headers"))
+    var clearHeaders = false
+
+    @Option(help: registryHelp("ca_bundle"))
+    var caBundle: String? = nil
+
+    @Flag(help: registryHelp("verify_tls"))
+    var insecure = false
+
+    @Option(help: registryHelp("protocols"))
+    var protocols: String? = nil
+
+    @Option(help: registryHelp("decode"))
+    var decode: String? = nil
 
     @OptionGroup(title: "Patterns")
     var patterns: PatternOptions
 
-    @Option(help: "Seconds allowed for each URL, redirects included (decimals allowed).")
-    var timeout: Double = 30
+    @Option(help: registryHelp("worker_memory_limit"))
+    var workerMemoryLimit: Int? = nil
 
-    @Option(help: "Seconds allowed to connect.")
-    var connectTimeout: Double = 10
+    @Option(help: registryHelp("task_timeout"))
+    var taskTimeout: Double? = nil
 
-    @Option(help: "Largest decoded body in bytes; larger ones end as too_large.")
-    var maxBytes: Int = 16 << 20
+    @Option(help: registryHelp("max_attempts"))
+    var maxAttempts: Int? = nil
 
-    @Option(help: "Redirects to follow before too_many_redirects.")
-    var maxRedirects: Int = 10
+    @Option(help: registryHelp("redis_url"))
+    var redis: String? = nil
 
-    @Option(help: "Connections to one host at once (0: no limit).")
-    var perHost: Int = 0
+    @Option(help: registryHelp("batch_id"))
+    var batchId: String? = nil
 
-    @Option(help: "An extra request header 'Name: value' (repeatable).")
-    var header: [String] = []
+    @Option(help: registryHelp("visibility_timeout"))
+    var visibilityTimeout: Double? = nil
 
-    @Option(help: "The User-Agent header.")
-    var userAgent: String = Version.userAgent
+    @Option(help: registryHelp("max_deliveries"))
+    var maxDeliveries: Int? = nil
 
-    @Option(help: "A PEM file of CA certificates to trust.")
-    var caBundle: String? = nil
+    @Option(help: registryHelp("ttl"))
+    var ttl: Double? = nil
 
-    @Flag(help: "Do not verify TLS certificates.")
-    var insecure = false
+    @Option(help: registryHelp("redis_timeout"))
+    var redisTimeout: Double? = nil
 
-    @Option(help: "Body decoding: browser (WHATWG) or requests (as Python requests' .text).")
-    var decode: String = "browser"
-
-    @Option(help: "Result order: input or completed.")
-    var order: String = "input"
+    @Option(help: registryHelp("key_prefix"))
+    var keyPrefix: String? = nil
 
     @Option(help: "Output format: jsonl or json.")
     var format: String = "jsonl"
@@ -106,14 +120,18 @@ struct CrawlCommand: ParsableCommand {
     @Flag(help: "Show progress on standard error (a live bar on a terminal).")
     var progress = false
 
-    @Option(name: [.short, .long], help: "joblib verbosity: 0 silent, 1-10 more often, >10 every URL, >=50 to stdout.")
-    var verbose: Int = 0
-
     @Flag(help: "Print nothing but results and errors.")
     var quiet = false
 
+    @Flag(help: "Print the options these flags give, one name=value per line, and exit.")
+    var printOptions = false
+
     mutating func run() throws {
         let options = try makeOptions()
+        if printOptions {
+            print(OptionDocs.settingsText(options), terminator: "")
+            return
+        }
         guard let fmt = OutputWriter.Format(rawValue: format) else {
             throw ValidationError("--format must be jsonl or json, got '\(format)'")
         }
@@ -156,39 +174,32 @@ struct CrawlCommand: ParsableCommand {
     }
 
     /// Every flag goes through `CrawlOptions.set`, the same validation the C ABI and the
-    /// bindings use.
+    /// bindings use. TrawlCLITests gives every registry flag and reads `--print-options`, so a
+    /// flag missing here fails a test.
     func makeOptions() throws -> CrawlOptions {
         var o = CrawlOptions()
-        let settings: [(String, OptionValue)] = [
-            ("backend", .string(backend)), ("jobs", .int(jobs)), ("concurrency", .int(concurrency)),
-            ("order", .string(order)), ("verbose", .int(quiet ? 0 : verbose)),
-            ("per_host_connections", .int(perHost)), ("connect_timeout", .double(connectTimeout)),
-            ("timeout", .double(timeout)), ("max_redirects", .int(maxRedirects)),
-            ("max_bytes", .int(maxBytes)), ("user_agent", .string(userAgent)),
-            ("ca_bundle", .string(caBundle ?? "")), ("verify_tls", .int(insecure ? 0 : 1)),
-            ("decode", .string(decode)),
-            ("worker_memory_limit", .int(workerMemoryLimit)),
-            ("task_timeout", taskTimeout == 0 ? .int(0) : .double(taskTimeout)),
-            ("redis_url", .string(redis ?? "")), ("batch_id", .string(batchId ?? "")),
-            ("visibility_timeout", .double(visibilityTimeout)), ("max_deliveries", .int(maxDeliveries)),
-            ("ttl", .double(ttl)), ("redis_timeout", .double(redisTimeout)), ("key_prefix", .string(keyPrefix)),
-        ] + header.map { ("header", .string($0)) }
+        let settings: [(String, OptionValue?)] = [
+            ("backend", backend.map { .string($0) }), ("jobs", jobs.map { .int($0) }),
+            ("concurrency", concurrency.map { .int($0) }), ("order", order.map { .string($0) }),
+            ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
+            ("per_host_connections", perHost.map { .int($0) }),
+            ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
+            ("max_redirects", maxRedirects.map { .int($0) }), ("max_bytes", maxBytes.map { .int($0) }),
+            ("user_agent", userAgent.map { .string($0) }),
+        ] + header.map { ("header", .string($0)) } + [
+            ("clear_headers", clearHeaders ? .int(1) : nil),
+            ("ca_bundle", caBundle.map { .string($0) }), ("verify_tls", insecure ? .int(0) : nil),
+            ("protocols", protocols.map { .string($0) }), ("decode", decode.map { .string($0) }),
+            ("worker_memory_limit", workerMemoryLimit.map { .int($0) }),
+            ("task_timeout", taskTimeout.map { .double($0) }), ("max_attempts", maxAttempts.map { .int($0) }),
+            ("redis_url", redis.map { .string($0) }), ("batch_id", batchId.map { .string($0) }),
+            ("visibility_timeout", visibilityTimeout.map { .double($0) }),
+            ("max_deliveries", maxDeliveries.map { .int($0) }), ("ttl", ttl.map { .double($0) }),
+            ("redis_timeout", redisTimeout.map { .double($0) }), ("key_prefix", keyPrefix.map { .string($0) }),
+        ]
         try o.setFlags(settings)
         try patterns.apply(to: &o)
         return o
     }
 }
 
-extension CrawlOptions {
-    /// Sets options from command-line flags through `set`, the validation the C ABI and the
-    /// bindings use; a refused value names the flag (`--redis-timeout`, not `redis_timeout`).
-    mutating func setFlags(_ settings: [(String, OptionValue)]) throws {
-        for (key, value) in settings {
-            do {
-                try set(key, value)
-            } catch {
-                throw ValidationError("--\(String(key.map { $0 == "_" ? "-" : $0 })): \(error.message)")
-            }
-        }
-    }
-}

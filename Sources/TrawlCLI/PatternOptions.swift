@@ -8,20 +8,22 @@ struct PatternOptions: ParsableArguments {
     @Option(help: "A named pattern NAME=REGEX or NAME/FLAGS=REGEX, flags from 'aimsux' (repeatable).")
     var pattern: [String] = []
 
-    @Flag(help: "Do not run the default 'button' and 'link' patterns.")
+    @Flag(help: registryHelp("default_patterns"))
     var noDefaultPatterns = false
 
-    @Option(help: "CPU seconds a pattern may spend on one page.")
-    var regexBudget: Double = 1.0
+    @Option(help: registryHelp("regex_budget"))
+    var regexBudget: Double? = nil
+
+    @Option(help: registryHelp("regex_match_limit"))
+    var regexMatchLimit: Int? = nil
 
     /// Adds the patterns and their settings to `options`, validated as the C ABI validates them.
     func apply(to options: inout CrawlOptions) throws {
-        do {
-            try options.set("default_patterns", .int(noDefaultPatterns ? 0 : 1))
-            try options.set("regex_budget", .double(regexBudget))
-        } catch {
-            throw ValidationError("--regex-budget: \(error.message)")
-        }
+        try options.setFlags([
+            ("default_patterns", noDefaultPatterns ? .int(0) : nil),
+            ("regex_budget", regexBudget.map { .double($0) }),
+            ("regex_match_limit", regexMatchLimit.map { .int($0) }),
+        ])
         options.patterns += try pattern.map(Self.parsePattern)
     }
 

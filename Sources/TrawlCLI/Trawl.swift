@@ -14,7 +14,7 @@ struct Trawl: ParsableCommand {
         commandName: "trawl",
         abstract: "Crawl batches of URLs in parallel and extract data with PCRE2.",
         version: Version.string,
-        subcommands: [CrawlCommand.self, ExtractCommand.self, WorkerCommand.self],
+        subcommands: [CrawlCommand.self, ExtractCommand.self, WorkerCommand.self, OptionsCommand.self],
         defaultSubcommand: nil
     )
 

@@ -15,7 +15,9 @@ struct WorkerCommand: ParsableCommand {
         abstract: "Run as a worker: --redis URL joins a cluster; --pipe serves a process-backend host.",
         discussion: """
             With --redis, the worker takes tasks from the Redis stream KEY_PREFIX tasks until \
-            SIGTERM or SIGINT, then finishes the tasks it holds and exits. Run any number, on \
+            SIGTERM or SIGINT, then finishes the tasks it holds and exits. --jobs is its fetch \
+            lanes per batch, --concurrency the tasks it holds at once; --visibility-timeout and \
+            --max-deliveries serve only batches whose own options cannot be read. Run any number, on \
             any number of machines (see docs/cluster.md). The password in the URL is never \
             printed; hiredis has no TLS, so keep Redis on a private network or a TLS tunnel.
             """
@@ -27,39 +29,44 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Address-space limit in bytes (RLIMIT_AS); 0 for none.")
     var memoryLimit: Int = 0
 
-    @Option(help: "Cluster: the Redis server, redis://[user:password@]host:port/db.")
+    // The cluster flags set registry options: their help comes from the registry. For a
+    // worker, --jobs is the lanes per batch and --concurrency the tasks it holds at once;
+    // --visibility-timeout and --max-deliveries apply only to batches whose own options
+    // (which every batch carries) cannot be read.
+    @Option(help: registryHelp("redis_url"))
     var redis: String? = nil
 
-    @Option(name: [.short, .long], help: "Cluster: fetch lanes (threads) per batch (-1: all cores).")
-    var jobs: Int = -1
+    @Option(name: [.short, .long], help: registryHelp("jobs"))
+    var jobs: Int? = nil
 
-    @Option(help: "Cluster: tasks this worker runs at once.")
-    var concurrency: Int = 64
+    @Option(help: registryHelp("concurrency"))
+    var concurrency: Int? = nil
 
     @Option(help: "Cluster: consumer name, unique per worker (default: host-pid).")
     var name: String? = nil
 
-    @Option(help: "Cluster: prefix of every Redis key.")
-    var keyPrefix: String = "trawl:"
+    @Option(help: registryHelp("key_prefix"))
+    var keyPrefix: String? = nil
 
-    @Option(help: "Cluster: seconds to connect to Redis and for each reply.")
-    var redisTimeout: Double = 5
+    @Option(help: registryHelp("redis_timeout"))
+    var redisTimeout: Double? = nil
 
-    @Option(help: "Cluster: visibility timeout for tasks of batches whose options are unreadable (batches carry their own).")
-    var visibilityTimeout: Double = 30
+    @Option(help: registryHelp("visibility_timeout"))
+    var visibilityTimeout: Double? = nil
 
-    @Option(help: "Cluster: deliveries before worker_lost for such tasks (batches carry their own).")
-    var maxDeliveries: Int = 3
+    @Option(help: registryHelp("max_deliveries"))
+    var maxDeliveries: Int? = nil
 
     mutating func run() throws {
         if let redis {
             guard !pipe else { throw ValidationError("give either --pipe or --redis, not both") }
             var o = CrawlOptions()
-            let settings: [(String, OptionValue)] = [
-                ("backend", .string("cluster")), ("redis_url", .string(redis)), ("jobs", .int(jobs)),
-                ("concurrency", .int(concurrency)), ("key_prefix", .string(keyPrefix)),
-                ("redis_timeout", .double(redisTimeout)), ("visibility_timeout", .double(visibilityTimeout)),
-                ("max_deliveries", .int(maxDeliveries)),
+            let settings: [(String, OptionValue?)] = [
+                ("backend", .string("cluster")), ("redis_url", .string(redis)), ("jobs", jobs.map { .int($0) }),
+                ("concurrency", concurrency.map { .int($0) }), ("key_prefix", keyPrefix.map { .string($0) }),
+                ("redis_timeout", redisTimeout.map { .double($0) }),
+                ("visibility_timeout", visibilityTimeout.map { .double($0) }),
+                ("max_deliveries", maxDeliveries.map { .int($0) }),
             ]
             try o.setFlags(settings)
             if let name, name.isEmpty || name.contains(where: { $0 == " " || $0.isNewline }) {

@@ -110,11 +110,27 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
 public struct TrawlError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: ErrorCode
     public var message: String
+    /// For `invalid_regex`: the offset in the pattern's Python source, in code points, where
+    /// compiling failed (the message says it too); `nil` for every other error.
+    public var offset: Int?
 
     public init(_ code: ErrorCode, _ message: String) {
         self.code = code
         self.message = message
+        self.offset = nil
+    }
+
+    /// An `invalid_regex` error at `offset` code points into the pattern's source.
+    public init(_ code: ErrorCode, _ message: String, offset: Int) {
+        self.code = code
+        self.message = message
+        self.offset = offset
     }
 
     public var description: String { "\(code.name): \(message)" }
+
+    /// Code and message: the offset only repeats what an `invalid_regex` message says.
+    public static func == (a: TrawlError, b: TrawlError) -> Bool {
+        a.code == b.code && a.message == b.message
+    }
 }

@@ -147,21 +147,12 @@ extension CrawlResult {
 
 extension CrawlOptions {
     /// The settings a worker needs to fetch and extract exactly as this process would, as
-    /// names and values for ``set(_:_:)``, so that the worker validates them again.
+    /// names and values for ``set(_:_:)``, so that the worker validates them again: every
+    /// registry option whose scope travels to workers (``OptionScope/travelsToWorkers``).
     public var workerSettings: [(String, OptionValue)] {
-        var s: [(String, OptionValue)] = [
-            ("per_host_connections", .int(perHostConnections)),
-            ("connect_timeout", .double(connectTimeout)), ("timeout", .double(timeout)),
-            ("max_redirects", .int(maxRedirects)), ("max_bytes", .int(maxBytes)),
-            ("user_agent", .string(userAgent)), ("ca_bundle", .string(caBundle ?? "")),
-            ("verify_tls", .int(verifyTLS ? 1 : 0)),
-            ("protocols", .string(allowedProtocols.joined(separator: ","))),
-            ("decode", .string(decode.rawValue)),
-            ("default_patterns", .int(useDefaultPatterns ? 1 : 0)),
-            ("regex_budget", .double(regexBudget)), ("regex_match_limit", .int(regexMatchLimit)),
-        ]
-        s += headers.map { ("header", .string($0)) }
-        return s
+        Self.registry.filter(\.scope.travelsToWorkers).flatMap { spec in
+            spec.settings(from: self).map { (spec.name, $0) }
+        }
     }
 
     /// Appends the worker settings and the user patterns.

@@ -28,7 +28,7 @@ public final class Extractor: Sendable {
     ///     (`pcre2_set_match_limit_8`).
     ///   - budget: CPU seconds one pattern may spend on one text, summed over its calls.
     /// - Throws: `invalidRegex` ("pattern 'NAME': MESSAGE at offset N", N a code point offset
-    ///   into the Python source) for a pattern Python or PCRE2 rejects; `invalidArgument` for
+    ///   into the Python source, also in ``TrawlError/offset``) for a pattern Python or PCRE2 rejects; `invalidArgument` for
     ///   an empty or duplicate name, flag bits trawl does not know, or a bad limit.
     public init(patterns: [PatternSpec], matchLimit: Int = 10_000_000, budget: Double = 1.0) throws(TrawlError) {
         guard matchLimit > 0, budget > 0, budget.isFinite else {
@@ -52,7 +52,8 @@ public final class Extractor: Sendable {
             do throws(TranslationError) {
                 translation = try Translation.translate(spec.source, flags: spec.flags)
             } catch {
-                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(error.offset)")
+                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(error.offset)",
+                                 offset: error.offset)
             }
             var options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX)
             if translation.caseless { options |= UInt32(PCRE2_CASELESS) }
@@ -61,7 +62,8 @@ public final class Extractor: Sendable {
             } catch {
                 let offsets = translation.sourceOffsets
                 let at = error.offset < offsets.count ? offsets[error.offset] : spec.source.unicodeScalars.count
-                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(at)")
+                throw TrawlError(.invalidRegex, "pattern '\(spec.name)': \(error.message) at offset \(at)",
+                                 offset: at)
             }
             groups.append(translation.groupCount)
             // The whole pattern compiled, so its two halves do too; should PCRE2 still refuse

@@ -65,7 +65,7 @@ done
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 cc -std=c99 -Wall -Wextra -Werror -o "$tmp/crawl" "$here/examples/c/crawl.c" $(pkg-config --cflags --libs trawl)
-ldd "$tmp/crawl" | grep -q "$prefix/lib/libtrawl.so.0" ||
+ldd "$tmp/crawl" | grep "$prefix/lib/libtrawl.so.0" > /dev/null ||
   { echo "install_test: crawl does not resolve the installed libtrawl.so.0" >&2; ldd "$tmp/crawl" >&2; exit 1; }
 
 coproc SERVER { exec python3 "$here/Tests/TrawlTestSupport/Resources/testserver.py" --no-tls 2>/dev/null; }

@@ -19,6 +19,7 @@
 
 #include "trawl.h"
 #include "check.h"
+#include "options_table.h"
 
 static const char *base_url;
 static char page_urls[3][512];
@@ -152,6 +153,36 @@ static void test_options(void) {
     trawl_options_free(o);
 }
 
+/* A user agent or header with CR/LF is refused, so the server never sees an injected line: the
+ * options keep their previous user agent, which the /headers endpoint echoes back. */
+static void test_header_injection(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    trawl_result_list *l = NULL;
+    char *echo = url_of("/headers");
+    const char *urls[1];
+    if (!echo || !CHECK(trawl_options_new(&o) == TRAWL_OK)) goto out;
+    urls[0] = echo;
+    CHECK_EQ_INT(trawl_options_set_str(o, "user_agent", "clean-agent"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "user_agent", "ua\r\nX-Injected: 1"), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "user_agent");
+    CHECK_EQ_INT(trawl_options_set_str(o, "header", "X-A: 1\r\nX-Injected: 1"), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "default_patterns", 0), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "body", "(?s).+", 0), TRAWL_OK);
+    if (!CHECK(trawl_crawler_new(o, &c) == TRAWL_OK)) goto out;
+    if (CHECK(trawl_crawl(c, urls, 1, &l) == TRAWL_OK)) {
+        const char *json = trawl_result_list_json(l, NULL);
+        CHECK_CONTAINS(json, "clean-agent");
+        CHECK(strstr(json, "x-injected") == NULL && strstr(json, "X-Injected") == NULL);
+        CHECK_EQ_INT(trawl_result_status(trawl_result_list_get(l, 0)), 200);
+    }
+out:
+    trawl_result_list_free(l);
+    trawl_crawler_free(c);
+    trawl_options_free(o);
+    free(echo);
+}
+
 static void test_crawler_errors(void) {
     trawl_options *o = NULL;
     trawl_crawler *c = (trawl_crawler *)&c; /* not NULL, to see that it is reset */
@@ -175,15 +206,27 @@ static void test_crawler_errors(void) {
         CHECK_CONTAINS(msg, "broken");
         CHECK_CONTAINS(msg, "offset");
         CHECK_CONTAINS(msg, "offset 2"); /* where the unterminated group opens, as Python says */
+        CHECK_EQ_INT(trawl_crawler_error_offset(c), 2); /* the same, as a number */
         CHECK_STR(trawl_options_last_error(o), msg);
         CHECK_EQ_INT(trawl_batch_start(c, urls, 1, &b), TRAWL_INVALID_STATE);
         if (!CHECK(b == NULL)) trawl_batch_free(b);
+        CHECK_CONTAINS(trawl_last_error(), "broken"); /* the failed start says why */
         CHECK_EQ_INT(trawl_crawl(c, urls, 1, &l), TRAWL_INVALID_STATE);
         if (!CHECK(l == NULL)) trawl_result_list_free(l);
+        CHECK_CONTAINS(trawl_last_error(), "broken");
         CHECK_EQ_INT(trawl_extract(c, "x", 1, &r), TRAWL_INVALID_STATE);
         if (!CHECK(r == NULL)) trawl_result_free(r);
         trawl_crawler_free(c);
     }
+
+    /* The offset counts code points of the Python source, not bytes: each é is 2 bytes. */
+    CHECK_EQ_INT(trawl_options_clear_patterns(o), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_add_pattern(o, "accent", "\xc3\xa9\xc3\xa9(x", 0), TRAWL_OK);
+    c = NULL;
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_REGEX);
+    CHECK_EQ_INT(trawl_crawler_error_offset(c), 2);
+    trawl_crawler_free(c);
+    CHECK_EQ_INT(trawl_crawler_error_offset(NULL), -1);
 
     /* A name that repeats a default pattern's. */
     CHECK_EQ_INT(trawl_options_clear_patterns(o), TRAWL_OK);
@@ -197,7 +240,25 @@ static void test_crawler_errors(void) {
     c = NULL;
     CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_OK);
     CHECK_STR(trawl_crawler_last_error(c), "");
+    CHECK_EQ_INT(trawl_crawler_error_offset(c), -1);
     trawl_crawler_free(c);
+
+    /* A cluster batch whose Redis refuses connections: the start fails and says why. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "redis_url", "redis://127.0.0.1:1/0"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_double(o, "redis_timeout", 2), TRAWL_OK);
+    c = NULL;
+    if (CHECK(trawl_crawler_new(o, &c) == TRAWL_OK)) {
+        b = (trawl_batch *)&b;
+        CHECK_EQ_INT(trawl_batch_start(c, urls, 1, &b), TRAWL_BACKEND_UNAVAILABLE);
+        CHECK(b == NULL);
+        CHECK_CONTAINS(trawl_last_error(), "Redis");
+        CHECK_CONTAINS(trawl_last_error(), "127.0.0.1:1");
+        CHECK_EQ_INT(trawl_crawl(c, urls, 1, &l), TRAWL_BACKEND_UNAVAILABLE);
+        CHECK_CONTAINS(trawl_last_error(), "Redis");
+    }
+    trawl_crawler_free(c);
+    CHECK_EQ_INT(trawl_options_set_str(o, "redis_url", ""), TRAWL_OK);
 
     /* A backend this build cannot run. */
     CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
@@ -228,8 +289,11 @@ static void test_crawler_errors(void) {
     CHECK_EQ_INT(trawl_extract(c, NULL, 1, &r), TRAWL_INVALID_ARGUMENT);
     CHECK_EQ_INT(trawl_extract(c, "x", (size_t)-1, &r), TRAWL_INVALID_ARGUMENT);
 
-    /* An empty batch is done at once. */
+    CHECK_CONTAINS(trawl_last_error(), "NULL");
+
+    /* An empty batch is done at once; a success clears the thread's message. */
     CHECK_EQ_INT(trawl_batch_start(c, NULL, 0, &b), TRAWL_OK);
+    CHECK_STR(trawl_last_error(), "");
     r = NULL;
     CHECK_EQ_INT(trawl_batch_next(b, &r, -1), TRAWL_DONE);
     CHECK(r == NULL);
@@ -869,6 +933,9 @@ int main(void) {
 
     test_version_and_status();
     test_options();
+    test_options_describe();
+    test_options_table();
+    test_header_injection();
     test_crawler_errors();
     test_null_handles();
     test_extract();

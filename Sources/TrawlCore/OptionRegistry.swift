@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+
+extension CrawlOptions {
+    /// Every option, in the order the docs list them: the one table from which the setter,
+    /// the key list, the worker wire, the CLI's flags and help, the docs' tables and
+    /// `trawl_options_describe_json` are derived. Adding an option is one entry here (plus its
+    /// stored property when it is new); `make test` then names every place that must mention it.
+    public static let registry: [OptionSpec] = [
+        // MARK: Batch
+        .choice("backend", \.backend, scope: .batch, flag: "--backend",
+                doc: "Where the batch runs: thread (in-process lanes), process (crash-isolated worker processes) or cluster (trawl workers through Redis; needs redis_url)."),
+        .int("jobs", \.jobs, -4096...4096, scope: .batch, flag: "--jobs",
+             doc: "Lanes (worker threads), joblib's n_jobs: -1 all cores, -2 all but one, n > 0 exactly n; not 0.",
+             extra: { $0 == 0 ? "jobs must not be 0 (use -1 for all cores)" : nil }),
+        .int("concurrency", \.concurrency, 1...100_000, scope: .batch, flag: "--concurrency",
+             doc: "Transfers in flight across the batch."),
+        .choice("order", \.order, scope: .batch, flag: "--order",
+                doc: "Result order: input (as submitted) or completed (as they finish)."),
+        .int("verbose", \.verbose, 0...1_000, scope: .batch, flag: "--verbose",
+             doc: "joblib verbosity: 0 silent, 1-10 more often, >10 every URL, >=50 to stdout."),
+
+        // MARK: Fetching
+        .int("per_host_connections", \.perHostConnections, 0...100_000, scope: .fetch, flag: "--per-host",
+             doc: "Transfers to one host at once, shared by the batch's lanes; per worker process on the process and cluster backends (0: no limit)."),
+        .seconds("connect_timeout", \.connectTimeout, 0.001...31_536_000, scope: .fetch, flag: "--connect-timeout",
+                 doc: "Seconds allowed to connect (TCP and TLS)."),
+        .seconds("timeout", \.timeout, 0.001...31_536_000, scope: .fetch, flag: "--timeout",
+                 doc: "Seconds allowed for each URL, redirects included."),
+        .int("max_redirects", \.maxRedirects, 0...1_000, scope: .fetch, flag: "--max-redirects",
+             doc: "Redirects to follow before too_many_redirects."),
+        .int("max_bytes", \.maxBytes, 1...Int(Int32.max), scope: .fetch, flag: "--max-bytes",
+             doc: "Largest decoded body in bytes; a larger one ends as too_large."),
+        .string("user_agent", \.userAgent, scope: .fetch, flag: "--user-agent",
+                doc: "The User-Agent header (no CR or LF).", check: OptionSpec.noLineBreaks("user_agent")),
+        .list("header", \.headers, repeatable: true, scope: .fetch, flag: "--header",
+              doc: "An extra request header 'Name: value' (no CR or LF); each one adds a header.",
+              check: { h in
+                  if let message = OptionSpec.noLineBreaks("header")(h) { return message }
+                  guard let colon = h.firstIndex(of: ":"), colon != h.startIndex else {
+                      return "header must look like 'Name: value', got '\(h)'"
+                  }
+                  return nil
+              }),
+        .action("clear_headers", scope: .fetch, flag: "--clear-headers",
+                doc: "Drops every extra header given before it (set to 1; 0 does nothing).") { $0.headers = [] },
+        .string("ca_bundle", \.caBundle, scope: .fetch, flag: "--ca-bundle",
+                doc: "A PEM file of CA certificates to trust instead of the system's (empty: the system's)."),
+        .bool("verify_tls", \.verifyTLS, scope: .fetch, flag: "--insecure",
+              doc: "Verify TLS certificates and host names (--insecure turns it off)."),
+        .list("protocols", \.allowedProtocols, repeatable: false, scope: .fetch, flag: "--protocols",
+              doc: "Schemes allowed for the first request and every redirect, comma-separated.",
+              normalize: { $0.lowercased() },
+              check: { p in
+                  !p.isEmpty && p.allSatisfy(\.isLetter) && p.unicodeScalars.allSatisfy(\.isASCII) ? nil
+                      : "protocols must be a comma-separated list such as 'http,https'"
+              }),
+
+        // MARK: Text and extraction
+        .choice("decode", \.decode, scope: .extract, flag: "--decode",
+                doc: "Body decoding: browser (WHATWG) or requests (as Python requests' .text)."),
+        .bool("default_patterns", \.useDefaultPatterns, scope: .extract, flag: "--no-default-patterns",
+              doc: "Run the default 'button' and 'link' patterns before the user's (--no-default-patterns turns them off)."),
+        .seconds("regex_budget", \.regexBudget, 0.001...31_536_000, scope: .extract, flag: "--regex-budget",
+                 doc: "CPU seconds one pattern may spend on one page before regex_budget_exceeded."),
+        .int("regex_match_limit", \.regexMatchLimit, 1...Int(UInt32.max), scope: .extract, flag: "--regex-match-limit",
+             doc: "PCRE2's match limit for one match call."),
+
+        // MARK: Process backend
+        .int("worker_memory_limit", \.workerMemoryLimit, 0...(1 << 53), scope: .process, flag: "--worker-memory-limit",
+             doc: "Process backend: address-space limit of each worker in bytes (0: none)."),
+        .seconds("task_timeout", \.taskTimeout, 0...31_536_000, scope: .process, flag: "--task-timeout",
+                 doc: "Process backend: seconds a worker may hold one URL before it is killed (0: derived from the timeouts)."),
+        .int("max_attempts", \.maxAttempts, 1...100, scope: .process, flag: "--max-attempts",
+             doc: "Process backend: workers a URL may take down with it before it ends as worker_crashed."),
+
+        // MARK: Cluster backend (docs/cluster.md)
+        .string("redis_url", \.redisURL, scope: .cluster, flag: "--redis",
+                doc: "Cluster: the Redis server, redis://[user:password@]host:port/db (never printed with its password)."),
+        .string("batch_id", \.batchID, scope: .cluster, flag: "--batch-id",
+                doc: "Cluster: the batch's id; running again with the same id and URLs resumes collecting (empty: a random id).",
+                check: { id in
+                    id.utf8.count <= 128 && id.utf8.allSatisfy(CrawlOptions.isBatchIDByte) ? nil
+                        : "batch_id must be at most 128 characters from A-Z a-z 0-9 _ . : -"
+                }),
+        .seconds("visibility_timeout", \.visibilityTimeout, 0.001...31_536_000, scope: .cluster, flag: "--visibility-timeout",
+                 doc: "Cluster: seconds a task may go without its worker's heartbeat before it is reclaimed."),
+        .int("max_deliveries", \.maxDeliveries, 1...1_000, scope: .cluster, flag: "--max-deliveries",
+             doc: "Cluster: deliveries of one task before it ends as worker_lost."),
+        .seconds("ttl", \.ttl, 0.001...31_536_000, scope: .cluster, flag: "--ttl",
+                 doc: "Cluster: seconds an abandoned batch's keys stay in Redis."),
+        .seconds("redis_timeout", \.redisTimeout, 0.001...31_536_000, scope: .cluster, flag: "--redis-timeout",
+                 doc: "Cluster: seconds to connect to Redis, per reply, and to reconnect after a loss."),
+        .string("key_prefix", \.keyPrefix, scope: .cluster, flag: "--key-prefix",
+                doc: "Cluster: prefix of every Redis key (at most 64 printable ASCII characters, no spaces).",
+                check: { p in
+                    p.utf8.count <= 64 && p.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) ? nil
+                        : "key_prefix must be at most 64 printable ASCII characters without spaces"
+                }),
+    ]
+
+    /// The names ``set(_:_:)`` accepts, in the order the docs list them.
+    public static let keys: [String] = registry.map(\.name)
+
+    private static let byName: [String: OptionSpec] = Dictionary(
+        registry.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The registry entry named `name`, `nil` for an unknown name.
+    public static func spec(_ name: String) -> OptionSpec? { byName[name] }
+
+    /// Sets one option by its snake_case name, validating the value against its registry
+    /// entry (``registry``).
+    ///
+    /// Integers are accepted where a number of seconds is expected, and `0`/`1` where a
+    /// boolean is. `header` appends one `"Name: value"` line; `clear_headers` 1 drops them all.
+    /// - Throws: `unknown_option` for a name not in ``keys``; `invalid_argument` for a value
+    ///   of the wrong type or out of range. The options are unchanged when it throws.
+    public mutating func set(_ key: String, _ value: OptionValue) throws(TrawlError) {
+        guard let spec = Self.byName[key] else {
+            throw TrawlError(.unknownOption, "unknown option '\(key)'")
+        }
+        var copy = self
+        try spec.store(&copy, value)
+        self = copy
+    }
+
+    /// Checks every option against its registry entry, as ``set(_:_:)`` would, so that options
+    /// whose stored properties were assigned directly (a user agent with a line break, say)
+    /// meet the same checks as those set by name. ``Crawler`` calls it before anything runs.
+    /// - Throws: `invalid_argument` naming the first option that ``set(_:_:)`` would refuse.
+    public func validate() throws(TrawlError) {
+        var fresh = CrawlOptions()
+        for spec in Self.registry {
+            for value in spec.settings(from: self) { try spec.store(&fresh, value) }
+        }
+    }
+
+    static func isBatchIDByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."),
+             UInt8(ascii: ":"), UInt8(ascii: "-"): true
+        default: false
+        }
+    }
+}

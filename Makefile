@@ -10,11 +10,13 @@ PYTHON    ?= python3
 PREFIX    ?= /usr/local
 RELEASE   := .build/release
 DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3 python3-venv \
-             openssl nginx redis-server valgrind curl brotli zstd cmake man-db zsh fish
+             openssl nginx redis-server valgrind curl brotli zstd cmake man-db zsh fish ruby luajit \
+             luarocks
 VENV      ?= .venv
 
 .PHONY: all deps release demo site test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
-        c-test-valgrind python-test python-wheel python-wheel-test quickstart-test man completions install uninstall
+        c-test-valgrind python-test python-wheel python-wheel-test ruby-test ruby-gem ruby-gem-test \
+        lua-test lua-rock-test quickstart-test man completions install uninstall
 
 all: release
 
@@ -128,6 +130,44 @@ $(CTEST)/crawl_json: Tests/bindings/crawl_json.c include/trawl.h | c-lib
 	@mkdir -p $(CTEST)
 	$(CC) -std=c99 $(CWARN) -Iinclude $< $(CTEST_LD) -o $@
 
+# MARK: Ruby and Lua bindings
+
+BINDING_ENV = TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_C_CRAWL_JSON=$(abspath $(CTEST)/crawl_json)
+
+ruby-test: c-lib $(CTEST)/crawl_json
+	cd bindings/ruby && $(BINDING_ENV) ruby -Ilib -e 'Dir["test/*_test.rb"].sort.each { |f| require "./#{f}" }'
+
+# The gem with libtrawl.so packed next to its code (found there without TRAWL_LIBRARY).
+GEM := .build/gem/trawl-0.1.0.gem
+ruby-gem: c-lib
+	@mkdir -p $(dir $(GEM))
+	cp $(LIB) bindings/ruby/lib/trawl/libtrawl.so
+	cd bindings/ruby && gem build --silent trawl.gemspec -o $(abspath $(GEM))
+	rm -f bindings/ruby/lib/trawl/libtrawl.so
+
+# The gem installs into an empty GEM_HOME, and the installed gem extracts with TRAWL_LIBRARY
+# unset.
+GEM_HOME_TEST := .build/gem-home
+ruby-gem-test: ruby-gem
+	rm -rf $(GEM_HOME_TEST) && mkdir -p $(GEM_HOME_TEST)
+	GEM_HOME=$(abspath $(GEM_HOME_TEST)) GEM_PATH=$(abspath $(GEM_HOME_TEST)) \
+	  gem install --local --no-document --silent $(GEM)
+	cd /tmp && env -u RUBYLIB -u TRAWL_LIBRARY GEM_HOME=$(abspath $(GEM_HOME_TEST)) \
+	  GEM_PATH=$(abspath $(GEM_HOME_TEST)) ruby $(abspath bindings/ruby/test/gem_smoke.rb)
+
+lua-test: c-lib $(CTEST)/crawl_json
+	cd bindings/lua && $(BINDING_ENV) TRAWL_HEADER=$(abspath include/trawl.h) \
+	  luajit test/run.lua
+
+# `luarocks make` installs the rock into an empty local tree, and the installed module crawls.
+ROCK_TREE := .build/rock-tree
+lua-rock-test: c-lib
+	rm -rf $(ROCK_TREE)
+	cd bindings/lua && luarocks --lua-version 5.1 --tree $(abspath $(ROCK_TREE)) make --deps-mode none \
+	  trawl-0.1.0-1.rockspec > /dev/null
+	cd /tmp && LUA_PATH="$(abspath $(ROCK_TREE))/share/lua/5.1/?.lua;$(abspath $(ROCK_TREE))/share/lua/5.1/?/init.lua" \
+	  TRAWL_LIBRARY=$(abspath $(LIB)) luajit $(abspath bindings/lua/test/rock_smoke.lua)
+
 # A self-contained wheel: libtrawl.so and the worker executable inside the package, so that
 # `pip install dist/trawl_crawler-*.whl` needs no TRAWL_* variables, not even for
 # backend="process". Checked in a fresh virtual environment with those variables unset.
@@ -210,5 +250,6 @@ uninstall:
 
 # The real corpus is optional (a fresh clone has none): say once what was left out without it.
 CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
-test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test quickstart-test
+test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test ruby-test \
+      ruby-gem-test lua-test lua-rock-test quickstart-test
 	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

@@ -1,0 +1,113 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- The Lua binding against the loopback server: the C API's matches for every page, the
+-- iterator, error paths, cancellation, an empty batch, memory.
+local S = require("support")
+local trawl = require("trawl")
+local json = require("trawl.json")
+
+local function lua_patterns()
+  local t = {}
+  for _, p in ipairs(S.patterns()) do t[p[1]] = { p[3], p[2] } end
+  return t
+end
+
+S.test("matches equal the C API's JSON on every page", function()
+  local urls = S.page_urls()
+  local results = trawl.crawl(urls, { jobs = 2, default_patterns = false, patterns = lua_patterns() })
+  -- crawl_json adds patterns in the order given; the binding adds them sorted by name.
+  local sorted = S.patterns()
+  table.sort(sorted, function(a, b) return a[1] < b[1] end)
+  local expected = S.c_api(urls, sorted)
+  S.eq(#results, 4, "results")
+  local nonempty = 0
+  for i, r in ipairs(results) do
+    local e = expected[i]
+    S.eq(r.url, e.url, "url")
+    S.eq(r.index, i, "index")
+    S.eq(r.error, nil, "error")
+    S.eq(r.status, 200, "status")
+    S.eq(r.patterns, json.keys(e.matches), "pattern order")
+    for _, name in ipairs(r.patterns) do
+      S.eq(r.matches[name], e.matches[name], r.url .. " " .. name)
+      nonempty = nonempty + #r.matches[name]
+    end
+  end
+  S.ok(nonempty > 10, "the patterns matched something")
+end)
+
+S.test("iterator, order and the crawler object", function()
+  local urls = S.page_urls()
+  table.insert(urls, 1, S.base_url() .. "/slow?seconds=1.5")
+  local seen = {}
+  for r in trawl.results(urls, { order = "completed" }) do seen[#seen + 1] = r.url end
+  S.eq(#seen, #urls, "every URL")
+  S.ok(seen[1] ~= urls[1], "completed order: the slow URL is not first")
+  local inorder = {}
+  local c = trawl.crawler({ patterns = { title = { "<title>(.*?)</title>", "is" } }, default_patterns = false })
+  for r in c:results(urls) do inorder[#inorder + 1] = r.url end
+  S.eq(inorder, urls, "input order by default")
+  S.eq(c:extract("<TITLE>x\ny</title>"), { title = { "x\ny" } }, "extract")
+  c:close()
+end)
+
+S.test("headers table and options", function()
+  local url = S.base_url() .. "/headers"
+  local r = trawl.crawl({ url }, { headers = { ["X-One"] = "1" }, header = { "X-Two: 2" }, user_agent = "lua/1",
+                                   default_patterns = false, patterns = { h = '"(x-[a-z]+|user-agent)": "([^"]*)"' } })[1]
+  table.sort(r.matches.h, function(a, b) return a[1] < b[1] end)
+  S.eq(r.matches.h, { { "user-agent", "lua/1" }, { "x-one", "1" }, { "x-two", "2" } }, "headers")
+  local opts = trawl.options()
+  S.ok(opts.timeout and opts.timeout.type == "double", "options() describes timeout")
+end)
+
+S.test("error paths", function()
+  local e = S.raises(function() trawl.crawler({ patterns = { bad = "ab(c" } }) end)
+  S.ok(rawequal(getmetatable(e), trawl.Error), "an Error")
+  S.eq({ e.code, e.name, e.offset }, { 3, "invalid_regex", 2 }, "bad regex")
+  S.ok(e.message:find("bad", 1, true), "names the pattern")
+  e = S.raises(function() trawl.crawler({ no_such_option = 1 }) end)
+  S.eq({ e.code, e.name }, { 2, "unknown_option" }, "unknown option")
+  S.ok(tostring(e):find("no_such_option", 1, true), tostring(e))
+  e = S.raises(function() trawl.crawler({ concurrency = "8" }) end)
+  S.eq(type(e), "string", "a wrong type is a plain Lua error")
+  S.ok(e:find("concurrency", 1, true) and e:find("integer expected, got string", 1, true), e)
+  e = S.raises(function() trawl.crawler({ concurrency = 0 }) end)
+  S.eq(e.name, "invalid_argument", "out of range")
+  local r = trawl.crawl({ "not a url", "ftp://127.0.0.1/x" })
+  S.eq({ r[1].error.code, r[1].error.name, r[1].status }, { 20, "invalid_url", nil }, "invalid URL")
+  S.eq(r[2].error.name, "unsupported_protocol", "protocol")
+  S.ok(S.raises(function() trawl.crawl("http://one.url/") end):find("table of URLs expected"), "urls type")
+end)
+
+S.test("cancel and an empty batch", function()
+  local c = trawl.crawler({ timeout = 120 })
+  local slow = S.base_url() .. "/slow?seconds=60"
+  local batch = c:start({ slow, slow, slow })
+  batch:cancel()
+  local n = 0
+  for r in function() return batch:next() end do
+    S.eq(r.error and r.error.name, "cancelled", "cancelled")
+    n = n + 1
+  end
+  S.eq(n, 3, "every URL has a result")
+  S.eq(batch:next(), nil, "done")
+  S.eq(c:crawl({}), {}, "empty batch")
+  S.eq(trawl.results({}, {})(), nil, "empty iterator")
+  c:close()
+end)
+
+S.test("memory stays flat over a thousand cycles", function()
+  local url = { S.page_urls()[1] }
+  local function cycle()
+    local c = trawl.crawler({ jobs = 1, patterns = { t = "<title>(.*?)</title>" } })
+    S.eq(#c:crawl(url), 1, "one result")
+    c:close()
+  end
+  for _ = 1, 100 do cycle() end
+  collectgarbage()
+  local before = S.rss_kib()
+  for _ = 1, 1000 do cycle() end
+  collectgarbage()
+  local after = S.rss_kib()
+  S.ok(after <= before * 1.05, string.format("RSS grew from %d KiB to %d KiB", before, after))
+end)

@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: Apache-2.0
+# frozen_string_literal: true
+
+require_relative "helper"
+
+# Crawling the shared pages: the same matches as the C API and as Ruby's own String#scan.
+class CrawlTest < Minitest::Test
+  PATTERNS = {
+    title: %r{<title>(.*?)</title>}im,
+    kv: /(\w+)=(\w+)/,
+    colour: /#(\h{6})|0x(\h+)/,
+    cafe: /café/i,
+    lines: /^\s*(\w+ line)$/,
+    href: /href=["']([^"']*)["']/,
+    num: /\d+/,
+    mega: /\w+mega/i,
+    named: /(?<word>[A-Z]\w+)\s(\w+)/,
+    bounded: /\b\w+\b/,
+    line_end: /\s*$/,
+    starts: /^./,
+    end_z: /(\w+)\s*\z/,
+    flags: /(?i:beta)|(?m:<t.tle>.)/,
+  }.freeze
+
+  def scan(text, re)
+    text.scan(re).map { |m| m.is_a?(Array) ? m.map { |g| g || "" } : m }
+  end
+
+  def test_matches_equal_the_c_api_and_string_scan_on_every_page
+    urls = TestSupport.page_urls
+    results = Trawl.crawl(urls, jobs: 2, default_patterns: false, patterns: PATTERNS)
+    translated = PATTERNS.map { |name, re| [name.to_s, *Trawl::RegexpTranslation.translate(name.to_s, re)] }
+    expected = TestSupport.c_api(urls, translated)
+    assert_equal 4, results.size
+    results.zip(expected, TestSupport.page_names) do |r, e, name|
+      assert_nil r.error
+      assert_equal e["url"], r.url
+      text = TestSupport.page_text(name)
+      PATTERNS.each do |key, re|
+        assert_equal scan(text, re), r.matches[key], "#{name} #{key}: String#scan"
+        flat = r.matches[key].map { |m| m.is_a?(Array) && m.size == 1 ? m.first : m }
+        assert_equal e["matches"][key.to_s], flat, "#{name} #{key}: C API"
+      end
+    end
+    assert results.any? { |r| !r.matches[:kv].empty? }
+  end
+
+  def test_string_patterns_and_defaults_have_python_shapes
+    url = TestSupport.page_urls.first
+    r = Trawl.crawl([url], patterns: { py: "(?P<k>key\\d)=(\\w+)" }).first
+    assert_equal [%w[key1 val1], %w[key2 val2]], r.matches[:py]
+    assert_equal ["start"], r.matches[:button]
+    assert_equal ["/one", "/three?q=1"], r.matches[:link], "the default link pattern is case-sensitive"
+  end
+
+  def test_block_and_enumerator_forms
+    urls = ["#{TestSupport.base_url}/slow?seconds=1.5"] + TestSupport.page_urls
+    seen = []
+    Trawl.crawl(urls, order: :completed) { |r| seen << r.url }
+    assert_equal urls.sort, seen.sort
+    refute_equal urls.first, seen.first, "completed order: the slow URL is not first"
+    assert_equal urls, Trawl.results(urls).map(&:url), "input order by default"
+    assert_equal urls, Trawl.crawl(urls, order: :completed).map(&:url), "the array is in input order"
+    assert_kind_of Enumerator, Trawl.results(urls)
+  end
+
+  def test_keyword_options_and_headers
+    url = "#{TestSupport.base_url}/headers"
+    r = Trawl.crawl([url], headers: { "X-One" => "1" }, header: ["X-Two: 2"], user_agent: "rb/1",
+                           default_patterns: false, patterns: { h: /"(x-[a-z]+|user-agent)": "([^"]*)"/ }).first
+    assert_equal [["user-agent", "rb/1"], %w[x-one 1], %w[x-two 2]], r.matches[:h].sort
+  end
+
+  def test_error_paths
+    e = assert_raises(Trawl::InvalidRegex) { Trawl::Crawler.new(patterns: { bad: "ab(c" }) }
+    assert_equal 2, e.offset
+    assert_equal 3, e.code
+    assert_equal :invalid_regex, e.name
+    assert_match(/bad/, e.message)
+    e = assert_raises(Trawl::UnknownOption) { Trawl::Crawler.new(no_such_option: 1) }
+    assert_match(/no_such_option/, e.message)
+    assert_kind_of Trawl::Error, e
+    assert_raises(Trawl::InvalidArgument) { Trawl::Crawler.new(concurrency: 0) }
+    e = assert_raises(TypeError) { Trawl::Crawler.new(concurrency: "8") }
+    assert_match(/concurrency/, e.message)
+    assert_raises(TypeError) { Trawl::Crawler.new(headers: ["X: 1"]) }
+    assert_raises(TypeError) { Trawl.crawl("http://one.url/") }
+    results = Trawl.crawl(["not a url", "ftp://127.0.0.1/x"])
+    assert_instance_of Trawl::InvalidURL, results[0].error
+    assert_equal 20, results[0].error.code
+    assert_instance_of Trawl::UnsupportedProtocol, results[1].error
+    refute results[0].ok?
+  end
+
+  def test_untranslatable_regexp_is_refused_before_any_traffic
+    e = assert_raises(Trawl::UntranslatableRegex) do
+      Trawl.crawl(["#{TestSupport.base_url}/slow?seconds=30"], patterns: { posix: /[[:alpha:]]+/ })
+    end
+    assert_match(/posix/, e.message)
+    assert_match(/POSIX bracket/, e.message)
+    assert_kind_of Trawl::InvalidRegex, e
+  end
+
+  def test_empty_batch
+    assert_equal [], Trawl.crawl([])
+    assert_equal [], Trawl.results([]).to_a
+  end
+
+  def test_cancel_from_another_thread
+    crawler = Trawl::Crawler.new(timeout: 120)
+    batch = crawler.start(["#{TestSupport.base_url}/slow?seconds=60"] * 3)
+    Thread.new { sleep 0.2; batch.cancel }
+    results = batch.to_a
+    assert_equal 3, results.size
+    assert(results.all? { |r| r.error.is_a?(Trawl::Cancelled) })
+  ensure
+    crawler&.close
+  end
+
+  def test_leaving_the_block_cancels
+    start = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    Trawl.crawl(TestSupport.page_urls + ["#{TestSupport.base_url}/slow?seconds=60"], timeout: 120) { |_r| break }
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - start, :<, 30
+  end
+
+  def test_gvl_is_released_while_waiting
+    ticks = 0
+    ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
+    Trawl.crawl(["#{TestSupport.base_url}/slow?seconds=1"])
+    ticker.kill
+    assert_operator ticks, :>, 20, "another Ruby thread ran while the crawl waited"
+  end
+
+  def test_ctrl_c_cancels_the_batch
+    start = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    Thread.new { sleep 0.3; Process.kill("INT", Process.pid) }
+    assert_raises(Interrupt) { Trawl.crawl(["#{TestSupport.base_url}/slow?seconds=60"] * 3, timeout: 120) }
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - start, :<, 30
+    assert_nil Trawl.crawl(TestSupport.page_urls.first(1)).first.error, "the next crawl is unaffected"
+  end
+
+  def test_memory_stays_flat_over_a_thousand_cycles
+    url = TestSupport.page_urls.first(1)
+    cycle = lambda do
+      c = Trawl::Crawler.new(jobs: 1, patterns: { t: %r{<title>(.*?)</title>} })
+      raise "no result" unless c.crawl(url).size == 1
+    ensure
+      c&.close
+    end
+    100.times { cycle.call }
+    GC.start
+    before = TestSupport.rss_kib
+    1000.times { cycle.call }
+    GC.start
+    after = TestSupport.rss_kib
+    assert_operator after, :<=, before * 1.05, "RSS grew from #{before} KiB to #{after} KiB"
+  end
+end

@@ -76,6 +76,10 @@ public struct CrawlOptions: Sendable, Equatable {
     public var connectTimeout: Double = 10
     /// Seconds for a whole transfer, redirects included.
     public var timeout: Double = 30
+    /// Longest silence, in seconds, between received bytes before a transfer ends with
+    /// `timeout` (requests' read timeout, as libcurl's low-speed limit: whole seconds, rounded
+    /// up); 0 for no limit.
+    public var readTimeout: Double = 0
     public var maxRedirects: Int = 10
     /// Largest decoded body accepted; a larger one ends its URL with `too_large`.
     public var maxBytes: Int = 16 << 20

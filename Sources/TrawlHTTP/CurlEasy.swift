@@ -78,6 +78,12 @@ final class CurlEasy {
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout),
                 "CURLOPT_CONNECTTIMEOUT_MS")
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(options.timeout), "CURLOPT_TIMEOUT_MS")
+        // A read timeout is "fewer than 1 byte per second for that many seconds": libcurl's
+        // low-speed limit, which counts whole seconds (0 turns it off).
+        let silence = options.readTimeout.isFinite && options.readTimeout > 0
+            ? Int(min(options.readTimeout.rounded(.up), Double(Int32.max))) : 0
+        try set(CURLOPT_LOW_SPEED_LIMIT, silence > 0 ? 1 : 0, "CURLOPT_LOW_SPEED_LIMIT")
+        try set(CURLOPT_LOW_SPEED_TIME, silence, "CURLOPT_LOW_SPEED_TIME")
 
         try set(CURLOPT_USERAGENT, options.userAgent, "CURLOPT_USERAGENT")
         try check(trawl_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers.list),

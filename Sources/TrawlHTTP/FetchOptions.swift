@@ -12,6 +12,8 @@ public struct FetchOptions: Sendable, Equatable {
     public var connectTimeout: Double
     /// Seconds for a whole transfer, redirects included.
     public var timeout: Double
+    /// Seconds without a received byte before a transfer ends as `timeout`; 0 for no limit.
+    public var readTimeout: Double
     public var maxRedirects: Int
     /// Largest decoded body accepted; a larger one ends its URL with `too_large`.
     public var maxBytes: Int
@@ -32,6 +34,7 @@ public struct FetchOptions: Sendable, Equatable {
         perHostConnections = options.perHostConnections
         connectTimeout = options.connectTimeout
         timeout = options.timeout
+        readTimeout = options.readTimeout
         maxRedirects = options.maxRedirects
         maxBytes = options.maxBytes
         userAgent = options.userAgent

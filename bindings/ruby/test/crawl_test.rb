@@ -81,8 +81,6 @@ class CrawlTest < Minitest::Test
     assert_match(/no_such_option/, e.message)
     assert_kind_of Trawl::Error, e
     assert_raises(Trawl::InvalidArgument) { Trawl::Crawler.new(concurrency: 0) }
-    e = assert_raises(TypeError) { Trawl::Crawler.new(concurrency: "8") }
-    assert_match(/concurrency/, e.message)
     assert_raises(TypeError) { Trawl::Crawler.new(headers: ["X: 1"]) }
     assert_raises(TypeError) { Trawl.crawl("http://one.url/") }
     results = Trawl.crawl(["not a url", "ftp://127.0.0.1/x"])
@@ -90,6 +88,17 @@ class CrawlTest < Minitest::Test
     assert_equal 20, results[0].error.code
     assert_instance_of Trawl::UnsupportedProtocol, results[1].error
     refute results[0].ok?
+  end
+
+  def test_error_classes_carry_the_library_codes
+    Trawl::ERROR_CLASSES.each do |code, cls|
+      name = Trawl::Native.string(Trawl::Native.trawl_status_name(code))
+      refute_equal "unknown", name, cls.name
+      assert_equal name.to_sym, cls.new("m").name, cls.name
+      assert_operator cls, :<, Trawl::Error
+    end
+    assert_equal({ 20 => Trawl::InvalidURL, 24 => Trawl::Timeout, 31 => Trawl::Cancelled },
+                 Trawl::ERROR_CLASSES.slice(20, 24, 31))
   end
 
   def test_untranslatable_regexp_is_refused_before_any_traffic
@@ -124,11 +133,19 @@ class CrawlTest < Minitest::Test
   end
 
   def test_gvl_is_released_while_waiting
+    crawler = Trawl::Crawler.new
+    batch = crawler.start(["#{TestSupport.base_url}/slow?seconds=1.5"])
     ticks = 0
     ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
-    Trawl.crawl(["#{TestSupport.base_url}/slow?seconds=1"])
+    # One call that blocks for up to a second: other threads run only if it released the GVL.
+    out = Trawl::Handles.out_pointer
+    assert_equal Trawl::Native::TIMED_OUT,
+                 Trawl::Native.trawl_batch_next(batch.instance_variable_get(:@handle), out, 1000)
     ticker.kill
     assert_operator ticks, :>, 20, "another Ruby thread ran while the crawl waited"
+  ensure
+    batch&.close
+    crawler&.close
   end
 
   def test_ctrl_c_cancels_the_batch

@@ -80,6 +80,8 @@ class Crawler:
         if order not in _ORDERS:
             raise InvalidArgument(f"option 'order' must be one of input, completed, got {order!r}",
                                   code=1, name="invalid_argument")
+        if not isinstance(verbose, int) or isinstance(verbose, bool) or verbose < 0:
+            raise TypeError(f"option 'verbose' takes an int >= 0, got {verbose!r}")
         self._ordered = _ORDERS[order]
         self._verbose = verbose
         self._backend = str(options.get("backend") or "thread")

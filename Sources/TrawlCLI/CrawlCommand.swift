@@ -140,7 +140,7 @@ struct CrawlCommand: ParsableCommand {
         do {
             crawler = try Crawler(options: options)
         } catch {
-            throw CLIError(error.message)
+            throw PatternOptions.error(error, patterns: options.effectivePatterns)
         }
         let writer = try OutputWriter(path: output, format: fmt)
         let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil

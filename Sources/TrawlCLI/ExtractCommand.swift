@@ -36,7 +36,11 @@ struct ExtractCommand: ParsableCommand {
         try patterns.apply(to: &options)
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         let crawler: Crawler
-        do { crawler = try Crawler(options: options) } catch { throw CLIError(error.message) }
+        do {
+            crawler = try Crawler(options: options)
+        } catch {
+            throw PatternOptions.error(error, patterns: options.effectivePatterns)
+        }
 
         // Files are read before the clock starts: the figure is matching speed alone.
         let texts = try files.map { path throws(CLIError) in try Self.readFile(path) }

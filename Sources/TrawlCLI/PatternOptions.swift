@@ -27,6 +27,20 @@ struct PatternOptions: ParsableArguments {
         options.patterns += try pattern.map(Self.parsePattern)
     }
 
+    /// The error of a crawler that failed to build; for a pattern that does not compile, its
+    /// message followed by the pattern with a caret under the offset (``TrawlError/offset``):
+    ///
+    ///     pattern 'x': missing ), unterminated subpattern at offset 1
+    ///       a(b
+    ///        ^
+    static func error(_ error: TrawlError, patterns: [PatternSpec]) -> CLIError {
+        guard error.code == .invalidRegex, let offset = error.offset,
+              let spec = patterns.first(where: { error.message.hasPrefix("pattern '\($0.name)':") }),
+              !spec.source.contains(where: \.isNewline) else { return CLIError(error.message) }
+        let lead = String(spec.source.unicodeScalars.prefix(offset).map { $0 == "\t" ? "\t" : " " })
+        return CLIError("\(error.message)\n  \(spec.source)\n  \(lead)^")
+    }
+
     /// `NAME=REGEX` or `NAME/FLAGS=REGEX`.
     static func parsePattern(_ spec: String) throws -> PatternSpec {
         guard let eq = spec.firstIndex(of: "=") else {

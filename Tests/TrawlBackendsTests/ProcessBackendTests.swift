@@ -163,4 +163,22 @@ import TrawlTestSupport
         #expect(alive.isDisjoint(with: pooled), "no pooled worker outlives shutdown")
         for pid in pooled { #expect(kill(pid, 0) != 0, "process \(pid) is gone") }
     }
+
+    /// Fetch and extract options reach the worker process, as the loopback server sees them:
+    /// user agent, extra headers, the body limit, redirects and the patterns.
+    @Test func fetchAndExtractOptionsReachTheWorker() throws {
+        let c = try crawler { o in
+            o.userAgent = "ua-for-the-worker"
+            o.headers = ["X-From-Host: 1"]
+            o.maxRedirects = 0
+            o.useDefaultPatterns = false
+            o.patterns = [PatternSpec(name: "sent", source: #""(user-agent|x-from-host)": "([^"]*)""#)]
+        }
+        let results = try c.crawl([server.url("/headers"), server.url("/redirect/1")])
+        let sent = try #require(results.first?[pattern: "sent"])
+        #expect(sent.matches == [["user-agent", "ua-for-the-worker"], ["x-from-host", "1"]], "\(sent.matches)")
+        #expect(results.last?.error?.code == .tooManyRedirects)
+        let small = try crawler { $0.maxBytes = 10 }.crawl([server.url("/headers")])
+        #expect(small.first?.error?.code == .tooLarge)
+    }
 }

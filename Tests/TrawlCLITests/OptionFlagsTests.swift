@@ -100,3 +100,17 @@ import TrawlTestSupport
         #expect(try cli.trawl(["options", "--format", "xml"]).status != 0)
     }
 }
+
+/// A pattern that does not compile: the message gives the offset, and the pattern is shown
+/// with a caret under it (from `TrawlError.offset`, not parsed from the text).
+@Suite struct RegexErrorMessageTests {
+    @Test func theOffsetIsShownUnderThePattern() throws {
+        let cli = CLITests()
+        let run = try cli.trawl(["crawl", "--pattern", "x=ab(cd", cli.server.url("/")])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("pattern 'x':") && run.stderr.contains("at offset 2"), "\(run.stderr)")
+        #expect(run.stderr.contains("\n  ab(cd\n    ^"), "\(run.stderr)")
+        let extract = try cli.trawl(["extract", "--pattern", "y=éé(x", "/dev/null"])
+        #expect(extract.stderr.contains("\n  éé(x\n    ^"), "\(extract.stderr)")
+    }
+}

@@ -122,7 +122,7 @@ python-test: c-lib $(CTEST)/crawl_json
 	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib requests "dask[distributed]" tqdm
 	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
 	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) TRAWL_C_CRAWL_JSON=$(abspath $(CTEST)/crawl_json) \
-	  $(abspath $(VENV))/bin/python -m pytest -q tests
+	  $(abspath $(VENV))/bin/python -m pytest -q -rs tests
 
 # The C API's JSON for the pages and patterns of Tests/bindings, which every binding's
 # matches must equal.

@@ -4,7 +4,7 @@
  * and "link" hrefs) and print every match, streaming results as they complete.
  *
  *   cc crawl.c $(pkg-config --cflags --libs trawl) -o crawl
- *   ./crawl http://127.0.0.1:8080/page.html ...
+ *   ./crawl http://127.0.0.1:8765/site/001.html ...   (the demo site: `make site`)
  */
 #include <stdio.h>
 #include <trawl.h>

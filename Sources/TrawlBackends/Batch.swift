@@ -11,46 +11,33 @@ import Synchronization
 /// failed) gets a result with an error of its own.
 public final class Batch: Sendable {
     /// The submitted URLs, by index.
-    public let urls: [String]
-    let collector: ResultCollector
-    let crawler: Crawler
-    private let cancelled = Atomic<Bool>(false)
-    private let wakers = Mutex<[@Sendable () -> Void]>([])
-    private let progressLock = Mutex<Void>(())
-    private let onProgress: (@Sendable (Progress) -> Void)?
-    private let reporter: ProgressReporter
+    public var urls: [String] { hub.urls }
+    /// The backends' side: results in, cancellation, progress.
+    let hub: BatchHub
     private let driver = Mutex<OSThread?>(nil)
 
     init(urls: [String], crawler: Crawler, order: ResultOrder? = nil,
          onProgress: (@Sendable (Progress) -> Void)?) throws(TrawlError) {
-        self.urls = urls
-        self.crawler = crawler
-        self.collector = ResultCollector(total: urls.count, order: order ?? crawler.options.order)
-        self.onProgress = onProgress
-        let lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
-        self.reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
-        let backend = crawler.options.backend
-        // The cluster backend submits here, on the caller's thread, so that an unreachable
-        // Redis or a refused password fails the start instead of every URL.
-        let cluster = backend == .cluster ? try ClusterBackend(batch: self) : nil
+        let hub = BatchHub(urls: urls, crawler: crawler, order: order ?? crawler.options.order,
+                           onProgress: onProgress)
+        self.hub = hub
+        // Made here, on the caller's thread: a backend that submits on start (the cluster's
+        // Redis) fails the start instead of every URL.
+        let backend = try crawler.options.backend.implementation.start(hub: hub)
         let thread = try OSThread(name: "trawl-batch") { [self] in
-            switch backend {
-            case .process: ProcessBackend(batch: self, workers: lanes).run()
-            case .cluster: cluster?.run()
-            case .thread: ThreadBackend(batch: self, lanes: lanes).run()
-            }
-            self.finish()
+            backend.run()
+            self.hub.finish()
         }
         driver.withLock { $0 = thread }
     }
 
     /// How many URLs the batch holds.
-    public var total: Int { urls.count }
+    public var total: Int { hub.collector.total }
 
     /// The next result, waiting at most `timeout` seconds (`nil`: as long as it takes).
     /// - Returns: `.result`, `.done` once every result has been handed out, or `.timedOut`.
     public func next(timeout: Double? = nil) -> NextResult {
-        collector.next(deadline: timeout.map { MonotonicClock.now() + max(0, $0) })
+        hub.collector.next(deadline: timeout.map { MonotonicClock.now() + max(0, $0) })
     }
 
     /// Every result not yet handed out, after waiting for the batch to finish.
@@ -64,16 +51,13 @@ public final class Batch: Sendable {
 
     /// Stops the batch soon: transfers in flight end as `cancelled`, and so do URLs that had
     /// not started. Callable from any thread, any number of times.
-    public func cancel() {
-        cancelled.store(true, ordering: .releasing)
-        for wake in wakers.withLock({ $0 }) { wake() }
-    }
+    public func cancel() { hub.cancel() }
 
     /// Whether ``cancel()`` was called.
-    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+    public var isCancelled: Bool { hub.isCancelled }
 
     /// Results produced so far.
-    public var progress: Progress { collector.progress }
+    public var progress: Progress { hub.collector.progress }
 
     /// Waits until the batch's threads have ended (all results produced).
     public func wait() {
@@ -90,50 +74,5 @@ public final class Batch: Sendable {
         // running finishes in the background (call cancel() to stop it) and this runs only
         // then, possibly on that very thread: join it from elsewhere, detach it from itself.
         driver.withLock { $0 }?.joinOrDetach()
-    }
-
-    // MARK: For backends
-
-    /// Registers a way to interrupt a backend's wait, called by ``cancel()``.
-    func register(wake: @escaping @Sendable () -> Void) {
-        wakers.withLock { $0.append(wake) }
-        if isCancelled { wake() }
-    }
-
-    /// Hands one result to the consumer and reports progress.
-    func deliver(_ result: CrawlResult) {
-        deliver(contentsOf: [result])
-    }
-
-    /// Hands several results over with one wake-up of the consumer.
-    func deliver(contentsOf results: [CrawlResult]) {
-        guard !results.isEmpty else { return }
-        guard onProgress != nil || reporter.verbose > 0 else {
-            collector.push(contentsOf: results)
-            return
-        }
-        // Pushing under the progress lock keeps callbacks in the order of `done`.
-        progressLock.withLock { _ in
-            for p in collector.push(contentsOf: results) {
-                onProgress?(p)
-                if let line = reporter.line(for: p) {
-                    if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
-                }
-            }
-        }
-    }
-
-    /// Gives every URL without a result one: `cancelled` after a cancel, otherwise an
-    /// internal error naming the loss (which would be a bug in a backend).
-    private func finish() {
-        let cancelledNow = isCancelled
-        for i in collector.missing() {
-            let error = cancelledNow
-                ? TrawlError(.cancelled, "batch cancelled before this URL was fetched")
-                : TrawlError(.internalError, "no worker produced a result for this URL")
-            deliver(CrawlResult.failed(index: i, url: urls[i], error: error,
-                                       patterns: crawler.extractor.patterns,
-                                       groups: crawler.extractor.groupCounts))
-        }
     }
 }

@@ -2,7 +2,6 @@
 
 public import TrawlCore
 public import TrawlExtract
-import TrawlRedis
 
 /// The entry point: options and compiled patterns, ready to run any number of batches.
 ///
@@ -24,13 +23,7 @@ public final class Crawler: Sendable {
     ///   `backend_unavailable` for a backend this build cannot run.
     public init(options: CrawlOptions) throws(TrawlError) {
         try options.validate()
-        switch options.backend {
-        case .thread: break
-        case .process: _ = try WorkerLocator.find()
-        case .cluster:
-            // The URL is parsed now; the server is first contacted when a batch starts.
-            _ = try RedisURL.from(options: options)
-        }
+        try options.backend.implementation.validate(options)
         self.options = options
         self.extractor = try Extractor(patterns: options.effectivePatterns,
                                        matchLimit: options.regexMatchLimit,
@@ -62,8 +55,7 @@ public final class Crawler: Sendable {
     /// A result for a URL that ended without a page (cancelled, lost with its worker): every
     /// pattern named, with no matches.
     public func failure(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
-        CrawlResult.failed(index: index, url: url, error: error,
-                           patterns: extractor.patterns, groups: extractor.groupCounts)
+        FailedResults(extractor).result(index: index, url: url, error)
     }
 
     /// Runs the crawler's patterns over `text`, with no network: for offline use and benchmarks.

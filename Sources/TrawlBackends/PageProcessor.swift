@@ -42,11 +42,4 @@ public final class PageProcessor {
         }
         return r
     }
-
-    /// The result of a URL that never reached the network (cancelled before it started, or
-    /// lost by its worker).
-    public func failure(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
-        CrawlResult.failed(index: index, url: url, error: error,
-                           patterns: extractor.patterns, groups: extractor.groupCounts)
-    }
 }

@@ -81,8 +81,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     /// A result for a task that ended without a page.
     func failure(_ request: FetchRequest, _ error: TrawlError) -> CrawlResult {
-        CrawlResult.failed(index: request.index, url: request.url, error: error,
-                           patterns: extractor.patterns, groups: extractor.groupCounts)
+        FailedResults(extractor).result(index: request.index, url: request.url, error)
     }
 
     private func pop() -> (FetchRequest, Tag)? {

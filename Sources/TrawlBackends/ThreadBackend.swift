@@ -10,13 +10,17 @@ import Synchronization
 /// A lane does its own CPU work rather than handing pages to a separate pool: no queue
 /// between fetching and matching, no page crosses threads, and with one lane per core the
 /// other lanes keep the network busy while one is matching.
-struct ThreadBackend {
-    let batch: Batch
-    let lanes: Int
+struct ThreadBackend: Backend {
+    let batch: BatchHub
+    var lanes: Int { batch.lanes }
+
+    static let capabilities: BackendCapabilities = [.inProcess]
+
+    static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 
     func run() {
         let cursor = Cursor()
-        let options = batch.crawler.options
+        let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
         let hosts = HostPolicy(perHostConnections: options.perHostConnections)
@@ -35,8 +39,8 @@ struct ThreadBackend {
         for t in threads { t.join() }
     }
 
-    private static func runLane(batch: Batch, hosts: HostPolicy, inFlight: Int, cursor: Cursor) {
-        let options = batch.crawler.options
+    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, cursor: Cursor) {
+        let options = batch.options
         let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode)
         let lane: FetchLane
         do {

@@ -38,3 +38,13 @@ import TrawlTestSupport
         #expect(server.peak > 1)
     }
 }
+
+/// Backends are told apart by what they can do, not by their kind.
+@Suite struct BackendCapabilityTests {
+    @Test func eachKindSaysWhatItCanDo() {
+        #expect(BackendKind.thread.capabilities == [.inProcess])
+        #expect(BackendKind.process.capabilities.contains(.isolatesCrashes))
+        #expect(!BackendKind.process.capabilities.contains(.inProcess))
+        #expect(BackendKind.cluster.capabilities.isSuperset(of: [.distributed, .submitsOnStart]))
+    }
+}

@@ -18,8 +18,8 @@ import Glibc
 /// `@unchecked Sendable`: the connection and the mutable state are used by the starting
 /// thread until ``init(batch:)`` returns and by the batch thread afterwards, never by both;
 /// the hand-over happens-before through the thread start.
-final class ClusterBackend: @unchecked Sendable {
-    private unowned let batch: Batch
+final class ClusterBackend: Backend, @unchecked Sendable {
+    private let batch: BatchHub
     private let redis: RedisConnection
     private let keys: ClusterKeys
     private let batchID: String
@@ -36,9 +36,21 @@ final class ClusterBackend: @unchecked Sendable {
 
     static let chunk = 1000
 
-    init(batch: Batch) throws(TrawlError) {
+    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers, .distributed, .submitsOnStart]
+
+    /// The URL is parsed when the crawler is made; the server is first contacted when a
+    /// batch starts.
+    static func validate(_ options: CrawlOptions) throws(TrawlError) {
+        _ = try RedisURL.from(options: options)
+    }
+
+    static func start(hub: BatchHub) throws(TrawlError) -> ClusterBackend {
+        try ClusterBackend(batch: hub)
+    }
+
+    private init(batch: BatchHub) throws(TrawlError) {
         self.batch = batch
-        options = batch.crawler.options
+        options = batch.options
         let url = try RedisURL.from(options: options)
         keys = ClusterKeys(prefix: options.keyPrefix)
         batchID = options.batchID ?? Self.randomID()
@@ -60,9 +72,6 @@ final class ClusterBackend: @unchecked Sendable {
             try submit(Array(batch.urls.indices), recordIDs: true)
         }
     }
-
-    /// The batch id under which the batch lives in Redis.
-    var id: String { batchID }
 
     // MARK: - Submitting
 
@@ -164,8 +173,7 @@ final class ClusterBackend: @unchecked Sendable {
             batch.deliver(r)
         } catch {
             guard let i = entry.int("i"), i >= 0, i < batch.urls.count else { return }
-            batch.deliver(batch.crawler.failure(index: i, url: batch.urls[i],
-                                                TrawlError(.internalError, "a worker sent an unreadable result: \(error.message)")))
+            batch.deliver(batch.failure(index: i, TrawlError(.internalError, "a worker sent an unreadable result: \(error.message)")))
         }
     }
 
@@ -218,9 +226,7 @@ final class ClusterBackend: @unchecked Sendable {
         if batch.isCancelled { return true }
         let failure = TrawlError(.backendUnavailable,
                                  "lost the connection to Redis and could not reconnect within \(options.redisTimeout) s (redis_timeout): \(last.message)")
-        for i in batch.collector.missing() {
-            batch.deliver(batch.crawler.failure(index: i, url: batch.urls[i], failure))
-        }
+        batch.failMissing(failure)
         return false
     }
 

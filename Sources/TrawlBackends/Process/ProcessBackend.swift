@@ -15,9 +15,17 @@ import Glibc
 /// ``CrawlOptions/maxAttempts`` workers ends as `worker_crashed` with the exit status or
 /// signal. A URL held longer than the task timeout gets its worker killed, which counts as a
 /// death. Every URL still gets exactly one result.
-struct ProcessBackend {
-    let batch: Batch
-    let workers: Int
+struct ProcessBackend: Backend {
+    let batch: BatchHub
+    var workers: Int { batch.lanes }
+
+    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers]
+
+    static func validate(_ options: CrawlOptions) throws(TrawlError) {
+        _ = try WorkerLocator.find()
+    }
+
+    static func start(hub: BatchHub) -> ProcessBackend { ProcessBackend(batch: hub) }
 
     private static let generations = Atomic<UInt32>(0)
 
@@ -32,7 +40,7 @@ struct ProcessBackend {
     }
 
     func run() {
-        let options = batch.crawler.options
+        let options = batch.options
         let total = batch.urls.count
         guard total > 0 else { return }
         let executable: String
@@ -114,7 +122,7 @@ struct ProcessBackend {
                     let error = batch.isCancelled
                         ? TrawlError(.cancelled, "batch cancelled; the worker holding this URL \(how)")
                         : TrawlError(.workerCrashed, "worker process \(slot.worker.pid) \(how) while fetching this URL (\(n) of \(maxAttempts) attempts)")
-                    deliver(batch.crawler.failure(index: index, url: batch.urls[index], error))
+                    deliver(batch.failure(index: index, error))
                 } else {
                     suspects.append(index)
                 }
@@ -160,10 +168,7 @@ struct ProcessBackend {
             while !cancelled && workLeft && slots.count < workers && spawnFailures < 3 { spawn() }
             if slots.isEmpty && (workLeft || cancelled) {
                 let reason = lastSpawnError ?? TrawlError(.backendUnavailable, "no worker process could be started")
-                for i in batch.collector.missing() {
-                    deliver(batch.crawler.failure(index: i, url: batch.urls[i],
-                                                  TrawlError(.backendUnavailable, reason.message)))
-                }
+                batch.failMissing(TrawlError(.backendUnavailable, reason.message))
                 break
             }
             let held = slots.reduce(0) { $0 + $1.outstanding.count }
@@ -200,10 +205,7 @@ struct ProcessBackend {
                         case .configError:
                             _ = try p.u32()
                             let message = try p.string()
-                            for i in batch.collector.missing() {
-                                deliver(batch.crawler.failure(index: i, url: batch.urls[i],
-                                                              TrawlError(.backendUnavailable, "worker refused the batch: \(message)")))
-                            }
+                            batch.failMissing(TrawlError(.backendUnavailable, "worker refused the batch: \(message)"))
                         case .ready, .configure, .tasks, .cancel:
                             break
                         }
@@ -236,8 +238,6 @@ struct ProcessBackend {
     }
 
     private func failAll(_ error: TrawlError) {
-        for i in batch.collector.missing() {
-            batch.deliver(batch.crawler.failure(index: i, url: batch.urls[i], error))
-        }
+        batch.failMissing(error)
     }
 }

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+
+public import TrawlCore
+
+/// What a backend can do, asked instead of switching on its kind (joblib's backend flags).
+public struct BackendCapabilities: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Lanes are threads of the calling process: lane-side hooks (page observers) run here.
+    public static let inProcess = BackendCapabilities(rawValue: 1 << 0)
+    /// A crashing page costs a retry in another process, never the batch
+    /// (``CrawlOptions/maxAttempts`` applies).
+    public static let isolatesCrashes = BackendCapabilities(rawValue: 1 << 1)
+    /// Work runs in `trawl worker` executables found by the process backend's locator.
+    public static let spawnsWorkers = BackendCapabilities(rawValue: 1 << 2)
+    /// Work may run on other machines; a submitter that starts again with the same
+    /// ``CrawlOptions/batchID`` resumes collecting.
+    public static let distributed = BackendCapabilities(rawValue: 1 << 3)
+    /// Starting a batch contacts a service on the caller's thread, so that an unreachable
+    /// one fails the start rather than every URL.
+    public static let submitsOnStart = BackendCapabilities(rawValue: 1 << 4)
+}
+
+/// One way of running a batch. A backend is made on the caller's thread by ``start(hub:)``
+/// (which may fail the start) and then ``run()`` on the batch's own thread until every URL it
+/// took has a result in the hub; URLs it leaves without one are failed by the hub.
+protocol Backend: Sendable {
+    static var capabilities: BackendCapabilities { get }
+    /// Checks, when a ``Crawler`` is made, what this backend needs (a worker executable, a
+    /// parsable Redis URL).
+    static func validate(_ options: CrawlOptions) throws(TrawlError)
+    /// Prepares a batch; with ``BackendCapabilities/submitsOnStart`` this is where it submits.
+    static func start(hub: BatchHub) throws(TrawlError) -> Self
+    /// Runs the batch, delivering every result to the hub.
+    func run()
+}
+
+extension Backend {
+    static func validate(_ options: CrawlOptions) throws(TrawlError) {}
+}
+
+extension BackendKind {
+    /// The backend that runs batches of this kind.
+    var implementation: any Backend.Type {
+        switch self {
+        case .thread: ThreadBackend.self
+        case .process: ProcessBackend.self
+        case .cluster: ClusterBackend.self
+        }
+    }
+
+    /// What this kind of backend can do.
+    public var capabilities: BackendCapabilities { implementation.capabilities }
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+import Synchronization
+
+/// Where a backend puts results: the backend-side sink. Backends never build failed results
+/// or loop over missing URLs themselves; they say which URLs failed and why.
+protocol ResultDelivery: Sendable {
+    /// Hands results to the consumer with one wake-up (duplicates by index are dropped).
+    func deliver(contentsOf results: [CrawlResult])
+    /// The result of URL `index` ending with `error` and no page.
+    func failure(index: Int, _ error: TrawlError) -> CrawlResult
+    /// Gives every URL still without a result one ending with `error`.
+    func failMissing(_ error: TrawlError)
+}
+
+extension ResultDelivery {
+    func deliver(_ result: CrawlResult) { deliver(contentsOf: [result]) }
+    /// Delivers a failure for each of `indexes`.
+    func fail(_ indexes: [Int], _ error: TrawlError) {
+        deliver(contentsOf: indexes.map { failure(index: $0, error) })
+    }
+}
+
+/// The backends' side of a batch: its URLs and options, the result collector, cancellation
+/// and the wakers that interrupt a backend's wait, progress callbacks and joblib-style
+/// progress lines. ``Batch`` is the consumer's side over the same hub.
+final class BatchHub: ResultDelivery {
+    let urls: [String]
+    let options: CrawlOptions
+    let crawler: Crawler
+    let collector: ResultCollector
+    /// Lanes (threads or worker processes) the batch runs on.
+    let lanes: Int
+    private let failed: FailedResults
+    private let cancelled = Atomic<Bool>(false)
+    private let wakers = Mutex<[@Sendable () -> Void]>([])
+    private let progressLock = Mutex<Void>(())
+    private let onProgress: (@Sendable (Progress) -> Void)?
+    private let reporter: ProgressReporter
+
+    init(urls: [String], crawler: Crawler, order: ResultOrder, onProgress: (@Sendable (Progress) -> Void)?) {
+        self.urls = urls
+        self.crawler = crawler
+        self.options = crawler.options
+        self.collector = ResultCollector(total: urls.count, order: order)
+        self.onProgress = onProgress
+        self.failed = FailedResults(crawler.extractor)
+        lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
+        reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
+    }
+
+    // MARK: Cancellation
+
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    func cancel() {
+        cancelled.store(true, ordering: .releasing)
+        for wake in wakers.withLock({ $0 }) { wake() }
+    }
+
+    /// Registers a way to interrupt a backend's wait, called by ``cancel()``.
+    func register(wake: @escaping @Sendable () -> Void) {
+        wakers.withLock { $0.append(wake) }
+        if isCancelled { wake() }
+    }
+
+    // MARK: Results
+
+    func deliver(contentsOf results: [CrawlResult]) {
+        guard !results.isEmpty else { return }
+        guard onProgress != nil || reporter.verbose > 0 else {
+            collector.push(contentsOf: results)
+            return
+        }
+        // Pushing under the progress lock keeps callbacks in the order of `done`.
+        progressLock.withLock { _ in
+            for p in collector.push(contentsOf: results) {
+                onProgress?(p)
+                if let line = reporter.line(for: p) {
+                    if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
+                }
+            }
+        }
+    }
+
+    func failure(index: Int, _ error: TrawlError) -> CrawlResult {
+        failed.result(index: index, url: index >= 0 && index < urls.count ? urls[index] : "", error)
+    }
+
+    func failMissing(_ error: TrawlError) {
+        fail(collector.missing(), error)
+    }
+
+    /// After the backend returned: every URL without a result gets one, `cancelled` after a
+    /// cancel, otherwise an internal error naming the loss (which would be a bug in a backend).
+    func finish() {
+        failMissing(isCancelled
+            ? TrawlError(.cancelled, "batch cancelled before this URL was fetched")
+            : TrawlError(.internalError, "no worker produced a result for this URL"))
+    }
+}

@@ -22,7 +22,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     let extractor: Extractor
     let options: CrawlOptions
-    private let queue = Mutex<(items: [(FetchRequest, Tag)], head: Int)>(([], 0))
+    /// Tasks not yet handed to a lane: the frontier orders them (by local index), `items`
+    /// holds each one's request and tag until then.
+    private let queue = Mutex<(frontier: Frontier, items: [Int: (FetchRequest, Tag)])>((Frontier(open: true), [:]))
     /// Tags of requests handed to a lane, by index (a task delivered twice to the same worker
     /// has two).
     private let running = Mutex<[Int: [Tag]]>([:])
@@ -59,11 +61,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     func enqueue(_ items: [(FetchRequest, Tag)]) {
         queue.withLock { q in
-            if q.head > 4096 && q.head * 2 > q.items.count {
-                q.items.removeFirst(q.head)
-                q.head = 0
-            }
-            q.items.append(contentsOf: items)
+            for item in items { q.items[q.frontier.add(item.0.url)] = item }
         }
         for w in wakers.withLock({ $0 }) { w.wake() }
     }
@@ -76,7 +74,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         finished.store(true, ordering: .releasing)
         for w in wakers.withLock({ $0 }) { w.wake() }
         for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
-        return queue.withLock { q in defer { q = ([], 0) }; return Array(q.items[q.head...]) }
+        return queue.withLock { q in
+            defer { q.items = [:] }
+            return q.frontier.drain().compactMap { q.items[$0] }
+        }
     }
 
     /// A result for a task that ended without a page.
@@ -86,9 +87,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     private func pop() -> (FetchRequest, Tag)? {
         queue.withLock { q in
-            guard q.head < q.items.count else { return nil }
-            defer { q.head += 1 }
-            return q.items[q.head]
+            guard case .request(let local, _, _)? = q.frontier.nextFresh() else { return nil }
+            // Handed to a lane for good: tries are the host's to count.
+            q.frontier.complete(local, .done, now: 0)
+            return q.items.removeValue(forKey: local)
         }
     }
 

@@ -19,7 +19,7 @@ struct ThreadBackend: Backend {
     static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 
     func run() {
-        let cursor = Cursor()
+        let frontier = LaneFrontier(urls: batch.urls)
         let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
@@ -29,7 +29,7 @@ struct ThreadBackend: Backend {
             let batch = self.batch
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, cursor: cursor)
+                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, frontier: frontier)
                 })
             } catch {
                 // Fewer lanes still finish the batch; with none, finish() reports the URLs.
@@ -39,7 +39,7 @@ struct ThreadBackend: Backend {
         for t in threads { t.join() }
     }
 
-    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, cursor: Cursor) {
+    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, frontier: LaneFrontier) {
         let options = batch.options
         let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode)
         let lane: FetchLane
@@ -50,25 +50,38 @@ struct ThreadBackend: Backend {
         }
         let waker = lane.waker
         batch.register { waker.wake() }
-        let urls = batch.urls
         lane.run(
             inFlight: inFlight,
-            next: {
-                if batch.isCancelled { return .finished }
-                let i = cursor.take()
-                return i < urls.count ? .request(FetchRequest(index: i, url: urls[i])) : .finished
-            },
+            next: { batch.isCancelled ? .finished : frontier.pull() },
             isCancelled: { batch.isCancelled },
-            complete: { response in batch.deliver(processor.result(for: response)) }
+            complete: { response in
+                batch.deliver(processor.result(for: response))
+                frontier.complete(response.index)
+            }
         )
     }
 }
 
-/// The index of the next URL to start, shared by all lanes: each lane takes the next URL
+/// The batch's ``Frontier``, shared by all lanes behind a lock: each lane takes the next URL
 /// when it has room, so a slow lane never holds URLs that another lane could run.
-final class Cursor: Sendable {
-    private let value = Atomic<Int>(0)
+final class LaneFrontier: Sendable {
+    private let state: Mutex<Frontier>
 
-    /// Claims the next index.
-    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
+    init(urls: [String]) {
+        state = Mutex(Frontier(urls: urls))
+    }
+
+    /// The next request for a lane.
+    func pull() -> Pull {
+        switch state.withLock({ $0.next(now: MonotonicClock.now()) }) {
+        case .request(let index, let url, _): .request(FetchRequest(index: index, url: url))
+        case .wait: .wait
+        case .finished: .finished
+        }
+    }
+
+    /// URL `index` has its result.
+    func complete(_ index: Int) {
+        state.withLock { _ = $0.complete(index, .done, now: MonotonicClock.now()) }
+    }
 }

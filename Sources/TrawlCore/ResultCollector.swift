@@ -38,7 +38,6 @@ public enum NextResult: Sendable, Equatable {
 /// Invariant behind `@unchecked Sendable`: every stored property is read and written only
 /// with `lock` held.
 public final class ResultCollector: @unchecked Sendable {
-    public let total: Int
     public let order: ResultOrder
     private let lock = ConditionLock()
     private let started = MonotonicClock.now()
@@ -51,11 +50,34 @@ public final class ResultCollector: @unchecked Sendable {
     private var handedOut = 0
     private var doneCount = 0
     private var failedCount = 0
+    private var count: Int
+    /// Whether ``expand(by:)`` may still add URLs (streaming input, follow mode).
+    private var open = false
 
-    public init(total: Int, order: ResultOrder) {
-        self.total = total
+    /// A collector for `total` URLs; with `open`, more may be added until ``close()``.
+    public init(total: Int, order: ResultOrder, open: Bool = false) {
+        self.count = total
         self.order = order
+        self.open = open
         self.produced = Array(repeating: false, count: total)
+    }
+
+    /// URLs expected so far.
+    public var total: Int { lock.withLock { count } }
+
+    /// Expects `n` more URLs (indexes `total..<total+n`); ignored once closed.
+    public func expand(by n: Int) {
+        lock.withLock {
+            guard open, n > 0 else { return }
+            count += n
+            produced.append(contentsOf: repeatElement(false, count: n))
+        }
+    }
+
+    /// No more URLs will be added: once every result is out, ``next(deadline:)`` says done.
+    public func close() {
+        lock.withLock { open = false }
+        lock.broadcast()
     }
 
     /// Adds one result. A second result for the same index (a task that ran twice) is
@@ -82,7 +104,7 @@ public final class ResultCollector: @unchecked Sendable {
     }
 
     private func pushLocked(_ result: CrawlResult) -> Progress? {
-        guard result.index >= 0, result.index < total, !produced[result.index] else { return nil }
+        guard result.index >= 0, result.index < count, !produced[result.index] else { return nil }
         produced[result.index] = true
         doneCount += 1
         if result.error != nil { failedCount += 1 }
@@ -90,13 +112,13 @@ public final class ResultCollector: @unchecked Sendable {
         case .input: pending[result.index] = result
         case .completed: fifo.append(result)
         }
-        return Progress(done: doneCount, total: total, failed: failedCount,
+        return Progress(done: doneCount, total: count, failed: failedCount,
                         elapsed: MonotonicClock.now() - started)
     }
 
     /// Whether `index` already has a result.
     public func hasResult(_ index: Int) -> Bool {
-        lock.withLock { index >= 0 && index < total && produced[index] }
+        lock.withLock { index >= 0 && index < count && produced[index] }
     }
 
     /// Indexes that have no result yet, in order: after the producers stop, the engine gives
@@ -108,7 +130,7 @@ public final class ResultCollector: @unchecked Sendable {
     /// The current progress.
     public var progress: Progress {
         lock.withLock {
-            Progress(done: doneCount, total: total, failed: failedCount,
+            Progress(done: doneCount, total: count, failed: failedCount,
                      elapsed: MonotonicClock.now() - started)
         }
     }
@@ -117,9 +139,10 @@ public final class ResultCollector: @unchecked Sendable {
     /// - Parameter deadline: a ``MonotonicClock`` time; `nil` waits as long as it takes.
     public func next(deadline: Double?) -> NextResult {
         lock.withLock {
-            if handedOut == total { return .done }
-            let ready = lock.wait(until: { self.readyLocked() }, deadline: deadline)
+            let ready = lock.wait(until: { self.readyLocked() || (!self.open && self.handedOut == self.count) },
+                                  deadline: deadline)
             guard ready else { return .timedOut }
+            if handedOut == count && !open { return .done }
             handedOut += 1
             switch order {
             case .input:

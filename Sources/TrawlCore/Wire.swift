@@ -50,6 +50,14 @@ public struct WireReader {
 
     public var isAtEnd: Bool { offset >= bytes.count }
 
+    /// Throws unless every byte was read: a message with bytes after its last field was
+    /// written by another encoding (or is corrupt), and is refused rather than half-read.
+    public func expectEnd() throws(TrawlError) {
+        guard isAtEnd else {
+            throw TrawlError(.internalError, "\(bytes.count - offset) unexpected trailing bytes at byte \(offset)")
+        }
+    }
+
     private mutating func take(_ n: Int) throws(TrawlError) -> ArraySlice<UInt8> {
         guard n >= 0, bytes.count - offset >= n else {
             throw TrawlError(.internalError, "truncated message at byte \(offset)")

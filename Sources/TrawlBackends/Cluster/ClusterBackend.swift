@@ -169,6 +169,7 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         var reader = WireReader(bytes)
         do {
             let r = try CrawlResult.decode(from: &reader)
+            try reader.expectEnd()
             guard r.index >= 0, r.index < batch.urls.count, r.url == batch.urls[r.index] else { return }
             batch.deliver(r)
         } catch {

@@ -333,7 +333,7 @@ final class WorkerLoop {
             }
             let visibility = batch.meta.visibilityTimeout
             guard Double(c.idle) >= visibility * 1000 else { continue }
-            if c.deliveries >= batch.meta.maxDeliveries {
+            if !TryPolicy(limit: batch.meta.maxDeliveries).allowsAnother(after: c.deliveries) {
                 let error = TrawlError(.workerLost, "the task was delivered \(c.deliveries) times (last to worker '\(c.owner)') and no worker finished it within the visibility timeout of \(visibility) s")
                 let result = FailedResults(batch.extractor).result(index: i, url: u, error)
                 held[c.id] = b

@@ -5,6 +5,48 @@ import TrawlCore
 import Glibc
 #endif
 
+/// A failed system call's `errno`, kept with the call's name (swift-system's `Errno`, in
+/// small): callers report what the system said instead of a generic failure.
+struct Errno: Error, Equatable {
+    let code: Int32
+    let call: String
+
+    /// The `errno` just set by `call`.
+    static func current(_ call: String) -> Errno { Errno(code: errno, call: call) }
+
+    /// "poll: Invalid argument (errno 22)".
+    var message: String { "\(call): \(String(cString: strerror(code))) (errno \(code))" }
+}
+
+/// The system calls of the dispatcher's poll loop, one thin function each, retrying on
+/// EINTR and returning the errno on failure.
+enum Sys {
+    /// `poll(2)`; an interrupted wait counts as a wait with no events.
+    static func poll(_ fds: inout [pollfd], timeoutMs: Int32) -> Result<Int, Errno> {
+        let rc = Glibc.poll(&fds, nfds_t(fds.count), timeoutMs)
+        if rc < 0 { return errno == EINTR ? .success(0) : .failure(.current("poll")) }
+        return .success(Int(rc))
+    }
+
+    /// `recv(2)` into `buffer`; 0 at end of file.
+    static func recv(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0) -> Result<Int, Errno> {
+        while true {
+            let n = Glibc.recv(fd, buffer.baseAddress, buffer.count, flags)
+            if n >= 0 { return .success(n) }
+            if errno != EINTR { return .failure(.current("recv")) }
+        }
+    }
+
+    /// `send(2)` of `buffer`, never raising SIGPIPE; returns the bytes sent.
+    static func send(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, flags: Int32 = 0) -> Result<Int, Errno> {
+        while true {
+            let n = Glibc.send(fd, buffer.baseAddress, buffer.count, flags | Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .success(n) }
+            if errno != EINTR { return .failure(.current("send")) }
+        }
+    }
+}
+
 /// Thin wrappers over the pipe system calls the process backend uses, retrying on EINTR and
 /// mapping failures to ``TrawlError`` (swift-system's pattern, without the dependency).
 enum FD {
@@ -43,12 +85,15 @@ enum FD {
     }
 
     /// Reads what is available into `decoder`, straight into its buffer (no scratch copy).
-    /// - Returns: false at end of file.
+    /// - Returns: false at end of file, and when the peer reset the connection: a peer that
+    ///   closes its end with bytes still unread (a host exiting while a worker's last frames
+    ///   are in flight) resets it, which is as normal an end as end of file.
     static func read(_ fd: Int32, into decoder: inout FrameDecoder) throws(TrawlError) -> Bool {
         while true {
             let n = decoder.fill { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == ECONNRESET { return false }
                 throw errnoError("read")
             }
             return n > 0

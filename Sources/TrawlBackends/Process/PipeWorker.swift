@@ -54,6 +54,7 @@ public enum PipeWorker {
                         let lanes = Int(try p.u32()), inFlight = Int(try p.u32())
                         do {
                             let options = try CrawlOptions.decodeForWorker(from: &p)
+                            try p.expectEnd()
                             engine = try WorkerEngine(generation: gen, options: options, lanes: max(1, lanes),
                                                       inFlight: max(1, inFlight), output: out)
                         } catch {
@@ -65,9 +66,11 @@ public enum PipeWorker {
                         var items: [FetchRequest] = []
                         items.reserveCapacity(min(n, 4096))
                         for _ in 0..<n { items.append(FetchRequest(index: try p.i64(), url: try p.string())) }
+                        try p.expectEnd()
                         if let engine, engine.generation == gen { engine.enqueue(items) }
                     case .cancel:
                         let gen = try p.u32()
+                        try p.expectEnd()
                         if let e = engine, e.generation == gen {
                             e.stop(cancel: true)
                             engine = nil

@@ -19,13 +19,13 @@ public enum WorkerPool {
 
     private static let idle = Mutex<[Idle]>([])
 
-    /// Takes up to `n` idle workers started from `executable`.
-    static func checkOut(_ n: Int, executable: String) -> [WorkerProcess] {
+    /// Takes up to `n` idle workers started from `executable` with `memoryLimit`.
+    static func checkOut(_ n: Int, executable: String, memoryLimit: Int) -> [WorkerProcess] {
         idle.withLock { pool in
             var out: [WorkerProcess] = []
             var keep: [Idle] = []
             for w in pool {
-                if out.count < n && w.worker.executable == executable { out.append(w.worker) } else { keep.append(w) }
+                if out.count < n && w.worker.executable == executable && w.worker.memoryLimit == memoryLimit { out.append(w.worker) } else { keep.append(w) }
             }
             pool = keep
             return out

@@ -16,8 +16,9 @@ final class WorkerProcess {
     let pid: pid_t
     let fd: Int32
     let executable: String
-    /// The batch generation this worker was last configured for.
-    var generation: UInt32 = 0
+    /// The address-space limit it was started with (0: none); a pooled worker serves only
+    /// batches that ask for the same.
+    let memoryLimit: Int
     var decoder = FrameDecoder()
     private var reaped: String? = nil
 
@@ -63,6 +64,7 @@ final class WorkerProcess {
         pid = child
         fd = pair.host
         self.executable = executable
+        self.memoryLimit = memoryLimit
     }
 
     deinit {

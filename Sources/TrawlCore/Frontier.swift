@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The URLs of one batch between the batch and its lanes: which runs next, which runs again
+/// and when, and when there is nothing left. Pure state (no I/O, no clock: callers pass the
+/// time), so every rule is tested alone.
+///
+/// URLs enter by index (``add(_:)`` grows the batch while its input is open) and leave through
+/// ``next(now:)``; each one handed out is answered with ``complete(_:_:now:)``. Retries wait
+/// here, without holding a transfer slot, until they are due; the process backend's crash
+/// retries are its first case, HTTP retries with back-off, streaming input, de-duplication,
+/// follow mode and robots.txt gating are the ones it is shaped for.
+public struct Frontier: Sendable {
+    /// What a lane gets when it asks for work.
+    public enum Next: Sendable, Equatable {
+        /// Run URL `index`; `attempt` is 1 for its first try.
+        case request(index: Int, url: String, attempt: Int)
+        /// Nothing now; ask again at `until` (a time on the caller's clock), or when woken
+        /// (nil: only when woken, e.g. more input or a completion).
+        case wait(until: Double?)
+        /// Nothing ever again.
+        case finished
+    }
+
+    /// How a try of a URL ended.
+    public enum Outcome: Sendable, Equatable {
+        /// The result stands (success or a final error).
+        case done
+        /// The try failed in a way worth another, no earlier than `after` seconds from now.
+        case retry(after: Double)
+    }
+
+    /// What became of a completed URL.
+    public enum Verdict: Sendable, Equatable {
+        /// It is finished.
+        case finished
+        /// It waits here for try number `attempt`.
+        case again(attempt: Int)
+        /// It may not run again: its last failure is its result (`tries` tries made).
+        case exhausted(tries: Int)
+    }
+
+    public let tries: TryPolicy
+    private var urls: [String]
+    private var fresh = 0
+    /// URLs to run again, with the time they are due, in order of completion.
+    private var retries: [(index: Int, due: Double)] = []
+    private var attempts: [Int: Int] = [:]
+    private var running = 0
+    private var open: Bool
+
+    /// - Parameters:
+    ///   - urls: the batch's URLs so far, by index.
+    ///   - tries: how often one URL may run.
+    ///   - open: whether ``add(_:)`` may still bring more (then ``close()`` ends the input).
+    public init(urls: [String] = [], tries: TryPolicy = TryPolicy(limit: 1), open: Bool = false) {
+        self.urls = urls
+        self.tries = tries
+        self.open = open
+    }
+
+    /// URLs in the batch so far.
+    public var count: Int { urls.count }
+    /// URLs never handed out.
+    public var freshRemaining: Int { urls.count - fresh }
+    /// URLs waiting to run again.
+    public var retriesWaiting: Int { retries.count }
+    /// URLs handed out and not yet completed.
+    public var inFlight: Int { running }
+    /// Whether nothing is left to hand out and nothing is out: the batch is over.
+    public var isDrained: Bool { !open && fresh == urls.count && retries.isEmpty && running == 0 }
+
+    /// Appends a URL while the input is open; returns its index.
+    @discardableResult
+    public mutating func add(_ url: String) -> Int {
+        urls.append(url)
+        return urls.count - 1
+    }
+
+    /// No more URLs will be added.
+    public mutating func close() { open = false }
+
+    /// The URL at `index`.
+    public func url(_ index: Int) -> String { urls[index] }
+
+    /// The next URL to run: a due retry first, then the next new one.
+    public mutating func next(now: Double) -> Next {
+        if let retry = nextRetry(now: now) { return retry }
+        if let n = nextFresh() { return n }
+        if let due = retries.map(\.due).min() { return .wait(until: due) }
+        return open || running > 0 && tries.limit > 1 ? .wait(until: nil) : .finished
+    }
+
+    /// A retry that is due, if any (the process backend gives retries to idle workers only).
+    public mutating func nextRetry(now: Double) -> Next? {
+        guard let k = retries.firstIndex(where: { $0.due <= now }) else { return nil }
+        let index = retries.remove(at: k).index
+        running += 1
+        let n = attempts[index, default: 1] + 1
+        attempts[index] = n
+        return .request(index: index, url: urls[index], attempt: n)
+    }
+
+    /// The next URL never handed out, if any.
+    public mutating func nextFresh() -> Next? {
+        guard fresh < urls.count else { return nil }
+        defer { fresh += 1 }
+        running += 1
+        return .request(index: fresh, url: urls[fresh], attempt: 1)
+    }
+
+    /// Answers a URL handed out by ``next(now:)``.
+    @discardableResult
+    public mutating func complete(_ index: Int, _ outcome: Outcome, now: Double) -> Verdict {
+        running = max(0, running - 1)
+        let made = attempts[index, default: 1]
+        switch outcome {
+        case .done:
+            attempts[index] = nil
+            return .finished
+        case .retry(let after):
+            guard tries.allowsAnother(after: made) else {
+                attempts[index] = nil
+                return .exhausted(tries: made)
+            }
+            attempts[index] = made
+            retries.append((index, now + max(0, after)))
+            return .again(attempt: made + 1)
+        }
+    }
+
+    /// Ends everything not yet handed out (a cancel): the indexes of URLs never run and of
+    /// retries that were waiting, for the caller to answer.
+    public mutating func drain() -> [Int] {
+        let left = retries.map(\.index) + Array(fresh..<urls.count)
+        retries = []
+        fresh = urls.count
+        open = false
+        return left.sorted()
+    }
+}

@@ -14,7 +14,7 @@ from ._lib import HEADER_VERSION_NUM, LibraryNotFound
 from ._lib import lib as _clib
 from ._errors import (BackendUnavailable, Cancelled, ConnectError, DNSError, HTTPError,
                       InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
-                      NetworkError, RegexBudgetExceeded, Timeout, TLSError, TooLarge,
+                      NetworkError, OptionTypeError, RegexBudgetExceeded, Timeout, TLSError, TooLarge,
                       TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
                       UnsupportedProtocol, URLError, WorkerCrashed, WorkerLost)
 from ._options import Option, options
@@ -48,7 +48,7 @@ version_num = _clib.trawl_version_num()
 __all__ = [
     "crawl", "crawl_results", "extract", "options", "shutdown_workers", "Crawler", "Result",
     "BatchStream", "Option", "TrawlError", "TrawlWarning", "InvalidArgument", "UnknownOption",
-    "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError",
+    "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError", "OptionTypeError",
     "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",
     "TooManyRedirects", "TooLarge", "TLSError", "HTTPError", "NetworkError", "WorkerCrashed",
     "WorkerLost", "RegexBudgetExceeded", "Cancelled", "LibraryNotFound", "HEADER_VERSION_NUM",

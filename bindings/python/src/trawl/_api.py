@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _lib
-from ._errors import InvalidArgument, TrawlWarning, error_for
+from ._errors import InvalidArgument, OptionTypeError, TrawlWarning, error_for
 from ._options import settings
 from ._progress import ProgressArg, Reporter
 from ._result import Result, check, from_handle
@@ -80,8 +80,12 @@ class Crawler:
         if order not in _ORDERS:
             raise InvalidArgument(f"option 'order' must be one of input, completed, got {order!r}",
                                   code=1, name="invalid_argument")
-        if not isinstance(verbose, int) or isinstance(verbose, bool) or verbose < 0:
-            raise TypeError(f"option 'verbose' takes an int >= 0, got {verbose!r}")
+        if not isinstance(verbose, int) or isinstance(verbose, bool):
+            raise OptionTypeError(f"option 'verbose' takes an int, got {type(verbose).__name__}",
+                                  code=1, name="invalid_argument")
+        if not 0 <= verbose <= 1000:
+            raise InvalidArgument(f"option 'verbose' must be between 0 and 1000, got {verbose}",
+                                  code=1, name="invalid_argument")
         self._ordered = _ORDERS[order]
         self._verbose = verbose
         self._backend = str(options.get("backend") or "thread")

@@ -29,6 +29,11 @@ class InvalidArgument(TrawlError, ValueError):
     """An argument or option value is invalid."""
 
 
+class OptionTypeError(InvalidArgument, TypeError):
+    """An option value of the wrong Python type: a TypeError, as Python's own calls raise,
+    and an InvalidArgument (code 1), as the library would have said."""
+
+
 class UnknownOption(InvalidArgument, TypeError):
     """An option name the library does not know."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import _lib
+from ._errors import OptionTypeError
 
 lib = _lib.lib
 
@@ -90,8 +91,8 @@ def _check_type(opt: Option, value: Any) -> None:
         "list": isinstance(value, str),
     }.get(t, True)
     if not ok:
-        raise TypeError(f"option {opt.name!r} takes {_TYPE_WORDS.get(t, t)}, "
-                        f"got {_typename(value)}")
+        raise OptionTypeError(f"option {opt.name!r} takes {_TYPE_WORDS.get(t, t)}, "
+                              f"got {_typename(value)}", code=1, name="invalid_argument")
 
 
 def _header_lines(headers: Any) -> List[str]:
@@ -168,7 +169,8 @@ def settings(options: Dict[str, Any]) -> List[Tuple[str, Any]]:
         opt = known.get(key)
         if opt is not None:
             if len(values) != 1 and not opt.repeatable:
-                raise TypeError(f"option {key!r} takes one value, got a {_typename(value)}")
+                raise OptionTypeError(f"option {key!r} takes one value, got a {_typename(value)}",
+                                      code=1, name="invalid_argument")
             for v in values:
                 _check_type(opt, v)
         out.extend((key, v) for v in values)

@@ -163,6 +163,7 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   per_host_connections  int     0..100000               0
  *   connect_timeout       double  0.001..31536000         10
  *   timeout               double  0.001..31536000         30
+ *   read_timeout          double  0..31536000             0
  *   max_redirects         int     0..1000                 10
  *   max_bytes             int     1..2147483647           16777216
  *   user_agent            string  -                       "trawl/0.1.0"

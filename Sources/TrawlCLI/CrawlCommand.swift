@@ -51,6 +51,9 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: registryHelp("timeout"))
     var timeout: Double? = nil
 
+    @Option(help: registryHelp("read_timeout"))
+    var readTimeout: Double? = nil
+
     @Option(help: registryHelp("max_redirects"))
     var maxRedirects: Int? = nil
 
@@ -184,6 +187,7 @@ struct CrawlCommand: ParsableCommand {
             ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
             ("per_host_connections", perHost.map { .int($0) }),
             ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
+            ("read_timeout", readTimeout.map { .double($0) }),
             ("max_redirects", maxRedirects.map { .int($0) }), ("max_bytes", maxBytes.map { .int($0) }),
             ("user_agent", userAgent.map { .string($0) }),
         ] + header.map { ("header", .string($0)) } + [

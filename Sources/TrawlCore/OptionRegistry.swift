@@ -26,6 +26,8 @@ extension CrawlOptions {
                  doc: "Seconds allowed to connect (TCP and TLS)."),
         .seconds("timeout", \.timeout, 0.001...31_536_000, scope: .fetch, flag: "--timeout",
                  doc: "Seconds allowed for each URL, redirects included."),
+        .seconds("read_timeout", \.readTimeout, 0...31_536_000, scope: .fetch, flag: "--read-timeout",
+                 doc: "Seconds without a received byte before a transfer ends as timeout, rounded up to whole seconds (0: no limit)."),
         .int("max_redirects", \.maxRedirects, 0...1_000, scope: .fetch, flag: "--max-redirects",
              doc: "Redirects to follow before too_many_redirects."),
         .int("max_bytes", \.maxBytes, 1...Int(Int32.max), scope: .fetch, flag: "--max-bytes",

@@ -89,6 +89,16 @@ import TrawlTestSupport
         #expect(m["ua"] as? [String] == ["ua-clean"])
     }
 
+    /// read_timeout, reachable by name since it has a registry entry: a server that goes
+    /// silent for longer ends the URL as timeout, long before the whole-transfer timeout.
+    @Test func readTimeoutEndsASilentTransfer() throws {
+        let run = try cli.trawl(["crawl", "--read-timeout", "1", "--timeout", "60",
+                                 cli.server.url("/drip?bytes=5&interval=4")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let error = try #require(run.lines.first?["error"] as? [String: Any], "\(run.stdout)")
+        #expect(error["code"] as? String == "timeout")
+    }
+
     @Test func optionsCommandPrintsTheRegistry() throws {
         let json = try cli.trawl(["options", "--format", "json"])
         #expect(json.status == 0)

@@ -97,6 +97,7 @@ static const struct option_case option_cases[] = {
     {"per_host_connections", {I(0), I(1), I(100000), END}, {I(-1), I(100001), END}},
     {"connect_timeout", {D(0.001), D(10), I(1), D(31536000), END}, {D(0), D(-1), D(0.0005), D(31536001), S("1"), END}},
     {"timeout", {D(0.001), D(30), I(30), D(31536000), END}, {D(0), D(-1), D(1e300), S("30"), END}},
+    {"read_timeout", {I(0), D(0), D(1.5), D(31536000), END}, {D(-1), D(31536001), S("1"), END}},
     {"max_redirects", {I(0), I(10), I(1000), END}, {I(-1), I(1001), END}},
     {"max_bytes", {I(1), I(16777216), I(2147483647), END}, {I(0), I(2147483648), I(INT64_MAX), END}},
     {"user_agent", {S("trawl-c-test/1"), S(""), END},

@@ -57,8 +57,10 @@ public final class Extractor: Sendable {
             }
             var options = UInt32(PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX)
             if translation.caseless { options |= UInt32(PCRE2_CASELESS) }
+            if translation.noAutoPossess { options |= UInt32(PCRE2_NO_AUTO_POSSESS) }
             do throws(PCRE2Code.CompileError) {
-                codes.append(try PCRE2Code(pattern: translation.pattern, options: options))
+                codes.append(try PCRE2Code(pattern: translation.pattern, options: options,
+                                           jit: !translation.interpreterOnly))
             } catch {
                 let offsets = translation.sourceOffsets
                 let at = error.offset < offsets.count ? offsets[error.offset] : spec.source.unicodeScalars.count
@@ -69,8 +71,9 @@ public final class Extractor: Sendable {
             // The whole pattern compiled, so its two halves do too; should PCRE2 still refuse
             // one, the whole pattern alone gives the same matches.
             splits.append(translation.split.flatMap { split -> SplitCodes? in
-                guard let head = try? PCRE2Code(pattern: split.head, options: options),
-                      let tail = try? PCRE2Code(pattern: split.tail, options: options) else { return nil }
+                let jit = !split.interpreterOnly
+                guard let head = try? PCRE2Code(pattern: split.head, options: options, jit: jit),
+                      let tail = try? PCRE2Code(pattern: split.tail, options: options, jit: jit) else { return nil }
                 return SplitCodes(head: head, tail: tail)
             })
             rewrites.append(translation.committed ? .committedLinearLoop : (translation.linearLoop ? .linearLoop : .none))
@@ -128,12 +131,14 @@ public struct Extraction: Sendable, Equatable {
 /// Use from one thread at a time; make one per thread with ``Extractor/makeSession()``.
 public final class ExtractionSession {
     private let extractor: Extractor
-    private let state: PCRE2MatchState
+    /// `nil` when PCRE2 could not allocate it: every extraction then reports `out_of_memory`.
+    private let matchState: PCRE2MatchState?
+    private var state: PCRE2MatchState { matchState.unsafelyUnwrapped }
 
     fileprivate init(extractor: Extractor) {
         self.extractor = extractor
-        state = PCRE2MatchState(maxGroups: extractor.groupCounts.max() ?? 0,
-                                matchLimit: extractor.limits.matchLimit)
+        matchState = try? PCRE2MatchState(maxGroups: extractor.groupCounts.max() ?? 0,
+                                          matchLimit: extractor.limits.matchLimit)
     }
 
     /// `re.findall(pattern, text)` for every pattern (`pcre2_match_8` in a loop).
@@ -153,6 +158,10 @@ public final class ExtractionSession {
 
     /// The buffer must hold valid UTF-8: PCRE2 is told not to check it again.
     private func run(on buf: UnsafeBufferPointer<UInt8>) -> Extraction {
+        guard matchState != nil else {
+            let empty = extractor.patterns.enumerated().map { PatternMatches(name: $1.name, groups: extractor.groupCounts[$0]) }
+            return Extraction(matches: empty, error: TrawlError(.outOfMemory, "PCRE2 could not allocate its match data"))
+        }
         var all: [PatternMatches] = []
         var failures: [String] = []
         for (k, spec) in extractor.patterns.enumerated() {
@@ -198,8 +207,7 @@ public final class ExtractionSession {
         var found = found
         let groups = found.groups
         let budget = extractor.limits.budget
-        let cpuStart = MonotonicClock.threadCPU()
-        let wallStart = MonotonicClock.now()
+        state.callouts.startBudget(budget)
         var start = 0
         var options: UInt32 = 0
         var calls = 0
@@ -231,7 +239,7 @@ public final class ExtractionSession {
             // Even the wall clock is read only every 8th match (each search is bounded by the
             // match limit anyway): on link-heavy pages the reads were 1.5% of a crawl's CPU.
             calls &+= 1
-            if calls & 7 == 0, MonotonicClock.now() - wallStart > budget, MonotonicClock.threadCPU() - cpuStart > budget {
+            if calls & 7 == 0, state.callouts.budgetUsed() {
                 return .failure(Failure(reason: "exceeded its CPU budget (\(budget) s) on this text"))
             }
         }
@@ -246,6 +254,10 @@ public final class ExtractionSession {
         case .match: return true
         case .noMatch: return false
         case .failed(let rc):
+            if rc == PCRE2_ERROR_CALLOUT {
+                // Callout 1 found the budget used up inside this call.
+                throw Failure(reason: "exceeded its CPU budget (\(extractor.limits.budget) s) on this text")
+            }
             if rc == PCRE2_ERROR_MATCHLIMIT {
                 throw Failure(reason: "exceeded the match limit (\(extractor.limits.matchLimit)) of one search")
             }

@@ -20,6 +20,17 @@ struct Translation {
     /// For a committed pattern `A\s(?:.*?\s)*?C`: the same search in two PCRE2 calls
     /// (docs/extraction.md, rule 4).
     var split: SplitSearch?
+    /// Whether the pattern must run in PCRE2's interpreter: PCRE2 10.42's JIT gives wrong
+    /// answers for atomic groups holding an empty alternative (docs/extraction.md).
+    var interpreterOnly = false
+    /// Whether the pattern holds callouts (`(?C...)`): budget checks, IGNORECASE references.
+    var callouts = false
+    /// Whether to compile with `PCRE2_NO_AUTO_POSSESS`: PCRE2 10.42 wrongly makes `a?`
+    /// possessive before an atomic group holding an optional item (`a?(?>(?>x)?)(?!b)` on
+    /// `ab` loses the empty match at 0), so patterns with atomic groups go without it.
+    var noAutoPossess = false
+    /// Whether rule 6 (`(*SKIP)` after a final `(.*?)Q.*?G`) was applied (docs/extraction.md).
+    var skipTail = false
 
     /// Translates `source` under `flags`, or throws Python's error for it.
     static func translate(_ source: String, flags: PatternFlags) throws(TranslationError) -> Translation {
@@ -37,11 +48,13 @@ struct Translation {
         let global = parser.globalFlags
         var emitter = PCRE2Emitter()
         emitter.emitRoot(root)
+        if let unsupported = emitter.unsupported { throw unsupported }
         return Translation(
             pattern: emitter.out, sourceOffsets: emitter.offsets, groupCount: parser.groupCount,
             caseless: global.ignoreCase && !global.ascii,
             linearLoop: emitter.linearLoop, committed: emitter.committed, lazyRuns: emitter.lazyRuns,
-            split: emitter.split)
+            split: emitter.split, interpreterOnly: emitter.interpreterOnly, callouts: emitter.callouts,
+            noAutoPossess: emitter.noAutoPossess, skipTail: emitter.skipTail)
     }
 }
 
@@ -53,6 +66,8 @@ struct SplitSearch: Equatable {
     var tail: [UInt8]
     /// Whether the tail's first character class went into its look-behind (rule 5).
     var rotated = false
+    /// As ``Translation/interpreterOnly``, for either half.
+    var interpreterOnly = false
 }
 
 /// Writes PCRE2 syntax for a parsed Python pattern. Every construct is spelled so that it
@@ -65,7 +80,31 @@ struct PCRE2Emitter {
     private(set) var committed = false
     private(set) var lazyRuns = false
     private(set) var split: SplitSearch?
+    private(set) var interpreterOnly = false
+    private(set) var callouts = false
+    private(set) var noAutoPossess = false
+    /// Whether rule 6 (`(*SKIP)` after the runs of a final `(.*?)Q.*?G`) was applied.
+    private(set) var skipTail = false
+    /// The first construct trawl cannot give Python's answer for (docs/extraction.md).
+    private(set) var unsupported: TranslationError?
     private var pos = 0
+    /// Depth of look-behinds around the current node: PCRE2 10.42 allows no references there.
+    private var lookbehindDepth = 0
+
+    /// The callout that checks the CPU budget (``PCRE2MatchState``): where backtracking could
+    /// otherwise run for long inside one `pcre2_match` call.
+    static let budgetCallout = "(?C1)"
+    /// Callout 2 ends an IGNORECASE reference; `(?C"iN")`/`(?C"aN")` starts one.
+    static let referenceEndCallout = "(?C2)"
+
+    private mutating func reject(_ what: String, at p: Int) {
+        if unsupported == nil { unsupported = TranslationError(message: "unsupported by trawl: \(what)", offset: p) }
+    }
+
+    private mutating func putBudgetCallout() {
+        put(Self.budgetCallout)
+        callouts = true
+    }
 
     private mutating func put(_ s: String) {
         out.append(contentsOf: s.utf8)
@@ -118,6 +157,7 @@ struct PCRE2Emitter {
                 }
                 guard case .set(let sp, false, let f, _) = items[k], sp.count == 1,
                       case .category(.space, false) = sp[0], f.ascii == loopFlags.ascii else { break }
+                if Self.needsBudgetCallouts(root) { putBudgetCallout() }
                 for item in items[...k] { emit(item) }
                 put("(*COMMIT)")
                 committed = true
@@ -127,6 +167,7 @@ struct PCRE2Emitter {
                 var head = PCRE2Emitter(), tail = PCRE2Emitter()
                 head.emit(.sequence(Array(items[...k])))
                 var rest = Array(items[(k + 2)...])
+                if Self.needsBudgetCallouts(.sequence(rest)) { tail.putBudgetCallout() }
                 tail.put("(?<=")
                 tail.emitSet(sp, negated: false, f)
                 // Rule 5: a leading class moves into the look-behind, so that PCRE2 looks for
@@ -135,13 +176,139 @@ struct PCRE2Emitter {
                 let rotated = rest.count >= 2 && Self.canRotate(rest[0], before: rest[1], space: f)
                 if rotated { tail.emit(rest.removeFirst()) }
                 tail.put(")")
-                tail.emit(.sequence(rest))
-                split = SplitSearch(head: head.out, tail: tail.out, rotated: rotated)
+                if !tail.emitSkipTail(rest) { tail.emit(.sequence(rest)) }
+                callouts = callouts || head.callouts || tail.callouts
+                interpreterOnly = interpreterOnly || head.interpreterOnly || tail.interpreterOnly
+                noAutoPossess = noAutoPossess || head.noAutoPossess || tail.noAutoPossess
+                if let u = head.unsupported ?? tail.unsupported, unsupported == nil { unsupported = u }
+                split = SplitSearch(head: head.out, tail: tail.out, rotated: rotated,
+                                    interpreterOnly: head.interpreterOnly || tail.interpreterOnly)
                 lazyRuns = lazyRuns || tail.lazyRuns
+                skipTail = tail.skipTail
                 return
             }
         }
+        if Self.needsBudgetCallouts(root) { putBudgetCallout() }
+        if case .sequence(let items) = root, emitSkipTail(items) { return }
         emit(root)
+    }
+
+    /// Whether one attempt of `node` can take more than time linear in the text: anything
+    /// that repeats, branches or compares a reference. A pattern of fixed single-character
+    /// steps needs no budget callouts.
+    private static func needsBudgetCallouts(_ node: Node) -> Bool {
+        switch node {
+        case .empty, .literal, .any, .set, .anchor: return false
+        case .group(_, let n, _), .scoped(_, _, let n, _), .lookaround(_, _, let n, _), .atomic(let n, _):
+            return needsBudgetCallouts(n)
+        case .backreference, .repeated, .alternation, .conditional: return true
+        case .sequence(let nodes): return nodes.contains(where: needsBudgetCallouts)
+        }
+    }
+
+    /// How many capturing groups `node` holds.
+    private static func captureCount(_ node: Node) -> Int {
+        switch node {
+        case .empty, .literal, .any, .set, .anchor, .backreference: return 0
+        case .group(let index, let n, _): return (index == nil ? 0 : 1) + captureCount(n)
+        case .scoped(_, _, let n, _), .lookaround(_, _, let n, _), .atomic(let n, _), .repeated(let n, _, _, _, _):
+            return captureCount(n)
+        case .conditional(_, let yes, let no, _): return captureCount(yes) + (no.map(captureCount) ?? 0)
+        case .sequence(let nodes), .alternation(let nodes): return nodes.reduce(0) { $0 + captureCount($1) }
+        }
+    }
+
+    /// Whether `node` holds a capturing group.
+    private static func hasCaptures(_ node: Node) -> Bool {
+        switch node {
+        case .empty, .literal, .any, .set, .anchor, .backreference: return false
+        case .group(let index, let n, _): return index != nil || hasCaptures(n)
+        case .scoped(_, _, let n, _), .lookaround(_, _, let n, _), .atomic(let n, _), .repeated(let n, _, _, _, _):
+            return hasCaptures(n)
+        case .conditional(_, let yes, let no, _): return hasCaptures(yes) || (no.map(hasCaptures) ?? false)
+        case .sequence(let nodes), .alternation(let nodes): return nodes.contains(where: hasCaptures)
+        }
+    }
+
+    /// Whether `node` holds an alternation (or conditional) with a branch that can match the
+    /// empty string: inside an atomic group, PCRE2 10.42's JIT mishandles those.
+    private static func hasNullableBranch(_ node: Node) -> Bool {
+        switch node {
+        case .empty, .literal, .any, .set, .anchor, .backreference: return false
+        case .group(_, let n, _), .scoped(_, _, let n, _), .lookaround(_, _, let n, _), .atomic(let n, _),
+             .repeated(let n, _, _, _, _):
+            return hasNullableBranch(n)
+        case .conditional: return true
+        case .sequence(let nodes): return nodes.contains(where: hasNullableBranch)
+        case .alternation(let nodes):
+            return nodes.contains { $0.width.min == 0 || hasNullableBranch($0) }
+        }
+    }
+
+    /// Whether a single-character matcher can match "\n" (for rule 6's prefix).
+    private static func canMatchNewline(_ node: Node) -> Bool {
+        switch node {
+        case .literal(let c, _, _): return c == 0x0A
+        case .any(let f, _): return f.dotAll
+        case .set(let items, let negated, _, _):
+            let hit = items.contains { item in
+                switch item {
+                case .range(let r): return r.contains(0x0A)
+                case .category(let kind, let neg): return kind == .space ? !neg : neg
+                }
+            }
+            return hit != negated
+        default: return true
+        }
+    }
+
+    // MARK: Rule 6: a final lazy run, a stop class, a lazy run and a last stop class
+
+    /// Rule 6 (docs/extraction.md): a pattern `P(.*?)Q.*?G`, `P` single-character matchers that
+    /// cannot match "\n" (unless both dots are DOTALL), `Q` and `G` stop classes, becomes
+    /// `P([^Q\n]*+)(*SKIP)[Q][^G\n]*+(*SKIP)[G]`: the same first match from each start, and a
+    /// failed start proves every later start before the line's end fails, so the search goes
+    /// on from there. Returns false, emitting nothing, for any other shape.
+    private mutating func emitSkipTail(_ nodes: [Node]) -> Bool {
+        let n = nodes.count
+        guard n >= 4 else { return false }
+        var run1 = nodes[n - 4]
+        var group: (index: Int?, pos: Int)?
+        if case .group(let index, let inner, let p) = run1 { group = (index, p); run1 = inner }
+        guard case .repeated(.any(let f1, _), 0, nil, .lazy, let p1) = run1,
+              case .repeated(.any(let f2, _), 0, nil, .lazy, let p2) = nodes[n - 2],
+              f1.dotAll == f2.dotAll,
+              let q = Self.stopCharacters(nodes[n - 3]), let g = Self.stopCharacters(nodes[n - 1]) else { return false }
+        let dotAll = f1.dotAll
+        if !dotAll && (q.contains { $0.contains(0x0A) } || g.contains { $0.contains(0x0A) }) { return false }
+        let prefix = nodes[..<(n - 4)]
+        guard prefix.allSatisfy({ Self.isSingleCharacter($0) && (dotAll || !Self.canMatchNewline($0)) }) else { return false }
+        for item in prefix { emit(item) }
+        let runExcluding = { (e: inout PCRE2Emitter, stop: [ClosedRange<UInt32>]) in
+            e.put("[^")
+            e.putRanges(stop)
+            if !dotAll { e.put("\\x{a}") }
+            e.put("]*+")
+        }
+        if let group {
+            pos = group.pos
+            put(group.index == nil ? "(?:" : "(")
+        }
+        pos = p1
+        runExcluding(&self, q)
+        if let group {
+            pos = group.pos
+            put(")")
+        }
+        put("(*SKIP)")
+        emit(nodes[n - 3])
+        pos = p2
+        runExcluding(&self, g)
+        put("(*SKIP)")
+        emit(nodes[n - 1])
+        skipTail = true
+        lazyRuns = true
+        return true
     }
 
     /// Whether rule 5 applies to the first two nodes of a split search's tail: `first` is a
@@ -228,6 +395,7 @@ struct PCRE2Emitter {
         put("]")
         runExcluding(&self)
         put(")*?")
+        putBudgetCallout()
         if let group {
             pos = group.pos
             put(")")
@@ -270,18 +438,34 @@ struct PCRE2Emitter {
         case .lookaround(let behind, let negative, let inner, let p):
             pos = p
             put("(?" + (behind ? "<" : "") + (negative ? "!" : "="))
+            if behind { lookbehindDepth += 1 }
             emit(inner)
+            if behind { lookbehindDepth -= 1 }
             pos = p
             put(")")
         case .atomic(let inner, let p):
             pos = p
+            if Self.hasNullableBranch(inner) { interpreterOnly = true }
+            noAutoPossess = true
             put("(?>")
             emit(inner)
             pos = p
             put(")")
-        case .backreference(let g, _, let p):
+        case .backreference(let g, let f, let w, let p):
             pos = p
-            put("\\g{\(g)}")
+            guard lookbehindDepth > 0 else {
+                emitReference(g, f)
+                return
+            }
+            // PCRE2 10.42 refuses references in a look-behind; Python's parser lets in only
+            // fixed-width ones there, so step back over the group's width and compare ahead.
+            guard w.max == w.min, w.min <= 65535 else {
+                put("(?!)")
+                return
+            }
+            put("(?=")
+            emitReference(g, f)
+            put(")(?s:.){\(w.min)}")
         case .conditional(let g, let yes, let no, let p):
             pos = p
             put("(?(\(g))")
@@ -303,29 +487,11 @@ struct PCRE2Emitter {
                 put("*+")
                 emitSet(items, negated: false, f)
                 put(")*?")
+                putBudgetCallout()
                 return
             }
-            switch inner {
-            case .sequence, .alternation:
-                put("(?:")
-                emit(inner)
-                put(")")
-            default:
-                emit(inner)
-            }
             pos = p
-            switch (lo, hi) {
-            case (0, nil): put("*")
-            case (1, nil): put("+")
-            case (0, 1?): put("?")
-            case (let m, nil): put("{\(m),}")
-            case (let m, let n?): put(m == n ? "{\(m)}" : "{\(m),\(n)}")
-            }
-            switch kind {
-            case .greedy: break
-            case .lazy: put("?")
-            case .possessive: put("+")
-            }
+            emitRepeat(inner, lo, hi, kind)
         case .sequence(let nodes):
             for (k, n) in nodes.enumerated() {
                 if k + 1 < nodes.count, let stop = Self.stopCharacters(nodes[k + 1]), emitLazyRun(n, before: stop) {
@@ -335,13 +501,179 @@ struct PCRE2Emitter {
             }
         case .alternation(let nodes):
             for (k, n) in nodes.enumerated() {
-                if k > 0 { put("|") }
+                if k > 0 {
+                    put("|")
+                    // Backtracking into a later branch is a new path: check the budget.
+                    putBudgetCallout()
+                }
                 emit(n)
             }
         }
     }
 
+    /// The item repeated, `(?:...)` around a sequence or alternation.
+    private mutating func emitRepeatedItem(_ inner: Node) {
+        var wrap = false
+        switch inner {
+        case .backreference: wrap = true  // a callout pair, or a look-ahead and a run
+        case .literal(let c, _, _): wrap = Self.surrogates.contains(c)
+        case .set(let items, _, _, _):
+            // A class of lone surrogates only is written as an assertion or a group.
+            wrap = items.allSatisfy { if case .range(let r) = $0 { Self.surrogates.contains(r.lowerBound) && Self.surrogates.contains(r.upperBound) } else { false } }
+        default: break
+        }
+        if wrap {
+            put("(?:")
+            emit(inner)
+            put(")")
+            return
+        }
+        switch inner {
+        case .sequence, .alternation:
+            put("(?:")
+            emit(inner)
+            put(")")
+        default:
+            emit(inner)
+        }
+    }
+
+    private mutating func putCount(_ lo: Int, _ hi: Int?) {
+        switch (lo, hi) {
+        case (0, nil): put("*")
+        case (1, nil): put("+")
+        case (0, 1?): put("?")
+        case (let m, nil): put("{\(m),}")
+        case (let m, let n?): put(m == n ? "{\(m)}" : "{\(m),\(n)}")
+        }
+    }
+
+    /// `inner{lo,hi}` of a kind, as Python means it.
+    private mutating func emitRepeat(_ inner: Node, _ lo: Int, _ hi: Int?, _ kind: Quantifier) {
+        let p = pos
+        let single = Self.isSingleCharacter(inner)
+        if hi == 0 {
+            // `X{0}` matches "" and nothing else. PCRE2 10.42 still lets X decide anchoring
+            // (`(?:|\A){0}` is taken as anchored) and look-behind lengths, so X is not written;
+            // its groups, which must keep their numbers, become empty groups that never match.
+            let groups = Self.captureCount(inner)
+            if groups > 0 {
+                put("(?:" + String(repeating: "()", count: groups) + "){0}")
+            }
+            return
+        }
+        if let hi, hi > lo + 1, !single {
+            let w = inner.width
+            if w.min == 0 && w.max != 0 {
+                reject("a repeat {m,n} with n > m+1 of a group that can match both the empty string and "
+                       + "more (Python stops repeating after an empty iteration; PCRE2 repeats on)", at: p)
+            }
+        }
+        if hi == nil, lo >= 1, !single, Self.hasCaptures(inner) {
+            let w = inner.width
+            if w.min == 0 && w.max != 0 {
+                reject("a repeat + or {m,} (m >= 1) of a group that captures and can match both the empty string "
+                       + "and more (after the m-th iteration Python tries one more even if it was empty; PCRE2 stops)", at: p)
+            }
+        }
+        if lo > 65535 || (hi ?? 0) > 65535 {
+            emitLongRepeat(inner, lo, hi, kind)
+            return
+        }
+        if kind == .possessive && !single {
+            // Python's possessive repeat (`SRE_OP_POSSESSIVE_REPEAT`) takes each iteration's
+            // first match and never backtracks into one, nor into the count: `(?>(?>X){m,n})`.
+            // (PCRE2 10.42's JIT also keeps a possessive group's captures after backtracking
+            // past it; `(?>...)` does not.)
+            if Self.hasNullableBranch(inner) { interpreterOnly = true }
+            noAutoPossess = true
+            put("(?>(?>")
+            emit(inner)
+            put(")")
+            pos = p
+            putCount(lo, hi)
+            put(")")
+            return
+        }
+        emitRepeatedItem(inner)
+        pos = p
+        putCount(lo, hi)
+        switch kind {
+        case .greedy: break
+        case .lazy: put("?")
+        case .possessive: put("+")
+        }
+        // Backtracking into the repeat (or a lazy repeat growing) resumes here.
+        if kind != .possessive && !(lo == hi) { putBudgetCallout() }
+    }
+
+    /// Counts above PCRE2's 65535: `X{m}` as `(?:X{65535}){q}X{r}` (X written twice, so only
+    /// without groups); a range `{m,n}` with n > 65535 and n > m cannot keep Python's order.
+    private mutating func emitLongRepeat(_ inner: Node, _ lo: Int, _ hi: Int?, _ kind: Quantifier) {
+        let p = pos
+        if let hi, hi != lo {
+            reject("a repeat {m,n} with n above 65535 and n > m (PCRE2 counts to 65535)", at: p)
+            return
+        }
+        if Self.hasCaptures(inner) {
+            reject("a repeat count above 65535 of a group that captures (PCRE2 counts to 65535)", at: p)
+            return
+        }
+        let atomic = kind == .possessive
+        if atomic { put("(?>") }
+        let q = lo / 65535, r = lo % 65535
+        if q > 65535 {
+            put("(?:")
+            put("(?:")
+            emitRepeatedItem(inner)
+            put("{65535}){65535}")
+            put("){\(q / 65535)}")
+            let q2 = q % 65535
+            if q2 > 0 {
+                put("(?:")
+                emitRepeatedItem(inner)
+                put("{65535}){\(q2)}")
+            }
+        } else if q > 0 {
+            put("(?:")
+            emitRepeatedItem(inner)
+            put("{65535}){\(q)}")
+        }
+        if r > 0 {
+            emitRepeatedItem(inner)
+            put("{\(r)}")
+        }
+        if hi == nil {
+            emitRepeatedItem(inner)
+            put(kind == .lazy ? "*?" : "*")
+            if !atomic { putBudgetCallout() }
+        }
+        if atomic { put(")") }
+    }
+
+    /// A reference to group `g`: `\g{g}`, or under IGNORECASE a callout pair that compares as
+    /// Python does (each character's lower case, `sre_lower_unicode`/`sre_lower_ascii`), which
+    /// PCRE2's case folding does not (`s`/`ſ`, `σ`/`ς`, `İ`/`I`, ASCII mode).
+    private mutating func emitReference(_ g: Int, _ f: ScopeFlags) {
+        guard f.ignoreCase else {
+            put("\\g{\(g)}")
+            return
+        }
+        // The first callout checks the text ahead and notes where the reference ends; the lazy
+        // run steps over whole characters until the second callout sees that end.
+        put("(?>(?C\"\(f.ascii ? "a" : "i")\(g)\")(?s:.)*?")
+        put(Self.referenceEndCallout)
+        put(")")
+        callouts = true
+    }
+
     private mutating func emitLiteral(_ c: UInt32, _ f: ScopeFlags) {
+        if Self.surrogates.contains(c) {
+            // `\ud800` is a valid Python pattern; a `str` trawl matches never holds a lone
+            // surrogate (it is UTF-8), and PCRE2 refuses the code point.
+            put("(?!)")
+            return
+        }
         if f.ignoreCase {
             if f.ascii {
                 // re.ASCII|re.IGNORECASE folds ASCII letters only; PCRE2 caseless is off here.
@@ -400,7 +732,8 @@ struct PCRE2Emitter {
                 if case .range(let r) = item { return r } else { return nil }
             }
             if f.ascii {
-                for r in literalRanges {
+                // `clamped` of a range outside A-z is one bound, not empty: skip those.
+                for r in literalRanges where r.overlaps(0x41...0x7A) {
                     for c in r.clamped(to: 0x41...0x7A) where (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) {
                         let other = c < 0x61 ? c + 0x20 : c - 0x20
                         ranges.append(other...other)
@@ -412,10 +745,26 @@ struct PCRE2Emitter {
                 }
             }
         }
+        // Lone surrogates never occur in UTF-8 text (and PCRE2 refuses them in a class).
+        ranges = ranges.flatMap { Self.removingSurrogates($0) }
+        if ranges.isEmpty && escapes.isEmpty {
+            put(negated ? "(?s:.)" : "(?!)")
+            return
+        }
         put(negated ? "[^" : "[")
         putRanges(ranges)
         for e in escapes { put(e) }
         put("]")
+    }
+
+    private static let surrogates: ClosedRange<UInt32> = 0xD800...0xDFFF
+
+    private static func removingSurrogates(_ r: ClosedRange<UInt32>) -> [ClosedRange<UInt32>] {
+        guard r.overlaps(surrogates) else { return [r] }
+        var parts: [ClosedRange<UInt32>] = []
+        if r.lowerBound < surrogates.lowerBound { parts.append(r.lowerBound...(surrogates.lowerBound - 1)) }
+        if r.upperBound > surrogates.upperBound { parts.append((surrogates.upperBound + 1)...r.upperBound) }
+        return parts
     }
 
     private mutating func emitAnchor(_ kind: AnchorKind, _ f: ScopeFlags) {

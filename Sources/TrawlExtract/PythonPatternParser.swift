@@ -19,6 +19,12 @@ struct PythonPatternParser {
     private(set) var groupCount = 0
     private var groupNames: [String: Int] = [:]
     private var openGroups: Set<Int> = []
+    /// `getwidth()` of every closed group: a backreference is as wide as its group (Python's
+    /// look-behind rule counts it so).
+    private var groupWidths: [Int: (min: Int, max: Int?)] = [:]
+    /// Inside a look-behind: the groups opened before it (`state.lookbehindgroups`), the only
+    /// ones a reference there may name.
+    private var lookbehindGroups: Int?
     private var conditionRefs: [(group: Int, pos: Int)] = []
     private var sawUnicodeFlag: Bool
 
@@ -202,7 +208,8 @@ struct PythonPatternParser {
                     if openGroups.contains(g) {
                         throw TranslationError(message: "cannot refer to an open group", offset: nameStart)
                     }
-                    return .backreference(g, flags, pos: start)
+                    try checkLookbehindGroup(g)
+                    return .backreference(g, flags, width: groupWidths[g] ?? (0, nil), pos: start)
                 } else {
                     let what = peek().flatMap(Unicode.Scalar.init).map { String($0) } ?? ""
                     throw TranslationError(message: "unknown extension ?P\(what)", offset: start + 1)
@@ -216,6 +223,9 @@ struct PythonPatternParser {
                     throw TranslationError(message: "unknown extension ?<\(what)", offset: start + 1)
                 }
                 i += 1
+                let outerLookbehind = lookbehindGroups
+                if outerLookbehind == nil { lookbehindGroups = groupCount }
+                defer { lookbehindGroups = outerLookbehind }
                 let inner = try parseSubpattern(start: start)
                 let w = inner.width
                 guard w.max == w.min else {
@@ -257,7 +267,11 @@ struct PythonPatternParser {
             openGroups.insert(groupCount)
         }
         let inner = try parseSubpattern(start: start)
-        if let index { openGroups.remove(index) }
+        if let index {
+            openGroups.remove(index)
+            let w = inner.width
+            groupWidths[index] = w
+        }
         return .group(index: index, inner, pos: start)
     }
 
@@ -293,6 +307,7 @@ struct PythonPatternParser {
         } else {
             throw TranslationError(message: "bad character in group name '\(name)'", offset: nameStart)
         }
+        try checkLookbehindGroup(group)
         let saved = flags
         let yes = try parseSequence(nested: true)
         var no: Node?
@@ -401,6 +416,18 @@ struct PythonPatternParser {
         return .scoped(outer: outer, inner: inner, body, pos: start)
     }
 
+    /// `state.checklookbehindgroup`: inside a look-behind, a reference must name a closed
+    /// group opened before the look-behind.
+    private func checkLookbehindGroup(_ g: Int) throws(TranslationError) {
+        guard let before = lookbehindGroups else { return }
+        if openGroups.contains(g) || g > groupCount {
+            throw TranslationError(message: "cannot refer to an open group", offset: i)
+        }
+        if g > before {
+            throw TranslationError(message: "cannot refer to group defined in the same lookbehind subpattern", offset: i)
+        }
+    }
+
     // MARK: Escapes
 
     /// An escape outside a class, as `sre_parse._escape`.
@@ -439,7 +466,8 @@ struct PythonPatternParser {
                 throw TranslationError(message: "invalid group reference \(group)", offset: start + 1)
             }
             if openGroups.contains(group) { throw TranslationError(message: "cannot refer to an open group", offset: start) }
-            return .backreference(group, flags, pos: start)
+            try checkLookbehindGroup(group)
+            return .backreference(group, flags, width: groupWidths[group] ?? (0, nil), pos: start)
         default:
             return .literal(try parseCharacterEscape(c, start: start, inClass: false), flags, pos: start)
         }

@@ -48,7 +48,8 @@ indirect enum Node {
     case scoped(outer: ScopeFlags, inner: ScopeFlags, Node, pos: Int)
     case lookaround(behind: Bool, negative: Bool, Node, pos: Int)
     case atomic(Node, pos: Int)
-    case backreference(Int, ScopeFlags, pos: Int)
+    /// A reference to group N, as wide as that group (Python's `groupwidths`).
+    case backreference(Int, ScopeFlags, width: (min: Int, max: Int?), pos: Int)
     case conditional(group: Int, yes: Node, no: Node?, pos: Int)
     case repeated(Node, min: Int, max: Int?, Quantifier, pos: Int)
     case sequence([Node])
@@ -61,7 +62,7 @@ indirect enum Node {
         case .empty, .anchor, .lookaround: return (0, 0)
         case .literal, .any, .set: return (1, 1)
         case .group(_, let n, _), .scoped(_, _, let n, _), .atomic(let n, _): return n.width
-        case .backreference: return (0, nil)
+        case .backreference(_, _, let w, _): return w
         case .conditional(_, let yes, let no, _):
             let a = yes.width, b = no?.width ?? (0, 0)
             return (Swift.min(a.min, b.min), a.max.flatMap { x in b.max.map { Swift.max(x, $0) } })

@@ -26,11 +26,20 @@ import TrawlExtract
     }
 
     @Test func invalidRegexReportsPCRE2MessageAndPythonOffset() throws {
-        // PCRE2 limits quantifiers to 65535, Python does not: PCRE2's message, mapped back.
-        let spec = PatternSpec(name: "big", source: "é(a){70000}")
+        // PCRE2 writes a repeated group out once per count and limits the compiled size (64 KiB
+        // of code units), Python does not: PCRE2's message, its offset mapped back.
+        let spec = PatternSpec(name: "big", source: "é(?:ab){30000}")
         #expect(throws: TrawlError(.invalidRegex,
-                                   "pattern 'big': number too big in {} quantifier at offset 4")) {
+                                   "pattern 'big': regular expression is too large at offset 14")) {
             try Extractor(patterns: [spec])
+        }
+        // Counts above PCRE2's 65535 work where trawl can split them, and are refused where
+        // the split would duplicate a group.
+        let long = try Extractor(patterns: [PatternSpec(name: "a", source: "a{65536}")]).makeSession()
+        #expect(long.extract(String(repeating: "a", count: 65537)).matches[0].strings.map(\.count) == [65536])
+        #expect(throws: TrawlError(.invalidRegex, "pattern 'g': unsupported by trawl: a repeat count above 65535 "
+                                   + "of a group that captures (PCRE2 counts to 65535) at offset 4")) {
+            try Extractor(patterns: [PatternSpec(name: "g", source: "é(a){70000}")])
         }
     }
 

@@ -35,6 +35,20 @@ import TrawlTestSupport
         // The continuation after the stop character can fail, so later stops are tried too.
         (#"=['"](.*?)['"]>"#, 0, false, true),
         (#"<a\s(?:.*?\s)*?href="(.*?)"z"#, I, true, true),
+        // Rule 6: a final `(.*?)Q.*?G` skips to the line's end after a failed start.
+        (#"href=['"](.*?)['"].*?>"#, 0, false, true),
+        (#"id="(.*?)".*?>"#, I, false, true),
+        (#"(?s)x(.*?)['"].*?[>z]"#, 0, false, true),
+        (#"y.*?['"].*?>"#, 0, false, true),
+        // ... and leaves alone a prefix that can cross a line, or dots of two kinds.
+        (#"\s(.*?)".*?>"#, 0, false, true),
+        (#"x(.*?)"(?s:.*?)>"#, 0, false, true),
+    ]
+
+    /// Patterns rule 6 applies to (in the split tail for the default patterns).
+    static let skipTails: Set<String> = [
+        PatternSpec.button.source, PatternSpec.link.source, #"href=['"](.*?)['"].*?>"#, #"id="(.*?)".*?>"#,
+        #"(?s)x(.*?)['"].*?[>z]"#, #"y.*?['"].*?>"#,
     ]
 
     static let pieces = [
@@ -79,6 +93,7 @@ import TrawlTestSupport
             #expect((t.split != nil) == split, "\(pattern)")
             #expect(t.lazyRuns == lazy, "\(pattern)")
             #expect((t.split?.rotated ?? false) == Self.rotated.contains(pattern), "\(pattern)")
+            #expect(t.skipTail == Self.skipTails.contains(pattern), "\(pattern)")
             let e = try Extractor(patterns: [PatternSpec(name: "p", source: pattern, flags: PatternFlags(rawValue: flags))])
             #expect(e.splitSearches == [split], "\(pattern)")
         }

@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends", "TrawlCore", "TrawlExtract", "CPosix",
+                "TrawlBackends", "TrawlCore", "TrawlDecode", "TrawlExtract", "CPosix",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

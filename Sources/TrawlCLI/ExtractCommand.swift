@@ -3,6 +3,7 @@
 import ArgumentParser
 import TrawlBackends
 import TrawlCore
+import TrawlDecode
 import TrawlExtract
 #if canImport(Glibc)
 import Glibc
@@ -13,11 +14,20 @@ import Glibc
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Run the patterns over local files (UTF-8 text) and print one JSON object per file."
+        abstract: "Run the patterns over local files and print one JSON object per file.",
+        discussion: "A file is decoded as `trawl crawl` decodes a page served without a charset: "
+            + "BOM, then <meta charset>, else UTF-8 (--decode browser); --charset decodes it as if "
+            + "served with that charset."
     )
 
-    @Argument(help: "Files to read as UTF-8 text.")
+    @Argument(help: "Files to read.")
     var files: [String]
+
+    @Option(help: "How to decode each file: 'browser' (BOM, <meta>, else UTF-8) or 'requests' (as Python requests' .text).")
+    var decode: String = "browser"
+
+    @Option(help: "Decode every file as if served with this charset (a WHATWG label, e.g. windows-1252).")
+    var charset: String?
 
     @OptionGroup(title: "Patterns")
     var patterns: PatternOptions
@@ -42,8 +52,15 @@ struct ExtractCommand: ParsableCommand {
             throw PatternOptions.error(error, patterns: options.effectivePatterns)
         }
 
-        // Files are read before the clock starts: the figure is matching speed alone.
-        let texts = try files.map { path throws(CLIError) in try Self.readFile(path) }
+        guard let mode = DecodeMode(rawValue: decode) else {
+            throw ValidationError("--decode must be one of: " + DecodeMode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        // The Content-Type a server would have sent: none, or one naming --charset.
+        let contentType = charset.map { "text/html; charset=\($0)" }
+        // Files are read and decoded before the clock starts: the figure is matching speed alone.
+        let texts = try files.map { path throws(CLIError) in
+            BodyDecoder.decode(try Self.readFile(path), contentType: contentType, mode: mode).utf8
+        }
         let session = crawler.extractor.makeSession()
         var totalBytes = 0
         let start = MonotonicClock.threadCPU()
@@ -73,7 +90,7 @@ struct ExtractCommand: ParsableCommand {
         }
     }
 
-    static func readFile(_ path: String) throws(CLIError) -> UTF8Text {
+    static func readFile(_ path: String) throws(CLIError) -> [UInt8] {
         guard let f = fopen(path, "rb") else {
             throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
@@ -86,7 +103,6 @@ struct ExtractCommand: ParsableCommand {
             if n < chunk.count { break }
         }
         if ferror(f) != 0 { throw CLIError("error reading '\(path)'") }
-        // The crawl's own path: valid UTF-8 as it is, anything else repaired as a browser would.
-        return UTF8Text(validating: bytes) ?? UTF8Text(String(decoding: bytes, as: UTF8.self))
+        return bytes
     }
 }

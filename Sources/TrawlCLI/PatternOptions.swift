@@ -41,13 +41,15 @@ struct PatternOptions: ParsableArguments {
         return CLIError("\(error.message)\n  \(spec.source)\n  \(lead)^")
     }
 
-    /// `NAME=REGEX` or `NAME/FLAGS=REGEX`.
+    /// `NAME=REGEX` or `NAME/FLAGS=REGEX`, split at the first `=` scalar: a regex may begin
+    /// with a combining mark, which would make `=` and the mark one `Character`.
     static func parsePattern(_ spec: String) throws -> PatternSpec {
-        guard let eq = spec.firstIndex(of: "=") else {
+        let scalars = spec.unicodeScalars
+        guard let eq = scalars.firstIndex(of: "=") else {
             throw ValidationError("--pattern must be NAME=REGEX or NAME/FLAGS=REGEX, got '\(spec)'")
         }
-        let head = spec[..<eq]
-        let regex = String(spec[spec.index(after: eq)...])
+        let head = String(scalars[..<eq])
+        let regex = String(scalars[scalars.index(after: eq)...])
         var name = Substring(head)
         var flags: PatternFlags = []
         if let slash = head.firstIndex(of: "/") {

@@ -189,6 +189,47 @@ import TrawlTestSupport
         #expect(ex.lines[0]["matches"] as? [String: [String]] == crawled)
     }
 
+    /// `--pattern NAME=REGEX` splits at the first `=` even when the regex starts with a
+    /// combining mark (a Character split would glue `=` and the mark together).
+    @Test func patternSplitsOnScalars() throws {
+        let file = try tempFile("e\u{301}x = \u{301}y")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let run = try trawl(["extract", "--no-default-patterns", "--pattern", "p=\u{301}[xy]", "--pattern", "q=a=b", file])
+        #expect(run.status == 0, "\(run.stderr)")
+        let matches = run.lines.first?["matches"] as? [String: [String]]
+        #expect(matches?["p"] == ["\u{301}x", "\u{301}y"])
+        #expect(matches?["q"] == [])
+    }
+
+    /// `trawl extract` decodes a file as `trawl crawl` decodes the same bytes served without a
+    /// charset: BOM, then `<meta>`, else UTF-8; `--charset` as if served with one.
+    @Test func extractDecodesLikeACrawl() throws {
+        func write(_ bytes: [UInt8]) throws -> String {
+            let path = NSTemporaryDirectory() + "trawl-cli-\(UUID().uuidString).html"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let bom = try write([0xEF, 0xBB, 0xBF] + Array("<a href='x'>".utf8))
+        let utf16 = try write([0xFF, 0xFE] + Array("<a href='é'>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let meta = try write(Array("<meta charset=windows-1252><a href='".utf8) + [0xE9] + Array("'>".utf8))
+        let plain = try write(Array("<a href='".utf8) + [0xE9] + Array("'>".utf8))
+        defer { for f in [bom, utf16, meta, plain] { try? FileManager.default.removeItem(atPath: f) } }
+        let run = try trawl(["extract", "--no-default-patterns", "--pattern", "p=^.", "--pattern", "h=href='(.*?)'",
+                             bom, utf16, meta, plain])
+        #expect(run.status == 0, "\(run.stderr)")
+        let m = run.lines.map { $0["matches"] as? [String: [String]] }
+        #expect(m.count == 4)
+        guard m.count == 4 else { return }
+        #expect(m[0]?["p"] == ["<"])          // the BOM is not text
+        #expect(m[1]?["h"] == ["é"])          // UTF-16 by its BOM
+        #expect(m[2]?["h"] == ["é"])          // windows-1252 by <meta>
+        #expect(m[3]?["h"] == ["\u{FFFD}"])   // else UTF-8, invalid bytes replaced
+        let latin = try trawl(["extract", "--no-default-patterns", "--charset", "windows-1252", "--pattern", "h=href='(.*?)'", plain])
+        #expect((latin.lines.first?["matches"] as? [String: [String]])?["h"] == ["é"])
+        let bad = try trawl(["extract", "--decode", "nope", plain])
+        #expect(bad.status != 0)
+    }
+
     @Test func processBackendGivesTheSameLinesAsTheThreadBackend() throws {
         let urls = Site.names.prefix(25).map { server.siteURL($0) } + ["bogus://x"]
         let threads = try trawl(["crawl", "-j", "2"] + urls)

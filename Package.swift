@@ -8,6 +8,8 @@
 //   TrawlCore              pure Swift: options, results, errors, ordering, progress, JSON
 //   TrawlDecode            body bytes -> UTF-8 text (WHATWG sniffing, iconv transcoding)
 //   TrawlExtract           Python `re` syntax -> PCRE2 (JIT), findall semantics, budgets
+//   CZlib, CBrotli, CZstd  the content-coding libraries through pkg-config
+//   TrawlContent           gzip/deflate, br and zstd bodies decoded within bounded memory
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread, process, cluster)
@@ -52,10 +54,18 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         // glibc's mallopt and posix_spawn's closefrom (not in Swift's Glibc module).
         .systemLibrary(name: "CPosix", path: "Sources/CPosix"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "TrawlCore", swiftSettings: strict),
+        .target(
+            name: "TrawlContent",
+            dependencies: ["TrawlCore", "CZlib", "CBrotli", "CZstd"],
+            swiftSettings: strict
+        ),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
-        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "CCurl"], swiftSettings: strict),
+        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "CCurl"], swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
@@ -111,6 +121,11 @@ let package = Package(
             name: "TrawlExtractTests",
             dependencies: ["TrawlExtract", "TrawlTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlContentTests",
+            dependencies: ["TrawlContent", "TrawlTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -104,7 +104,10 @@ enum {
     TRAWL_REGEX_BUDGET_EXCEEDED = 30,
     TRAWL_CANCELLED = 31,
     TRAWL_WORKER_CRASHED = 32,
-    TRAWL_WORKER_LOST = 33
+    TRAWL_WORKER_LOST = 33,
+    TRAWL_BAD_RESPONSE = 37       /* the response violates HTTP: garbage, HTTP/0.9, headers over
+                                     256 KiB (or one line over 100 KiB), a body that is not what
+                                     its Content-Encoding says, a zstd window above 8 MiB */
 };
 
 /* A fixed English sentence for `code` ("invalid URL"); "unknown error" for a code this library

@@ -34,6 +34,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case cancelled = 31
     case workerCrashed = 32
     case workerLost = 33
+    case badResponse = 37
 
     /// The stable snake_case name: `"invalid_url"`, `"regex_budget_exceeded"`, ...
     public var name: String {
@@ -63,6 +64,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker_crashed"
         case .workerLost: "worker_lost"
+        case .badResponse: "bad_response"
         }
     }
 
@@ -94,6 +96,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker process crashed"
         case .workerLost: "cluster worker lost"
+        case .badResponse: "the server's response violates HTTP"
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import CCurl
+import TrawlContent
 import TrawlCore
 
 /// Owns one `CURL` easy handle, its error buffer and the body of its current transfer.
@@ -27,6 +28,23 @@ final class CurlEasy {
     private var body = UTF8Accumulator()
     /// Set when the write callback refused bytes beyond ``maxBytes``.
     private(set) var overLimit = false
+
+    // Content decoding is trawl's own (TrawlContent), not libcurl's, so that decoder memory is
+    // bounded and the body as received stays available.
+    /// The current response's `Content-Encoding` values (a redirect or 1xx starts another).
+    private var contentEncoding: [String] = []
+    /// Header bytes of the current response, against ``maxHeaderBytes``.
+    private var headerBytes = 0
+    /// Set when the header callback refused a response for its headers' size.
+    private(set) var headersTooLarge = false
+    /// Whether the first body byte arrived (the decoder is chosen then).
+    private var bodyStarted = false
+    /// The decoder of an encoded body; nil for identity.
+    private var decoder: ContentDecoder?
+    /// The encoded body as received; empty for identity, whose ``body`` is the raw body.
+    private var raw: [UInt8] = []
+    /// Why content decoding stopped the transfer.
+    private(set) var contentError: TrawlError?
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList) throws(TrawlError) {
@@ -63,10 +81,16 @@ final class CurlEasy {
             return easy.receive(data, size: size, count: count)
         }, "CURLOPT_WRITEFUNCTION")
         try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, me), "CURLOPT_WRITEDATA")
+        try check(trawl_curl_easy_setopt_header(handle) { data, size, count, user in
+            guard let user else { return 0 }
+            let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
+            return easy.receiveHeader(data, size: size, count: count)
+        }, "CURLOPT_HEADERFUNCTION")
+        try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, me), "CURLOPT_HEADERDATA")
 
-        // "" asks for every encoding this libcurl decodes (gzip, deflate, br, zstd) and
-        // makes libcurl decode the body before the write callback sees it.
-        try set(CURLOPT_ACCEPT_ENCODING, "", "CURLOPT_ACCEPT_ENCODING")
+        // Every coding TrawlContent decodes is offered; libcurl passes bodies on undecoded.
+        try set(CURLOPT_ACCEPT_ENCODING, ContentCoding.acceptEncoding, "CURLOPT_ACCEPT_ENCODING")
+        try set(CURLOPT_HTTP_CONTENT_DECODING, 0, "CURLOPT_HTTP_CONTENT_DECODING")
         try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS, "CURLOPT_HTTP_VERSION")
         // curl's own CLI reads 100 KiB at a time; libcurl's default of 16 KiB takes a page
         // of 200 KB in 13 receive calls, whose fixed costs (system call, the kernel's copy
@@ -136,6 +160,13 @@ final class CurlEasy {
         errorBuffer[0] = 0
         body.removeAll()
         overLimit = false
+        contentEncoding = []
+        headerBytes = 0
+        headersTooLarge = false
+        bodyStarted = false
+        decoder = nil
+        raw = []
+        contentError = nil
         self.request = request
         started = now
         // https: wait for a connection being set up to the same host, which may turn out to
@@ -150,20 +181,102 @@ final class CurlEasy {
         }
     }
 
-    /// Takes the body out (leaving the handle's buffer empty for its next transfer), and the
-    /// same bytes as ``UTF8Text`` when all of them are valid UTF-8.
-    func takeBody() -> (bytes: [UInt8], text: UTF8Text?) {
-        body.take()
+    /// Takes the body out (leaving the handle's buffer empty for its next transfer), the
+    /// same bytes as ``UTF8Text`` when all of them are valid UTF-8, and the body as received
+    /// (the same storage as `bytes` when it had no content coding).
+    func takeBody() -> (bytes: [UInt8], text: UTF8Text?, raw: [UInt8]) {
+        let (bytes, text) = body.take()
+        var received: [UInt8] = []
+        swap(&received, &raw)
+        let encoded = decoder != nil
+        decoder = nil
+        return (bytes, text, encoded ? received : bytes)
+    }
+
+    /// The transfer ended well: flushes the content decoder, which may find the compressed
+    /// stream incomplete.
+    func finishBody() throws(TrawlError) {
+        guard let decoder else { return }
+        try decoder.finish { body.append($0) }
+    }
+
+    /// The most header bytes one response may have (its status line included), as Chrome
+    /// allows (256 KiB); beyond that the response is `bad_response`. libcurl itself refuses a
+    /// single header line over 100 KiB.
+    static let maxHeaderBytes = 256 * 1024
+
+    /// The header callback: counts the response's header bytes and notes its
+    /// `Content-Encoding`. A status line starts a new response (after a redirect or a 1xx).
+    private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, size: Int, count: Int) -> Int {
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow, let data else { return 0 }
+        let line = UnsafeRawBufferPointer(start: data, count: total)
+        if Self.hasPrefix(line, "http/") {
+            contentEncoding = []
+            headerBytes = 0
+        }
+        headerBytes += total
+        guard headerBytes <= Self.maxHeaderBytes else {
+            headersTooLarge = true
+            return 0
+        }
+        let name = "content-encoding:"
+        if Self.hasPrefix(line, name) {
+            var end = line.count
+            while end > name.utf8.count, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+            let value = String(decoding: line[name.utf8.count..<end], as: UTF8.self)
+            contentEncoding.append(value)
+        }
+        return total
+    }
+
+    /// Whether `line` starts with the lowercase ASCII `prefix`, ignoring case.
+    private static func hasPrefix(_ line: UnsafeRawBufferPointer, _ prefix: String) -> Bool {
+        guard line.count >= prefix.utf8.count else { return false }
+        for (i, p) in prefix.utf8.enumerated() where line[i] | 0x20 != p && line[i] != p {
+            return false
+        }
+        return true
+    }
+
+    /// Chooses the body's decoder from the response's `Content-Encoding`.
+    private func startBody() throws(TrawlError) {
+        bodyStarted = true
+        let codings = try ContentCoding.parse(contentEncoding)
+        guard !codings.isEmpty else { return }
+        decoder = try ContentDecoder(codings: codings, limits: ContentLimits(maxBytes: maxBytes))
+        let expected = contentLength
+        if expected > 0 { raw.reserveCapacity(min(expected, maxBytes)) }
     }
 
     /// libcurl's receive buffer (`CURLOPT_BUFFERSIZE`), the size of curl's CLI.
     static let receiveBufferSize = 100 * 1024
 
-    /// The write callback: appends decoded bytes, refusing any beyond the limit (returning
-    /// less than offered makes libcurl end the transfer with CURLE_WRITE_ERROR).
+    /// The write callback: appends the bytes (decoded first when the body has a content
+    /// coding), refusing any beyond the limit (returning less than offered makes libcurl end
+    /// the transfer with CURLE_WRITE_ERROR).
     private func receive(_ data: UnsafeMutablePointer<CChar>?, size: Int, count: Int) -> Int {
         let (total, overflow) = size.multipliedReportingOverflow(by: count)
         guard !overflow, let data else { return 0 }
+        if !bodyStarted {
+            do { try startBody() } catch { contentError = error; return 0 }
+        }
+        if let decoder {
+            // The encoded body is bounded by the same limit as the decoded one.
+            guard total <= maxBytes - raw.count else {
+                overLimit = true
+                return 0
+            }
+            let chunk = UnsafeRawBufferPointer(start: data, count: total)
+            raw.append(contentsOf: chunk)
+            do {
+                try decoder.decode(chunk) { body.append($0) }
+            } catch {
+                contentError = error
+                return 0
+            }
+            return total
+        }
         if total > maxBytes - body.count {
             overLimit = true
             return 0

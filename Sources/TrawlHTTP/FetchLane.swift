@@ -208,7 +208,13 @@ public final class FetchLane {
                                      finalURL: easy.effectiveURL, status: easy.responseCode,
                                      contentType: easy.contentType, elapsed: elapsed)
         if result == CURLE_OK {
-            (response.body, response.validUTF8) = easy.takeBody()
+            do throws(TrawlError) {
+                try easy.finishBody()
+                (response.body, response.validUTF8, response.rawBody) = easy.takeBody()
+            } catch {
+                _ = easy.takeBody()
+                response.error = error
+            }
         } else {
             _ = easy.takeBody()
             response.error = error(for: result, easy: easy, request: request)
@@ -217,14 +223,22 @@ public final class FetchLane {
     }
 
     private func error(for result: CURLcode, easy: CurlEasy, request: FetchRequest) -> TrawlError {
+        if result == CURLE_WRITE_ERROR, let contentError = easy.contentError {
+            return contentError
+        }
         if result == CURLE_WRITE_ERROR && easy.overLimit {
             return TrawlError(.tooLarge, "response body exceeds the limit of \(easy.byteLimit) bytes (maxBytes)")
         }
+        if result == CURLE_WRITE_ERROR && easy.headersTooLarge {
+            return TrawlError(.badResponse, "response headers exceed \(CurlEasy.maxHeaderBytes) bytes")
+        }
         let detail = easy.errorText
-        var error = CurlErrors.error(for: result, detail: detail)
-        if error.code == .unsupportedProtocol, let target = easy.effectiveURL, target != request.url {
-            // A redirect to a refused scheme (the URL itself was checked before the transfer);
-            // libcurl has already moved the effective URL to the target.
+        // The URL itself was checked before the transfer, so a refused scheme at the end is a
+        // redirect's; libcurl has already moved the effective URL to the target.
+        let target = easy.effectiveURL ?? request.url
+        let refused = !validation.allows(scheme: URLValidation.scheme(of: target))
+        var error = CurlErrors.error(for: result, detail: detail, schemeRefused: refused)
+        if error.code == .unsupportedProtocol, target != request.url {
             let scheme = URLValidation.scheme(of: target) ?? "?"
             error.message = "redirect to \(target) refused: "
                 + "scheme '\(scheme)' is not allowed (allowed: \(options.allowedProtocols.joined(separator: ", ")))"

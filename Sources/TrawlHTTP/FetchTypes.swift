@@ -31,6 +31,10 @@ public struct FetchResponse: Sendable {
     public var contentType: String?
     /// The body with its Content-Encoding removed; empty when ``error`` is set.
     public var body: [UInt8]
+    /// The body as it arrived, before its Content-Encoding was removed (for archives such as
+    /// WARC); the same storage as ``body`` when the response had no content coding. Empty
+    /// when ``error`` is set.
+    public var rawBody: [UInt8] = []
     /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
     /// arrived; nil when it is not, or was not checked.
     public var validUTF8: UTF8Text?

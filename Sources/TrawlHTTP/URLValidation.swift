@@ -13,6 +13,11 @@ struct URLValidation {
         allowed = allowedProtocols.map { $0.lowercased() }
     }
 
+    /// Whether a URL of `scheme` may be fetched.
+    func allows(scheme: String?) -> Bool {
+        scheme.map(allowed.contains) ?? false
+    }
+
     /// The `host:port` key of `url` when it may be fetched, else the error its response
     /// carries.
     func check(_ url: String) -> Result<String, TrawlError> {

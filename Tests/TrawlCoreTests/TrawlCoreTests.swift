@@ -108,6 +108,8 @@ import Testing
         #expect(ErrorCode.invalidURL.rawValue == 20)
         #expect(ErrorCode.cancelled.rawValue == 31)
         #expect(ErrorCode.workerLost.rawValue == 33)
+        #expect(ErrorCode.badResponse.rawValue == 37)
+        #expect(ErrorCode.badResponse.name == "bad_response")
     }
 }
 

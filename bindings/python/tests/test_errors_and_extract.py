@@ -51,6 +51,12 @@ def test_errors_pickle_with_their_code():
     assert type(back) is trawl.InvalidRegex and back.code == 3 and back.message == e.message
 
 
+def test_bad_response_has_its_class():
+    e = trawl._errors.error_for(37, "bad_response", "Received HTTP/0.9 when not allowed")
+    assert type(e) is trawl.BadResponse and isinstance(e, trawl.URLError) and e.code == 37
+    assert trawl.BadResponse.__name__ in trawl.__all__
+
+
 def test_extract_defaults_match_re_findall():
     got = trawl.extract(TEXT)
     button = re.compile(r"""<button\s(?:.*?\s)*?id=['"](.*?)['"].*?>""", re.I)

@@ -12,9 +12,10 @@ A binding over libtrawl.so (ctypes); the package README lists every option.
 
 from ._lib import HEADER_VERSION_NUM, LibraryNotFound
 from ._lib import lib as _clib
-from ._errors import (BackendUnavailable, Cancelled, ConnectError, DNSError, HTTPError,
+from ._errors import (BackendUnavailable, BadResponse, Cancelled, ConnectError, DNSError, HTTPError,
                       InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
-                      NetworkError, OptionTypeError, RegexBudgetExceeded, Timeout, TLSError, TooLarge,
+                      NetworkError, OptionTypeError, RegexBudgetExceeded, Timeout, TLSError,
+                      TooLarge,
                       TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
                       UnsupportedProtocol, URLError, WorkerCrashed, WorkerLost)
 from ._options import Option, options
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError", "OptionTypeError",
     "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",
     "TooManyRedirects", "TooLarge", "TLSError", "HTTPError", "NetworkError", "WorkerCrashed",
-    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "LibraryNotFound", "HEADER_VERSION_NUM",
+    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "BadResponse", "LibraryNotFound",
+    "HEADER_VERSION_NUM",
     "__version__", "version_num",
 ]

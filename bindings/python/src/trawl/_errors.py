@@ -114,6 +114,11 @@ class Cancelled(URLError):
     """The batch was cancelled before this URL finished."""
 
 
+class BadResponse(URLError):
+    """The server's response violates HTTP: garbage or HTTP/0.9, oversized headers, a body
+    that is not what its Content-Encoding says."""
+
+
 _API_CLASSES = {
     1: InvalidArgument,
     2: UnknownOption,
@@ -125,7 +130,7 @@ _API_CLASSES = {
 _URL_CLASSES = {20: InvalidURL, 21: UnsupportedProtocol, 22: DNSError, 23: ConnectError,
                 24: Timeout, 25: TooManyRedirects, 26: TooLarge, 27: TLSError, 28: HTTPError,
                 29: NetworkError, 30: RegexBudgetExceeded, 31: Cancelled, 32: WorkerCrashed,
-                33: WorkerLost}
+                33: WorkerLost, 37: BadResponse}
 
 
 class TrawlWarning(UserWarning):

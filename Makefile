@@ -12,8 +12,8 @@ RELEASE   := .build/release
 DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3 python3-venv \
              openssl nginx redis-server valgrind curl brotli zstd cmake man-db zsh fish ruby luajit \
              luarocks
-# Content decoding (TrawlContent).
-DEBS      += zlib1g-dev libbrotli-dev libzstd-dev
+# Content decoding (TrawlContent) and international host names (TrawlHTTP).
+DEBS      += zlib1g-dev libbrotli-dev libzstd-dev libidn2-dev
 VENV      ?= .venv
 
 .PHONY: all deps release demo site test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \

@@ -9,6 +9,7 @@
 //   TrawlDecode            body bytes -> UTF-8 text (WHATWG sniffing, iconv transcoding)
 //   TrawlExtract           Python `re` syntax -> PCRE2 (JIT), findall semantics, budgets
 //   CZlib, CBrotli, CZstd  the content-coding libraries through pkg-config
+//   CIdn2                  libidn2, for international host names
 //   TrawlContent           gzip/deflate, br and zstd bodies decoded within bounded memory
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
@@ -57,6 +58,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CIdn2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         .target(name: "TrawlCore", swiftSettings: strict),
         .target(
             name: "TrawlContent",
@@ -65,7 +67,7 @@ let package = Package(
         ),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
-        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "CCurl"], swiftSettings: strict),
+        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "CCurl", "CIdn2"], swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
@@ -141,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "TrawlTests",
             dependencies: ["Trawl", "TrawlTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlHostileTests",
+            dependencies: ["TrawlBackends", "TrawlCore", "TrawlTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -19,7 +19,8 @@ public final class Crawler: Sendable {
     public let extractor: Extractor
 
     /// Validates the options and compiles the patterns.
-    /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument`, or
+    /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument` (also
+    ///   for `allowedProtocols` naming a scheme other than http and https), or
     ///   `backend_unavailable` for a backend this build cannot run.
     public init(options: CrawlOptions) throws(TrawlError) {
         try options.validate()

@@ -11,7 +11,9 @@ enum InputList {
     ///
     /// An argument containing `://` is a URL; `-` is standard input; anything else is a file
     /// with one URL per line. In files, blank lines and lines starting with `#` are skipped;
-    /// every other line is an input and will get a result, even if it is not a valid URL.
+    /// every other line is an input and will get a result, even if it is not a valid URL. A
+    /// UTF-8 byte order mark at the start of a file or of standard input (Windows Notepad
+    /// writes one) is skipped.
     static func read(_ arguments: [String]) throws(CLIError) -> [String] {
         var urls: [String] = []
         for arg in arguments {
@@ -35,11 +37,17 @@ enum InputList {
         var line: UnsafeMutablePointer<CChar>? = nil
         var capacity = 0
         defer { free(line) }
+        var first = true
         while true {
             let n = getline(&line, &capacity, f)
             if n < 0 { break }
             guard let line else { break }
-            let text = String(decoding: UnsafeRawBufferPointer(start: line, count: n), as: UTF8.self)
+            var bytes = UnsafeRawBufferPointer(start: line, count: n)
+            if first {
+                first = false
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
             let trimmed = trim(text)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             urls.append(trimmed)

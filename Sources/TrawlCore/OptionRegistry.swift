@@ -50,11 +50,14 @@ extension CrawlOptions {
         .bool("verify_tls", \.verifyTLS, scope: .fetch, flag: "--insecure",
               doc: "Verify TLS certificates and host names (--insecure turns it off)."),
         .list("protocols", \.allowedProtocols, repeatable: false, scope: .fetch, flag: "--protocols",
-              doc: "Schemes allowed for the first request and every redirect, comma-separated.",
+              doc: "Schemes allowed for the first request and every redirect, comma-separated: http, https or both (it may only narrow them).",
               normalize: { $0.lowercased() },
               check: { p in
-                  !p.isEmpty && p.allSatisfy(\.isLetter) && p.unicodeScalars.allSatisfy(\.isASCII) ? nil
-                      : "protocols must be a comma-separated list such as 'http,https'"
+                  guard !p.isEmpty && p.allSatisfy(\.isLetter) && p.unicodeScalars.allSatisfy(\.isASCII) else {
+                      return "protocols must be a comma-separated list such as 'http,https'"
+                  }
+                  return CrawlOptions.crawlableProtocols.contains(p) ? nil
+                      : "protocols may only narrow 'http,https' (trawl is an HTTP crawler), got '\(p)'"
               }),
 
         // MARK: Text and extraction
@@ -133,6 +136,22 @@ extension CrawlOptions {
         var fresh = CrawlOptions()
         for spec in Self.registry {
             for value in spec.settings(from: self) { try spec.store(&fresh, value) }
+        }
+    }
+
+    /// The schemes trawl fetches: ``allowedProtocols`` may only be a part of them.
+    public static let crawlableProtocols = ["http", "https"]
+
+    /// Checks that `allowedProtocols` only narrows ``crawlableProtocols`` (for layers that
+    /// get the list without the rest of the options, such as a fetch lane).
+    /// - Throws: `invalid_argument` naming the first other scheme, or for an empty list.
+    public static func checkProtocols(_ allowedProtocols: [String]) throws(TrawlError) {
+        if let other = allowedProtocols.first(where: { !crawlableProtocols.contains($0.lowercased()) }) {
+            throw TrawlError(.invalidArgument,
+                             "protocols may only narrow 'http,https' (trawl is an HTTP crawler), got '\(other)'")
+        }
+        if allowedProtocols.isEmpty {
+            throw TrawlError(.invalidArgument, "protocols is empty: no URL could be fetched")
         }
     }
 

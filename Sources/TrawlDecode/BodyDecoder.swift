@@ -15,12 +15,14 @@ public enum BodyDecoder {
     ///     first 1024 bytes, else UTF-8, with WHATWG labels and decoders. `.requests`: what
     ///     Python `requests`' `Response.text` returns (see docs/decoding.md).
     ///   - validated: `body` itself as ``UTF8Text`` when the caller already knows it is valid
-    ///     UTF-8 (checked as it arrived): a UTF-8 page then needs no second pass.
+    ///     UTF-8 (checked as it arrived): a UTF-8 page then needs no second pass. A value that
+    ///     is not `body` (another length) is ignored and `body` is checked instead: a wrong
+    ///     hint costs a pass, never a trap or wrong text.
     /// - Returns: The text, invalid bytes replaced by U+FFFD, and the name of the encoding.
     ///   Transcoding uses glibc `iconv_open`/`iconv` for the legacy encodings.
     public static func decode(_ body: [UInt8], contentType: String?, mode: DecodeMode,
                               validated: UTF8Text? = nil) -> DecodedText {
-        precondition(validated.map { $0.bytes.count == body.count } ?? true, "validated must be body itself")
+        let validated = validated.flatMap { $0.bytes.count == body.count ? $0 : nil }
         switch mode {
         case .browser: return browser(body, contentType: contentType, validated: validated)
         case .requests: return RequestsDecoding.decode(body, contentType: contentType)

@@ -16,6 +16,7 @@ final class CurlEasy {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Kept alive for libcurl, which reads the list without copying it.
     private let headers: CurlHeaderList
+    private let resolve: CurlHeaderList?
     private let maxBytes: Int
 
     /// The request being fetched, nil while idle.
@@ -35,8 +36,11 @@ final class CurlEasy {
     private var contentEncoding: [String] = []
     /// Header bytes of the current response, against ``maxHeaderBytes``.
     private var headerBytes = 0
-    /// Set when the header callback refused a response for its headers' size.
-    private(set) var headersTooLarge = false
+    /// The current response's first `Content-Length` value.
+    private var declaredLength: String?
+    /// Why the header callback refused the response (too many header bytes, conflicting
+    /// `Content-Length`s), nil while it has not.
+    private(set) var headerProblem: String?
     /// Whether the first body byte arrived (the decoder is chosen then).
     private var bodyStarted = false
     /// The decoder of an encoded body; nil for identity.
@@ -47,7 +51,7 @@ final class CurlEasy {
     private(set) var contentError: TrawlError?
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
-    init(options: FetchOptions, headers: CurlHeaderList) throws(TrawlError) {
+    init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -56,6 +60,7 @@ final class CurlEasy {
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.headers = headers
+        self.resolve = resolve
         self.maxBytes = max(0, options.maxBytes)
         try configure(options)
     }
@@ -112,6 +117,9 @@ final class CurlEasy {
         try set(CURLOPT_USERAGENT, options.userAgent, "CURLOPT_USERAGENT")
         try check(trawl_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers.list),
                   "CURLOPT_HTTPHEADER")
+        if let resolve {
+            try check(trawl_curl_easy_setopt_slist(handle, CURLOPT_RESOLVE, resolve.list), "CURLOPT_RESOLVE")
+        }
 
         if let ca = options.caBundle, !ca.isEmpty {
             try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO")
@@ -122,8 +130,10 @@ final class CurlEasy {
         try set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")
 
         // The same list guards the first request and every redirect: a redirect to file://
-        // must not read local files.
-        let protocols = options.allowedProtocols.map { $0.lowercased() }.joined(separator: ",")
+        // must not read local files. Only http and https ever reach libcurl, whatever the
+        // options say (FetchLane refuses others before this).
+        let protocols = options.allowedProtocols.map { $0.lowercased() }
+            .filter(CrawlOptions.crawlableProtocols.contains).joined(separator: ",")
         guard !protocols.isEmpty else {
             throw TrawlError(.invalidArgument, "allowedProtocols is empty: no URL could be fetched")
         }
@@ -162,7 +172,8 @@ final class CurlEasy {
         overLimit = false
         contentEncoding = []
         headerBytes = 0
-        headersTooLarge = false
+        declaredLength = nil
+        headerProblem = nil
         bodyStarted = false
         decoder = nil
         raw = []
@@ -173,9 +184,9 @@ final class CurlEasy {
         // be HTTP/2 and carry this transfer too, instead of opening another. Never for http:
         // there HTTP/1.1 is certain, yet libcurl would hold the transfer until the first
         // response on the other connection arrives, however slow.
-        let pipewait = URLValidation.scheme(of: request.url) == "https" ? 1 : 0
+        let pipewait = URLValidation.scheme(of: request.fetchURL ?? request.url) == "https" ? 1 : 0
         _ = trawl_curl_easy_setopt_long(handle, CURLOPT_PIPEWAIT, pipewait)
-        let code = trawl_curl_easy_setopt_str(handle, CURLOPT_URL, request.url)
+        let code = trawl_curl_easy_setopt_str(handle, CURLOPT_URL, request.fetchURL ?? request.url)
         guard code == CURLE_OK else {
             throw TrawlError(.invalidURL, "\(CurlErrors.strerror(code)): \(String(reflecting: request.url))")
         }
@@ -214,20 +225,34 @@ final class CurlEasy {
         if Self.hasPrefix(line, "http/") {
             contentEncoding = []
             headerBytes = 0
+            declaredLength = nil
         }
         headerBytes += total
         guard headerBytes <= Self.maxHeaderBytes else {
-            headersTooLarge = true
+            headerProblem = "response headers exceed \(Self.maxHeaderBytes) bytes"
             return 0
         }
-        let name = "content-encoding:"
-        if Self.hasPrefix(line, name) {
-            var end = line.count
-            while end > name.utf8.count, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-            let value = String(decoding: line[name.utf8.count..<end], as: UTF8.self)
+        if let value = Self.value(of: "content-encoding:", in: line) {
             contentEncoding.append(value)
+        } else if let value = Self.value(of: "content-length:", in: line)?.trimmingSpaces() {
+            // RFC 9112 6.3: differing lengths make the message's framing unknowable (libcurl
+            // 7.88 would silently take the last one).
+            if let first = declaredLength, first != value {
+                headerProblem = "response has conflicting Content-Length headers (\(first) and \(value))"
+                return 0
+            }
+            declaredLength = value
         }
         return total
+    }
+
+    /// The value of header `name` (lowercase, with its colon) when `line` is that header,
+    /// without the line end.
+    private static func value(of name: String, in line: UnsafeRawBufferPointer) -> String? {
+        guard hasPrefix(line, name) else { return nil }
+        var end = line.count
+        while end > name.utf8.count, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        return String(decoding: line[name.utf8.count..<end], as: UTF8.self)
     }
 
     /// Whether `line` starts with the lowercase ASCII `prefix`, ignoring case.

@@ -22,7 +22,9 @@ enum CurlErrors {
     static func code(for code: CURLcode, detail: String, schemeRefused: Bool = false) -> ErrorCode {
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL:
-            return schemeRefused ? .unsupportedProtocol : .badResponse
+            // A redirect to a scheme libcurl cannot even parse (data:, javascript:) leaves
+            // the effective URL where it was; libcurl says so in the detail.
+            return schemeRefused || detail.hasSuffix("Unsupported URL scheme") ? .unsupportedProtocol : .badResponse
         case CURLE_OPERATION_TIMEDOUT:
             return detail.hasPrefix("Resolving timed out") ? .dns : .timeout
         case CURLE_RECV_ERROR where detail.hasSuffix("in chunked-encoding"):

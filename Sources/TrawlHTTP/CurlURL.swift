@@ -31,6 +31,20 @@ final class CurlURL {
         return nil
     }
 
+    /// `curl_url_set(CURLUPART_HOST)`: replaces the host of the last parsed URL; returns
+    /// libcurl's complaint, or nil.
+    func setHost(_ host: String) -> String? {
+        let code = curl_url_set(handle, CURLUPART_HOST, host, 0)
+        guard code == CURLUE_OK else {
+            guard let text = curl_url_strerror(code) else { return "CURLUcode \(code.rawValue)" }
+            return String(cString: text)
+        }
+        return nil
+    }
+
+    /// `curl_url_get(CURLUPART_URL)`: the last parsed URL as libcurl writes it.
+    var url: String? { part(CURLUPART_URL, flags: 0) }
+
     /// `curl_url_get(CURLUPART_HOST)` of the last parsed URL; nil when it has none.
     var host: String? { part(CURLUPART_HOST, flags: 0) }
 

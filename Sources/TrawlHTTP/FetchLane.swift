@@ -14,6 +14,7 @@ public final class FetchLane {
     private let multi: CurlMulti
     private let options: FetchOptions
     private let headers: CurlHeaderList
+    private let resolve: CurlHeaderList?
     private let validation: URLValidation
     /// Easy handles not running a transfer, ready for the next one.
     private var idle: [CurlEasy] = []
@@ -38,9 +39,17 @@ public final class FetchLane {
     ///     that ``FetchOptions/perHostConnections`` holds across lanes (requests wait in
     ///     their lane before their transfer and its timeout start); nil for a policy of this
     ///     lane's own. `CURLMOPT_MAX_HOST_CONNECTIONS` stays as a backstop.
-    /// - Throws: `invalid_argument` for options libcurl refuses (an unknown protocol name, a
-    ///   header with a line break), `out_of_memory` or `internal` if libcurl cannot start.
-    public init(options: FetchOptions, hosts: HostPolicy? = nil) throws(TrawlError) {
+    /// - Throws: `invalid_argument` for options libcurl refuses (a protocol other than http
+    ///   and https, a header with a line break), `out_of_memory` or `internal` if libcurl
+    ///   cannot start.
+    public convenience init(options: FetchOptions, hosts: HostPolicy? = nil) throws(TrawlError) {
+        try self.init(options: options, hosts: hosts, resolve: [])
+    }
+
+    /// As the public initializer; `resolve` is `CURLOPT_RESOLVE` ("host:port:address"), so
+    /// that tests reach names such as `bücher.example` on loopback without DNS.
+    init(options: FetchOptions, hosts: HostPolicy?, resolve: [String]) throws(TrawlError) {
+        try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
         multi = try CurlMulti()
         self.hosts = hosts ?? HostPolicy(options)
@@ -48,8 +57,9 @@ public final class FetchLane {
         // policy does not see.
         try multi.setMaxHostConnections(max(0, options.perHostConnections))
         headers = try CurlHeaderList(options.headers)
+        self.resolve = resolve.isEmpty ? nil : try CurlHeaderList(resolve)
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
-        idle.append(try CurlEasy(options: options, headers: headers))
+        idle.append(try CurlEasy(options: options, headers: headers, resolve: self.resolve))
         laneID = self.hosts.join(LaneWaker(multi: multi))
     }
 
@@ -99,8 +109,10 @@ public final class FetchLane {
                     switch validation.check(request.url) {
                     case .failure(let error):
                         complete(.failed(request, error))
-                    case .success(let host):
-                        waiting.append((request, host))
+                    case .success(let checked):
+                        var request = request
+                        request.fetchURL = checked.fetchURL
+                        waiting.append((request, checked.host))
                         startReady(complete)
                     }
                 case .wait:
@@ -168,7 +180,7 @@ public final class FetchLane {
             easy = reused
         } else {
             do {
-                easy = try CurlEasy(options: options, headers: headers)
+                easy = try CurlEasy(options: options, headers: headers, resolve: resolve)
             } catch {
                 return .failed(request, error)
             }
@@ -229,8 +241,8 @@ public final class FetchLane {
         if result == CURLE_WRITE_ERROR && easy.overLimit {
             return TrawlError(.tooLarge, "response body exceeds the limit of \(easy.byteLimit) bytes (maxBytes)")
         }
-        if result == CURLE_WRITE_ERROR && easy.headersTooLarge {
-            return TrawlError(.badResponse, "response headers exceed \(CurlEasy.maxHeaderBytes) bytes")
+        if result == CURLE_WRITE_ERROR, let problem = easy.headerProblem {
+            return TrawlError(.badResponse, problem)
         }
         let detail = easy.errorText
         // The URL itself was checked before the transfer, so a refused scheme at the end is a
@@ -238,7 +250,11 @@ public final class FetchLane {
         let target = easy.effectiveURL ?? request.url
         let refused = !validation.allows(scheme: URLValidation.scheme(of: target))
         var error = CurlErrors.error(for: result, detail: detail, schemeRefused: refused)
-        if error.code == .unsupportedProtocol, target != request.url {
+        if result == CURLE_OUT_OF_MEMORY {
+            error.message = "a response header line is longer than libcurl's limit of 100 KiB "
+                + "(libcurl 7.88 reports it as out of memory) [\(error.message)]"
+        }
+        if error.code == .unsupportedProtocol, target != (request.fetchURL ?? request.url) {
             let scheme = URLValidation.scheme(of: target) ?? "?"
             error.message = "redirect to \(target) refused: "
                 + "scheme '\(scheme)' is not allowed (allowed: \(options.allowedProtocols.joined(separator: ", ")))"

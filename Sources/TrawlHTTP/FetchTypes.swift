@@ -8,6 +8,9 @@ public struct FetchRequest: Sendable {
     public var index: Int
     /// The URL as the user gave it; validated before any transfer starts.
     public var url: String
+    /// What libcurl fetches when it differs from ``url`` (set by validation: an international
+    /// host name in its ASCII form).
+    var fetchURL: String?
 
     /// A request for `url`, at `index` in its batch.
     public init(index: Int, url: String) {

@@ -18,12 +18,31 @@ struct URLValidation {
         scheme.map(allowed.contains) ?? false
     }
 
-    /// The `host:port` key of `url` when it may be fetched, else the error its response
-    /// carries.
-    func check(_ url: String) -> Result<String, TrawlError> {
+    /// A URL that may be fetched: its `host:port` key, and the URL to hand libcurl when it
+    /// differs from the one given (an international host name in its ASCII form).
+    struct Checked {
+        var host: String
+        var fetchURL: String?
+    }
+
+    /// What `url` is fetched as when it may be fetched, else the error its response carries.
+    func check(_ url: String) -> Result<Checked, TrawlError> {
         if let error = problem(url) { return .failure(error) }
+        var fetchURL: String? = nil
+        if let host = parser.host, IDNA.isInternational(host) {
+            switch IDNA.ascii(host) {
+            case .failure(let error):
+                return .failure(TrawlError(.invalidURL, "URL \(String(reflecting: url)) has a host that is not a valid "
+                                           + "international domain name: \(error.reason)"))
+            case .success(let ascii):
+                if let complaint = parser.setHost(ascii) {
+                    return .failure(TrawlError(.invalidURL, "URL \(String(reflecting: url)) is malformed: \(complaint)"))
+                }
+                fetchURL = parser.url
+            }
+        }
         let host = (parser.host ?? "").lowercased()
-        return .success(host + ":" + (parser.port ?? ""))
+        return .success(Checked(host: host + ":" + (parser.port ?? ""), fetchURL: fetchURL))
     }
 
     private func problem(_ url: String) -> TrawlError? {

@@ -114,6 +114,25 @@ import TrawlTestSupport
         #expect(lines[1]["status"] is NSNull)
     }
 
+    @Test func aLeadingByteOrderMarkIsSkippedInFilesAndStandardInput() throws {
+        let good = server.url("/corpus/001.html")
+        // Windows Notepad's UTF-8: a BOM before the first line, CRLF line ends.
+        let text = "\u{FEFF}\(good)\r\n\(good)?second\r\n"
+        let list = try tempFile(text)
+        defer { try? FileManager.default.removeItem(atPath: list) }
+        for run in [try trawl(["crawl", list]), try trawl(["crawl", "-"], stdin: text)] {
+            #expect(run.status == 0, "\(run.stderr)")
+            let lines = run.lines
+            #expect(lines.count == 2)
+            #expect(lines.first?["url"] as? String == good)
+            #expect(lines.first?["error"] is NSNull, "\(lines.first ?? [:])")
+            #expect(lines.first?["status"] as? Int == 200)
+        }
+        // Only a leading one: a BOM inside a line is part of that input.
+        let run = try trawl(["crawl", "-"], stdin: "\(good)\n\u{FEFF}\(good)\n")
+        #expect((run.lines.last?["error"] as? [String: Any])?["code"] as? String == "invalid_url")
+    }
+
     @Test func jsonFormatPatternsWithFlagsAndOutputFile() throws {
         let out = NSTemporaryDirectory() + "trawl-cli-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: out) }

@@ -189,3 +189,17 @@ private func latin(_ prefix: String) -> [UInt8] { bytes(prefix) + [0x63, 0x61, 0
         }
     }
 }
+
+@Suite struct ValidatedHint {
+    /// The caller's "already valid UTF-8" hint is a promise about `body`; a hint that cannot be
+    /// `body` (another length) used to trap (a precondition reachable from the C ABI) and is
+    /// now ignored.
+    @Test func aHintOfAnotherLengthIsIgnored() throws {
+        let body = Array("<p>caf\u{E9}</p>".utf8) + [0xFF]
+        let hint = try #require(UTF8Text(validating: Array("<p>other</p>".utf8)))
+        for mode in [DecodeMode.browser, .requests] {
+            let decoded = BodyDecoder.decode(body, contentType: "text/html; charset=utf-8", mode: mode, validated: hint)
+            #expect(decoded.text == "<p>caf\u{E9}</p>\u{FFFD}", "\(mode)")
+        }
+    }
+}

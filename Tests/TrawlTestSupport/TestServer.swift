@@ -21,6 +21,16 @@ public final class TestServer: @unchecked Sendable {
         }
     }()
 
+    /// The misbehaving server of the hostile-server suite (`Resources/hostileserver.py`, HTTP
+    /// only), started on first use.
+    public static let hostile: TestServer = {
+        do {
+            return try TestServer(script: resource("hostileserver.py"), corpus: "", tls: false)
+        } catch {
+            fatalError("hostileserver.py could not start: \(error)")
+        }
+    }()
+
     /// The address both listeners are bound to: 127.0.0.1 unless `init(bind:)` said otherwise.
     public let host: String
     /// The HTTP port on ``host``.
@@ -39,23 +49,31 @@ public final class TestServer: @unchecked Sendable {
     private let stdinHandle: FileHandle
 
     /// The server script inside this module's resource bundle.
-    public static var scriptPath: String {
-        if let url = Bundle.module.url(
-            forResource: "testserver", withExtension: "py", subdirectory: "Resources") {
+    public static var scriptPath: String { resource("testserver.py") }
+
+    /// A file of `Resources` (in this module's resource bundle, else beside this source).
+    public static func resource(_ name: String) -> String {
+        let dot = name.lastIndex(of: ".") ?? name.endIndex
+        if let url = Bundle.module.url(forResource: String(name[..<dot]),
+                                       withExtension: dot < name.endIndex ? String(name[name.index(after: dot)...]) : nil,
+                                       subdirectory: "Resources") {
             return url.path
         }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Resources/testserver.py").path
+            .appendingPathComponent("Resources/" + name).path
     }
 
-    /// Starts a new server (most tests use ``shared``).
+    /// Starts a new server (most tests use ``shared`` or ``hostile``).
     /// - Parameter bind: the address to listen on (`--bind`); another one than loopback is
     ///   for tests that reach the server from network namespaces they create, and must be
     ///   an address of that test network.
-    public init(corpus: String, tls: Bool, bind: String = "127.0.0.1") throws {
+    /// - Parameter script: the server to run, `testserver.py` unless another one (which must
+    ///   print the same two lines) is given.
+    public init(script: String = TestServer.scriptPath, corpus: String, tls: Bool,
+                bind: String = "127.0.0.1") throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", TestServer.scriptPath, "--corpus", corpus, "--bind", bind]
+        var arguments = ["python3", script, "--corpus", corpus, "--bind", bind]
         if !tls { arguments.append("--no-tls") }
         process.arguments = arguments
         let input = Pipe()

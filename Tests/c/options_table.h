@@ -106,7 +106,7 @@ static const struct option_case option_cases[] = {
     {"clear_headers", {I(0), I(1), END}, {I(7), I(2), I(-1), S("1"), END}},
     {"ca_bundle", {S(""), S("/tmp/ca.pem"), END}, {I(1), END}},
     {"verify_tls", {I(0), I(1), END}, {I(2), I(-1), S("1"), D(1), END}},
-    {"protocols", {S("http,https"), S("https"), S("HTTP"), S(" http , https "), END}, {S(""), S("http,"), S("ht tp"), S("http1"), I(1), END}},
+    {"protocols", {S("http,https"), S("https"), S("HTTP"), S(" http , https "), END}, {S(""), S("http,"), S("ht tp"), S("http1"), S("http,file"), S("gopher"), I(1), END}},
     {"decode", {S("browser"), S("requests"), END}, {S("utf-8"), I(1), END}},
     {"default_patterns", {I(0), I(1), END}, {I(2), S("0"), END}},
     {"regex_budget", {D(0.001), D(1), I(2), D(31536000), END}, {D(0), D(-0.5), D(31536001), END}},

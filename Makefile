@@ -16,9 +16,9 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
 DEBS      += zlib1g-dev libbrotli-dev libzstd-dev libidn2-dev
 VENV      ?= .venv
 
-.PHONY: all deps release demo site test swift-test bench bench-smoke c-lib c-header-check c-symbols c-test c-test-asan \
-        c-test-valgrind python-test python-wheel python-wheel-test ruby-test ruby-gem ruby-gem-test \
-        lua-test lua-rock-test quickstart-test man completions install uninstall
+.PHONY: all deps release demo site test swift-test swift-docs swift-example bench bench-smoke c-lib c-header-check \
+        c-symbols c-test c-test-asan c-test-valgrind python-test python-wheel python-wheel-test ruby-test ruby-gem \
+        ruby-gem-test lua-test lua-rock-test quickstart-test man completions install uninstall
 
 all: release
 
@@ -60,6 +60,15 @@ bench-smoke: release
 swift-test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The DocC catalog of the Swift module Trawl, built without a warning (.build/docc/).
+swift-docs:
+	docs/build-docc.sh
+
+# examples/swift, a package depending on trawl by path (`import Trawl`, `for try await`),
+# built and run against the loopback server.
+swift-example:
+	examples/swift/test.sh
 
 # MARK: C API (include/trawl.h, libtrawl.so): tests, sanitizers, packaging
 
@@ -252,6 +261,6 @@ uninstall:
 
 # The real corpus is optional (a fresh clone has none): say once what was left out without it.
 CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
-test: release swift-test c-test c-test-asan c-test-valgrind python-test python-wheel-test ruby-test \
-      ruby-gem-test lua-test lua-rock-test quickstart-test
+test: release swift-test swift-docs swift-example c-test c-test-asan c-test-valgrind python-test python-wheel-test \
+      ruby-test ruby-gem-test lua-test lua-rock-test quickstart-test
 	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

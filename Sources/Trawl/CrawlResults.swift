@@ -42,7 +42,7 @@ public struct CrawlResults: AsyncSequence, Sendable {
         fileprivate init(run: Run) { self.run = run }
 
         /// The next result, or `nil` once every URL has had its result.
-        /// - Throws: what ``Crawler/start(_:onProgress:)`` throws, on the first call only
+        /// - Throws: what ``Crawler/start(_:onProgress:)-([String],_)`` throws, on the first call only
         ///   (with the cluster backend, an unreachable Redis); results never throw, a failed
         ///   URL is a result with its ``CrawlResult/error``.
         public mutating func next() async throws(TrawlError) -> CrawlResult? {

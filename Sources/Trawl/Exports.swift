@@ -2,7 +2,9 @@
 
 // One import for Swift packages: `import Trawl` brings the options, the crawler and its
 // batches, the results and the errors, which live in the modules that libtrawl.so is built
-// from. Those modules stay free of Foundation; only this module's `URL` overloads use it.
+// from. Whole modules, not single declarations: a scoped re-export leaves out the members
+// that extensions in other files add (CrawlOptions.set(_:_:)). Those modules stay free of
+// Foundation; only this module's `URL` overloads use it.
 @_exported public import TrawlCore
 @_exported public import TrawlExtract
 @_exported public import TrawlBackends

@@ -9,23 +9,23 @@ public import Foundation
 #endif
 
 extension Crawler {
-    /// Starts a batch of `urls` (given as their `absoluteString`); see ``start(_:onProgress:)``.
-    /// - Throws: as ``start(_:onProgress:)``.
+    /// Starts a batch of `urls` (given as their `absoluteString`); see ``start(_:onProgress:)-([String],_)``.
+    /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func start(_ urls: [URL],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> Batch {
         try start(urls.map(\.absoluteString), onProgress: onProgress)
     }
 
     /// Crawls `urls` (given as their `absoluteString`) to completion; see
-    /// ``crawl(_:onProgress:)``.
-    /// - Throws: as ``start(_:onProgress:)``.
+    /// ``crawl(_:onProgress:)-([String],_)``.
+    /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func crawl(_ urls: [URL],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> [CrawlResult] {
         try crawl(urls.map(\.absoluteString), onProgress: onProgress)
     }
 
     /// The results of a batch of `urls` (given as their `absoluteString`) as an
-    /// `AsyncSequence`; see ``results(for:)-(String)``.
+    /// `AsyncSequence`; see ``results(for:)-([String])``.
     public func results(for urls: [URL]) -> CrawlResults {
         results(for: urls.map(\.absoluteString))
     }

@@ -46,7 +46,7 @@ public final class Crawler: Sendable {
     }
 
     /// Crawls `urls` to completion and returns one result per URL, in input order.
-    /// - Throws: as ``start(_:onProgress:)``.
+    /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func crawl(_ urls: [String],
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> [CrawlResult] {
         let batch = try Batch(urls: urls, crawler: self, order: .input, onProgress: onProgress)

@@ -10,7 +10,7 @@ import Glibc
 /// runs many batches pays for process start-up once.
 ///
 /// A worker is owned by exactly one party at a time, the pool or one batch's dispatcher,
-/// which is the invariant behind ``Idle``'s `@unchecked Sendable`.
+/// which is the invariant behind `Idle`'s `@unchecked Sendable`.
 public enum WorkerPool {
     final class Idle: @unchecked Sendable {
         let worker: WorkerProcess

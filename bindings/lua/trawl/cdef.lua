@@ -51,4 +51,5 @@ size_t trawl_result_match_count(const trawl_result *result, size_t p);
 size_t trawl_result_group_count(const trawl_result *result, size_t p);
 trawl_status trawl_result_match(const trawl_result *result, size_t p, size_t i, size_t j, const char **ptr, size_t *len);
 void trawl_result_free(trawl_result *result);
+const char *trawl_options_describe_json(void);
 ]]

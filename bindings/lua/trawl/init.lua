@@ -77,8 +77,6 @@ local described
 -- also indexed by name.
 function M.options()
   if not described then
-    -- Declared here until include/trawl.h has it (then it moves to trawl/cdef.lua).
-    pcall(ffi.cdef, "const char *trawl_options_describe_json(void);")
     described = json.decode(ffi.string(C.trawl_options_describe_json()))
     for _, o in ipairs(described) do described[o.name] = o end
   end

@@ -80,6 +80,24 @@ def test_headers_dict_alongside_header_lines(pages_url):
         trawl.crawl([], headers={"X-One": 1})
 
 
+def test_timeout_tuple_is_connect_and_read_as_in_requests(pages_url):
+    # 8 bytes, one every 0.3 s: no silence comes near 2 s, the whole takes ~2.4 s.
+    drip = f"{pages_url}/drip?bytes=8&interval=0.3"
+    res = trawl.crawl_results([drip], timeout=(5, 2))
+    assert res[0].error is None and res[0].bytes == 8
+    assert isinstance(trawl.crawl_results([drip], timeout=1.5)[0].error, trawl.Timeout)
+    # A 4 s silence exceeds the read limit of 1 s (the tuple lifts the total limit: only the
+    # read limit can end it).
+    res = trawl.crawl_results([f"{pages_url}/drip?bytes=2&interval=4"], timeout=(5, 1))
+    assert isinstance(res[0].error, trawl.Timeout) and res[0].bytes < 2
+    with pytest.raises(ValueError, match="connect_timeout"):
+        trawl.crawl([], timeout=(1, 2), connect_timeout=3)
+    with pytest.raises(TypeError, match="timeout"):
+        trawl.crawl([], timeout=(1, 2, 3))
+    with pytest.raises(TypeError, match="timeout"):
+        trawl.crawl([], timeout=("1", 2))
+
+
 # MARK: verbose, progress
 
 def test_verbose_lines_go_through_sys_stderr(page_urls):
@@ -169,6 +187,44 @@ def test_errors_return_puts_the_error_in_place(page_urls):
     out = trawl.crawl([page_urls[0], "not a url"], errors="return")
     assert list(out[0][page_urls[0]]) == ["button", "link"]
     assert isinstance(out[1]["not a url"], trawl.InvalidURL)
+
+
+# MARK: options()
+
+def test_options_come_from_the_library():
+    opts = trawl.options()
+    assert {"jobs", "timeout", "header", "user_agent", "read_timeout"} <= set(opts)
+    assert opts["timeout"].type == "double" and opts["timeout"].default == 30
+    assert opts["header"].repeatable and opts["header"].type == "list"
+    assert all(o.doc for o in opts.values())
+    assert all(o.type in {"int", "double", "string", "bool", "choice", "list"} for o in opts.values())
+    for name in opts:
+        assert name in trawl.Crawler.__doc__, name
+
+
+def options_table():
+    """The package README's option table, as trawl.options() describes the options."""
+    rows = ["| option | type | default | what it does |", "|---|---|---|---|"]
+    for o in trawl.options().values():
+        doc = o.doc.replace("|", "\\|")
+        rows.append(f"| `{o.name}` | {o.type} | `{o.default!r}` | {doc} |")
+    return "\n".join(rows)
+
+
+def test_package_readme_lists_every_option_as_the_library_describes_it():
+    readme = (REPO / "bindings" / "python" / "README.md").read_text()
+    begin, end = "<!-- options: begin -->\n", "\n<!-- options: end -->"
+    table = readme[readme.index(begin) + len(begin):readme.index(end)]
+    assert table == options_table(), "regenerate it with tests/test_pythonic.py's options_table()"
+
+
+def test_wrong_option_types_are_type_errors_naming_the_option():
+    for kwargs, name in [({"concurrency": "8"}, "concurrency"), ({"user_agent": 3}, "user_agent"),
+                         ({"verify_tls": "yes"}, "verify_tls"), ({"max_bytes": 1.5}, "max_bytes")]:
+        with pytest.raises(TypeError, match=name):
+            trawl.Crawler(**kwargs)
+    with pytest.raises(trawl.UnknownOption, match="no_such"):
+        trawl.Crawler(no_such=1)
 
 
 # MARK: error paths, empty batch, memory

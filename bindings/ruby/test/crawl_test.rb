@@ -81,6 +81,8 @@ class CrawlTest < Minitest::Test
     assert_match(/no_such_option/, e.message)
     assert_kind_of Trawl::Error, e
     assert_raises(Trawl::InvalidArgument) { Trawl::Crawler.new(concurrency: 0) }
+    e = assert_raises(TypeError) { Trawl::Crawler.new(concurrency: "8") }
+    assert_match(/concurrency/, e.message)
     assert_raises(TypeError) { Trawl::Crawler.new(headers: ["X: 1"]) }
     assert_raises(TypeError) { Trawl.crawl("http://one.url/") }
     results = Trawl.crawl(["not a url", "ftp://127.0.0.1/x"])
@@ -99,6 +101,14 @@ class CrawlTest < Minitest::Test
     end
     assert_equal({ 20 => Trawl::InvalidURL, 24 => Trawl::Timeout, 31 => Trawl::Cancelled },
                  Trawl::ERROR_CLASSES.slice(20, 24, 31))
+  end
+
+  def test_options_come_from_the_library
+    opts = Trawl.options
+    assert_equal "double", opts[:timeout].type
+    assert_equal 30, opts[:timeout].default
+    assert opts[:header].repeatable
+    assert(opts.values.all? { |o| !o.doc.empty? })
   end
 
   def test_untranslatable_regexp_is_refused_before_any_traffic

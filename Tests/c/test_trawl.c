@@ -726,6 +726,13 @@ struct canceller {
 
 static void *cancel_thread(void *arg) {
     struct canceller *k = arg;
+    size_t done = 0;
+    int waited;
+    /* Once the page is done (at most 30 s: valgrind on a loaded machine is slow), so that only
+     * the slow URLs are left to cancel; then a little longer, so that the consumer is blocked. */
+    for (waited = 0; waited < 3000 && trawl_batch_progress(k->batch, &done, NULL, NULL, NULL) == TRAWL_OK && done < 1;
+         waited++)
+        sleep_ms(10);
     sleep_ms(200);
     k->status = trawl_batch_cancel(k->batch);
     return NULL;

@@ -486,8 +486,9 @@ def main():
     # caller picks an address of its own test network, never a public one.
     address = args[args.index("--bind") + 1] if "--bind" in args else "127.0.0.1"
     port = int(args[args.index("--port") + 1]) if "--port" in args else 0
-    # Generated while the caller gets ready; the first /site/ request waits for it.
-    threading.Thread(target=site_pages, daemon=True).start()
+    # Made before the port is printed, so that no client's first /site/ request waits for it
+    # (seconds on a loaded machine: a test that cancels after 200 ms must not see that).
+    site_pages()
     try:
         srv = Server((address, port), Handler)
     except OSError as e:

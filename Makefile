@@ -19,7 +19,8 @@ VENV      ?= .venv
 .PHONY: all deps release demo site test swift-test swift-docs swift-example bench bench-smoke c-lib c-header-check \
         c-symbols c-test c-test-asan c-test-valgrind python-test python-test-venv python-wheel python-wheel-test \
         python-package-test ruby-test ruby-gem ruby-gem-test lua-test lua-rock-test quickstart-test man completions \
-        install uninstall
+        install uninstall \
+        fuzz fuzz-build fuzz-smoke swift-test-asan swift-test-tsan c-test-cycles
 
 all: release
 
@@ -70,6 +71,37 @@ swift-docs:
 # built and run against the loopback server.
 swift-example:
 	examples/swift/test.sh
+
+# MARK: Sanitizers on the Swift code (Tests/README.md)
+
+# Each in its own scratch path. Every process of the run (the test bundle and the trawl
+# workers and CLIs it starts) writes any sanitizer report to SAN_LOGS/<kind>.<pid>; the target
+# fails when such a file exists, so a report in a child process is not lost. TRAWL_SANITIZER
+# tells the tests to skip time bounds (Tests/README.md); the Swift backtracer is off because a
+# crash under a sanitizer is reported by the sanitizer.
+SAN_LOGS     := .build-san-logs
+SAN_CHECK     = @if ls $(SAN_LOGS)/$(1).* > /dev/null 2>&1; then cat $(SAN_LOGS)/$(1).*; \
+                echo "$(1): sanitizer reports above (files $(SAN_LOGS)/$(1).*)"; exit 1; fi; echo "$(1): no reports"
+TSAN_FILTER  ?= TrawlCoreTests|TrawlHTTPTests|ThreadBackendTests|ThreadStressTests|ProcessBackendTests
+STRESS_URLS  ?= 2000
+
+swift-test-asan:
+	nice -n 10 $(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	@mkdir -p $(SAN_LOGS) && rm -f $(SAN_LOGS)/asan.*
+	TRAWL_SANITIZER=address SWIFT_BACKTRACE=enable=no \
+	  ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath $(SAN_LOGS))/asan \
+	  LSAN_OPTIONS=suppressions=$(abspath Tests/sanitizers/lsan.supp):print_suppressions=0 \
+	  nice -n 10 $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	$(call SAN_CHECK,asan)
+
+# The concurrency suites and the 16-lane stress (STRESS_URLS URLs per lane).
+swift-test-tsan:
+	nice -n 10 $(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	@mkdir -p $(SAN_LOGS) && rm -f $(SAN_LOGS)/tsan.*
+	TRAWL_SANITIZER=thread TRAWL_STRESS_URLS=$(STRESS_URLS) SWIFT_BACKTRACE=enable=no \
+	  TSAN_OPTIONS=log_path=$(abspath $(SAN_LOGS))/tsan:suppressions=$(abspath Tests/sanitizers/tsan.supp) \
+	  nice -n 10 $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread --filter '$(TSAN_FILTER)'
+	$(call SAN_CHECK,tsan)
 
 # MARK: C API (include/trawl.h, libtrawl.so): tests, sanitizers, packaging
 
@@ -124,7 +156,36 @@ c-test-asan: c-lib $(CTEST)/test_trawl_asan
 	  Tests/c/run.sh $(CTEST)/test_trawl_asan
 
 c-test-valgrind: c-lib $(CTEST)/test_trawl
-	Tests/c/run.sh $(VALGRIND) $(CTEST)/test_trawl
+	TRAWL_SANITIZER=valgrind Tests/c/run.sh $(VALGRIND) $(CTEST)/test_trawl
+
+$(CTEST)/test_cycles: Tests/c/test_cycles.c Tests/c/check.h include/trawl.h | c-lib
+	@mkdir -p $(CTEST)
+	$(CC) -std=c99 -g -O1 $(CWARN) -Iinclude -ITests/c $< $(CTEST_LD) -o $@
+
+# CYCLES create/crawl/free cycles under valgrind: no error, no definitely lost byte, and the
+# resident set steady after warm-up (asserted by the program itself).
+CYCLES ?= 1000
+c-test-cycles: c-lib $(CTEST)/test_cycles
+	TRAWL_SANITIZER=valgrind TRAWL_CYCLES=$(CYCLES) Tests/c/run.sh $(VALGRIND) $(CTEST)/test_cycles
+
+# MARK: Fuzzing (Fuzz/README.md)
+
+# libFuzzer targets under AddressSanitizer, in their own scratch path so that the normal
+# build is untouched; TRAWL_FUZZ=1 is what makes Package.swift declare them. Each product is
+# built in turn (they share the instrumented modules). SwiftPM's --sanitize=fuzzer links
+# libFuzzer's main, but it hands the compiler -sanitize=fuzzer and -sanitize=address as two
+# flags of which the compiler keeps the last: -Xswiftc -sanitize=fuzzer,address is what
+# actually instruments the code for coverage (without it libFuzzer finds no counters).
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS ?= $(notdir $(patsubst %/,%,$(wildcard Fuzz/Fuzz*/)))
+FUZZ_SWIFT   := TRAWL_FUZZ=1 nice -n 10 $(SWIFT) build --scratch-path .build-fuzz -c release \
+                -Xswiftc -enable-testing --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address
+fuzz-build:
+	@for t in $(FUZZ_TARGETS); do echo "fuzz-build: $$t"; $(FUZZ_SWIFT) --product $$t || exit 1; done
+
+# CI: regression inputs, then FUZZ_SECONDS (20) per target. Hours: make fuzz FUZZ_SECONDS=14400
+fuzz-smoke fuzz: fuzz-build
+	Fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # MARK: Python binding
 
@@ -280,5 +341,5 @@ uninstall:
 # The real corpus is optional (a fresh clone has none): say once what was left out without it.
 CORPUS := $(or $(TRAWL_CORPUS),../shared/corpus/readability)
 test: release swift-test swift-docs swift-example c-test c-test-asan c-test-valgrind python-test python-wheel-test \
-      python-package-test ruby-test ruby-gem-test lua-test lua-rock-test quickstart-test
+      python-package-test ruby-test ruby-gem-test lua-test lua-rock-test quickstart-test fuzz-smoke
 	@[ -d "$(CORPUS)" ] || echo "make test: no corpus at $(CORPUS): the tests comparing with its 130 real pages were left out (set TRAWL_CORPUS)"

@@ -163,3 +163,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzz targets (Fuzz/README.md)
+
+// libFuzzer executables, declared only when TRAWL_FUZZ=1 (`make fuzz`, scratch path
+// .build-fuzz): they have no `main` of their own (libFuzzer's comes with -sanitize=fuzzer), so
+// a normal `swift build` must not see them.
+if Context.environment["TRAWL_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzRegex", ["TrawlExtract", "TrawlCore"]),
+        ("FuzzBodyDecoder", ["TrawlDecode", "TrawlCore"]),
+        ("FuzzURLValidation", ["TrawlHTTP", "TrawlCore"]),
+        ("FuzzFrames", ["TrawlBackends", "TrawlCore"]),
+        ("FuzzRedisReplies", ["TrawlRedis", "TrawlBackends", "TrawlCore", "CHiredis"]),
+    ]
+    for t in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: t.name, dependencies: t.dependencies, path: "Fuzz/\(t.name)",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])],
+            // lld: gold warns about ASan's local symbols; nostart-stop-gc keeps the coverage
+            // counters' sections, which lld's --gc-sections would drop as unreferenced.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "nostart-stop-gc"])]
+        ))
+    }
+}

@@ -204,7 +204,7 @@ public final class RedisConnection {
     }
 
     /// Copies a hiredis reply tree into a ``RedisReply``.
-    private static func convert(_ r: UnsafePointer<redisReply>) -> RedisReply {
+    static func convert(_ r: UnsafePointer<redisReply>) -> RedisReply {
         let reply = r.pointee
         switch reply.type {
         case REDIS_REPLY_STRING:

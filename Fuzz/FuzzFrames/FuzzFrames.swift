@@ -39,6 +39,7 @@ private func check(_ frame: Frame) {
         case .result:
             _ = try p.u32()
             let result = try CrawlResult.decode(from: &p)
+            try p.expectEnd()
             var w = WireWriter()
             result.encode(to: &w)
             var again = WireReader(w.bytes)
@@ -48,6 +49,7 @@ private func check(_ frame: Frame) {
         case .configure:
             _ = try p.u32(); _ = try p.u32(); _ = try p.u32(); _ = try p.u32()
             _ = try CrawlOptions.decodeForWorker(from: &p)
+            try p.expectEnd()
         case .tasks:
             _ = try p.u32()
             let n = Int(try p.u32())

@@ -317,6 +317,16 @@ typedef int (*trawl_result_fn)(const trawl_result *result, void *user_data);
  * for a NULL batch or fn. user_data is passed through untouched (may be NULL). */
 TRAWL_API trawl_status trawl_batch_foreach(trawl_batch *batch, trawl_result_fn fn, void *user_data);
 
+/* Writes every result not yet handed out to the open file descriptor fd, in the batch's order,
+ * each as soon as it is ready, in `format`: "jsonl" (one JSON object per line, docs/json.md) or
+ * "json" (one array of them); NULL means "jsonl". Output goes through a buffer that is flushed
+ * whenever results pause for 20 ms and at the end; returns once every result is written.
+ * fd is borrowed: it is never closed. One consumer thread at a time (as trawl_batch_next).
+ * Returns TRAWL_OK; TRAWL_INVALID_ARGUMENT for a NULL batch, a negative fd or an unknown
+ * format (nothing is written); TRAWL_IO when a write fails (disk full, closed pipe): the batch
+ * is then cancelled and errno is as the failing write(2) left it. */
+TRAWL_API trawl_status trawl_batch_write(trawl_batch *batch, int fd, const char *format);
+
 /* Waits for the batch to finish and gathers every result not yet handed out into a list, in
  * input order (whatever the "order" option). Returns TRAWL_OK and *out, freed by the caller with
  * trawl_result_list_free; TRAWL_INVALID_ARGUMENT for NULL arguments. */

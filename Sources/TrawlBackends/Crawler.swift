@@ -18,11 +18,22 @@ public final class Crawler: Sendable {
     /// The compiled patterns (JIT-compiled once, shared by every worker thread).
     public let extractor: Extractor
 
+    /// Sees every page on the lanes' threads before its body is dropped; nil for none.
+    public let observer: (any PageObserver)?
+
     /// Validates the options and compiles the patterns.
+    /// - Parameter observer: a ``PageObserver`` for every page (backends with
+    ///   ``BackendCapabilities/inProcess`` only).
     /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument` (also
-    ///   for `allowedProtocols` naming a scheme other than http and https), or
-    ///   `backend_unavailable` for a backend this build cannot run.
-    public init(options: CrawlOptions) throws(TrawlError) {
+    ///   for `allowedProtocols` naming a scheme other than http and https, and for an observer
+    ///   on a backend whose lanes are other processes), or `backend_unavailable` for a backend
+    ///   this build cannot run.
+    public init(options: CrawlOptions, observer: (any PageObserver)? = nil) throws(TrawlError) {
+        if observer != nil && !options.backend.capabilities.contains(.inProcess) {
+            throw TrawlError(.invalidArgument,
+                             "a page observer runs on the lanes' threads: the \(options.backend.rawValue) backend's lanes are other processes")
+        }
+        self.observer = observer
         try options.validate()
         try options.backend.implementation.validate(options)
         self.options = options

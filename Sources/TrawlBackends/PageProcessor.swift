@@ -14,11 +14,14 @@ public final class PageProcessor {
     private let extractor: Extractor
     private let session: ExtractionSession
     private let decodeMode: DecodeMode
+    private let observer: (any PageObserver)?
 
-    public init(extractor: Extractor, decode: DecodeMode) {
+    /// - Parameter observer: sees each page before its body is dropped (see ``PageObserver``).
+    public init(extractor: Extractor, decode: DecodeMode, observer: (any PageObserver)? = nil) {
         self.extractor = extractor
         self.session = extractor.makeSession()
         self.decodeMode = decode
+        self.observer = observer
     }
 
     /// The result for `response`. Matches are extracted from every body that arrived,
@@ -36,9 +39,11 @@ public final class PageProcessor {
             r.matches = extraction.matches
             r.error = extraction.error
             r.elapsed = response.elapsed + (MonotonicClock.now() - start)
+            observer?.observe(ObservedPage(response: response, received: response.rawBody, decoded: decoded), result: &r)
         } else {
             r.matches = CrawlResult.emptyMatches(patterns: extractor.patterns, groups: extractor.groupCounts)
             r.elapsed = response.elapsed
+            observer?.observe(ObservedPage(response: response, received: [], decoded: nil), result: &r)
         }
         return r
     }

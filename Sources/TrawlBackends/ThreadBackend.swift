@@ -41,10 +41,13 @@ struct ThreadBackend: Backend {
 
     private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, frontier: LaneFrontier) {
         let options = batch.options
-        let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode)
+        let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
+                                      observer: batch.crawler.observer)
         let lane: FetchLane
         do {
-            lane = try FetchLane(options: FetchOptions(options), hosts: hosts)
+            var fetch = FetchOptions(options)
+            fetch.keepHeaders = batch.crawler.observer != nil
+            lane = try FetchLane(options: fetch, hosts: hosts)
         } catch {
             return
         }

@@ -133,6 +133,24 @@ public func trawl_batch_next(_ b: OpaquePointer?, _ out: UnsafeMutablePointer<Op
     }
 }
 
+/// `trawl_batch_write`: ``Batch/write(to:flushAfter:)`` into a ``FileResultSink`` on the
+/// caller's descriptor.
+@_cdecl("trawl_batch_write")
+public func trawl_batch_write(_ b: OpaquePointer?, _ fd: Int32, _ format: UnsafePointer<CChar>?) -> Int32 {
+    guard let h = batch(b), fd >= 0 else { return invalidArgument }
+    guard let fmt = ResultFormat(rawValue: format.map { String(cString: $0) } ?? "jsonl") else {
+        return invalidArgument
+    }
+    let sink = FileResultSink(descriptor: fd, format: fmt)
+    do throws(TrawlError) {
+        try h.batch.write(to: sink)
+        try sink.close()
+        return ok
+    } catch {
+        return error.code.status
+    }
+}
+
 /// `trawl_batch_foreach`: ``Batch/next(timeout:)`` until done, each result lent to `fn`.
 @_cdecl("trawl_batch_foreach")
 public func trawl_batch_foreach(_ b: OpaquePointer?,

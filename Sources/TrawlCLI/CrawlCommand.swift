@@ -135,7 +135,7 @@ struct CrawlCommand: ParsableCommand {
             print(OptionDocs.settingsText(options), terminator: "")
             return
         }
-        guard let fmt = OutputWriter.Format(rawValue: format) else {
+        guard let fmt = ResultFormat(rawValue: format) else {
             throw ValidationError("--format must be jsonl or json, got '\(format)'")
         }
         let urls = try InputList.read(inputs.isEmpty ? ["-"] : inputs)
@@ -145,7 +145,16 @@ struct CrawlCommand: ParsableCommand {
         } catch {
             throw PatternOptions.error(error, patterns: options.effectivePatterns)
         }
-        let writer = try OutputWriter(path: output, format: fmt)
+        let sink: FileResultSink
+        do throws(TrawlError) {
+            sink = if let output, output != "-" {
+                try FileResultSink(path: output, format: fmt)
+            } else {
+                FileResultSink(descriptor: 1, format: fmt)
+            }
+        } catch {
+            throw CLIError(error.message)
+        }
         let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
         var onProgress: (@Sendable (Progress) -> Void)? = nil
         if let bar { onProgress = { p in bar.update(p) } }
@@ -157,23 +166,19 @@ struct CrawlCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         // Results are written through a large buffer (not one write(2) per result); when none
-        // arrives for 20 ms, what was written so far is flushed before waiting on, so a reader
-        // of the stream is never kept waiting longer.
-        loop: while true {
-            switch batch.next(timeout: 0.02) {
-            case .result(let r):
-                writer.write(r)
-            case .timedOut:
-                writer.flush()
-                guard case .result(let r) = batch.next() else { break loop }
-                writer.write(r)
-            case .done:
-                break loop
-            }
-        }
+        // arrives for 20 ms, what was written so far is flushed, so a reader of the stream is
+        // never kept waiting longer.
+        var failure: TrawlError? = nil
+        do throws(TrawlError) { try batch.write(to: sink) } catch { failure = error }
         batch.wait()
         bar?.finish()
-        try writer.close()
+        do throws(TrawlError) {
+            if let failure { throw failure }
+            try sink.close()
+        } catch {
+            // A truncated output never exits 0.
+            throw CLIError(error.message)
+        }
     }
 
     /// Every flag goes through `CrawlOptions.set`, the same validation the C ABI and the

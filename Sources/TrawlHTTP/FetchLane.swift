@@ -223,6 +223,7 @@ public final class FetchLane {
             do throws(TrawlError) {
                 try easy.finishBody()
                 (response.body, response.validUTF8, response.rawBody) = easy.takeBody()
+                if options.keepHeaders { response.headers = easy.responseHeaders() }
             } catch {
                 _ = easy.takeBody()
                 response.error = error

@@ -26,6 +26,10 @@ public struct FetchOptions: Sendable, Equatable {
     /// Schemes allowed for the first request and for every redirect.
     public var allowedProtocols: [String]
 
+    /// Whether responses keep their header fields (``FetchResponse/headers``): set for page
+    /// observers, off otherwise so that no page pays for them.
+    public var keepHeaders = false
+
     /// The defaults of ``CrawlOptions``, the one home of every default.
     public init() { self.init(CrawlOptions()) }
 

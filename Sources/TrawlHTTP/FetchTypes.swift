@@ -38,6 +38,9 @@ public struct FetchResponse: Sendable {
     /// WARC); the same storage as ``body`` when the response had no content coding. Empty
     /// when ``error`` is set.
     public var rawBody: [UInt8] = []
+    /// The last response's header fields, in the order received; kept only when
+    /// ``FetchOptions/keepHeaders`` asks (for page observers), else empty.
+    public var headers: [(name: String, value: String)] = []
     /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
     /// arrived; nil when it is not, or was not checked.
     public var validUTF8: UTF8Text?

@@ -888,6 +888,58 @@ static void test_foreach(void) {
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* trawl_batch_write: a batch's results as JSON lines (or one JSON array) on a descriptor, in
+ * input order; bad arguments write nothing; a failing write is TRAWL_IO. */
+static void test_batch_write(void) {
+    trawl_crawler *c = make_crawler(1);
+    trawl_batch *b = NULL;
+    char line[1 << 16];
+    const char *fmts[2] = {NULL, "json"};
+    int f, n;
+    if (!c) return;
+    CHECK_EQ_INT(trawl_batch_write(NULL, 1, NULL), TRAWL_INVALID_ARGUMENT);
+    for (f = 0; f < 2; f++) {
+        FILE *out = tmpfile();
+        if (!CHECK(out != NULL)) break;
+        b = NULL;
+        if (CHECK(trawl_batch_start(c, pages, 3, &b) == TRAWL_OK)) {
+            CHECK_EQ_INT(trawl_batch_write(b, -1, NULL), TRAWL_INVALID_ARGUMENT);
+            CHECK_EQ_INT(trawl_batch_write(b, fileno(out), "csv"), TRAWL_INVALID_ARGUMENT);
+            CHECK_EQ_INT(trawl_batch_write(b, fileno(out), fmts[f]), TRAWL_OK);
+            trawl_batch_free(b);
+        }
+        rewind(out);
+        n = 0;
+        while (fgets(line, sizeof line, out)) {
+            if (f == 1 && (line[0] == '[' || line[0] == ']')) continue;
+            /* Input order although the crawler hands results out as they complete: the sink
+             * writes in the batch's order, which is "completed" here, so check each page once. */
+            CHECK(strstr(line, "\"url\":\"") != NULL);
+            CHECK(strstr(line, "\"matches\":{") != NULL);
+            n++;
+        }
+        CHECK_EQ_INT(n, 3);
+        if (f == 1) {
+            rewind(out);
+            CHECK(fgets(line, sizeof line, out) && strcmp(line, "[\n") == 0);
+        }
+        fclose(out);
+    }
+    /* A descriptor open for reading only: the write fails and says so. */
+    b = NULL;
+    if (CHECK(trawl_batch_start(c, pages, 3, &b) == TRAWL_OK)) {
+        FILE *ro = fopen("/dev/null", "r");
+        if (CHECK(ro != NULL)) {
+            CHECK_EQ_INT(trawl_batch_write(b, fileno(ro), "jsonl"), TRAWL_IO);
+            fclose(ro);
+        }
+        trawl_batch_free(b);
+    }
+    trawl_crawler_free(c);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 /* The process backend from C: the same matches as the thread backend, and trawl_pool_shutdown
  * ends the pooled workers (a second call has nothing left to do). */
 static void test_process_backend(void) {
@@ -954,6 +1006,7 @@ int main(void) {
     test_cancel_from_thread();
     test_progress_and_collect();
     test_foreach();
+    test_batch_write();
     test_process_backend();
     return check_summary();
 }

@@ -86,10 +86,11 @@ struct Dispatcher {
     /// URLs held by workers.
     var held: Int { workers.values.reduce(0) { $0 + $1.outstanding.count } }
 
-    /// Whether `worker` may go back to the pool: ready, holding nothing, batch not cancelled.
+    /// Whether `worker` may go back to the pool: alive, holding nothing, batch not cancelled.
+    /// One not ready yet goes back too, and finishes its handshake in the next batch.
     func isReusable(_ worker: Int) -> Bool {
         guard let w = workers[worker] else { return false }
-        return w.ready && w.outstanding.isEmpty && !cancelled
+        return w.outstanding.isEmpty && !cancelled && !w.killedForStart && w.corrupt == nil
     }
 
     // MARK: Events

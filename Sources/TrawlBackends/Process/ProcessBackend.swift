@@ -112,8 +112,9 @@ struct ProcessBackend: Backend {
             }
         }
 
-        // Pooled workers said they were ready in an earlier batch.
-        for w in WorkerPool.checkOut(workers, executable: executable, memoryLimit: options.workerMemoryLimit) { add(w, ready: true) }
+        for w in WorkerPool.checkOut(workers, executable: executable, memoryLimit: options.workerMemoryLimit) {
+            add(w, ready: w.isReady)
+        }
         while true {
             if batch.isCancelled { perform(machine.cancel(now: MonotonicClock.now())) }
             let actions = machine.step(now: MonotonicClock.now())
@@ -145,6 +146,7 @@ struct ProcessBackend: Backend {
                         var r = frame.payload
                         switch frame.type {
                         case .ready:
+                            p.isReady = true
                             machine.ready(id)
                         case .result:
                             guard try r.u32() == gen else { continue }

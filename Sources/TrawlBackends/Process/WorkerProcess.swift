@@ -20,6 +20,9 @@ final class WorkerProcess {
     /// batches that ask for the same.
     let memoryLimit: Int
     var decoder = FrameDecoder()
+    /// Whether its `ready` frame has arrived (in this batch or an earlier one: a worker that
+    /// started late goes back to the pool and finishes its handshake in the next batch).
+    var isReady = false
     private var reaped: String? = nil
 
     /// Spawns `executable worker --pipe [--memory-limit N]`.

@@ -152,3 +152,19 @@ def test_process_backend_gives_the_same_results(site_urls):
     assert len(_worker_children()) >= 2, "the workers stay pooled for the next call"
     trawl.shutdown_workers()
     assert _worker_children() == set(), "shutdown_workers ends them"
+
+
+def test_write_sends_the_librarys_json_lines_to_a_file(site_urls, tmp_path):
+    urls = site_urls[:4] + ["not a url"]
+    with trawl.Crawler(jobs=2) as c:
+        c.write(urls, tmp_path / "out.jsonl")
+        lines = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert sorted(l["url"] for l in lines) == sorted(urls)
+        by_url = {l["url"]: l for l in lines}
+        assert by_url["not a url"]["error"]["code"] == "invalid_url"
+        assert by_url[urls[0]]["matches"] == c.crawl_results(urls[:1])[0].matches
+        with open(tmp_path / "out.json", "w") as f:
+            c.write(urls, f, format="json")
+        assert sorted(r["url"] for r in json.loads((tmp_path / "out.json").read_text())) == sorted(urls)
+        with pytest.raises(ValueError):
+            c.write(urls, tmp_path / "x", format="csv")

@@ -174,6 +174,23 @@ class Crawler:
         return BatchStream(self._require(), urls, self._ordered if ordered is None else ordered,
                            reporter)
 
+    def write(self, urls: Iterable[str], file, *, format: str = "jsonl") -> None:
+        """Crawls `urls` and writes every result to `file` (a path, an open descriptor, or an
+        object with fileno()) as JSON lines or, with format="json", one JSON array, each as
+        soon as it completes (completion order, as return_as="generator_unordered"; every
+        object has its "url"). The library writes (trawl_batch_write), so no Result objects
+        are made; the call returns when the batch is done."""
+        if format not in ("jsonl", "json"):
+            raise ValueError(f"format must be 'jsonl' or 'json', got {format!r}")
+        if isinstance(file, (str, os.PathLike)):
+            with open(file, "wb") as f:
+                self.stream(urls).write(f.fileno(), format)
+            return
+        fd = file if isinstance(file, int) else file.fileno()
+        if hasattr(file, "flush"):
+            file.flush()
+        self.stream(urls).write(fd, format)
+
     def crawl_results(self, urls: Iterable[str], *, return_as: str = "list",
                       progress: ProgressArg = None) -> Results:
         """Crawls `urls`; a list of Result in input order, or a generator (see crawl)."""

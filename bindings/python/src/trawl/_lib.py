@@ -45,6 +45,7 @@ _PROTOTYPES = {
     "trawl_batch_start": (_status, [_p, _c.POINTER(_str), _size, _c.POINTER(_p)]),
     "trawl_batch_next": (_status, [_p, _c.POINTER(_p), _c.c_int64]),
     "trawl_batch_cancel": (_status, [_p]),
+    "trawl_batch_write": (_status, [_p, _c.c_int, _c.c_char_p]),
     "trawl_batch_progress": (_status, [_p, _c.POINTER(_size), _c.POINTER(_size),
                                        _c.POINTER(_size), _c.POINTER(_c.c_double)]),
     "trawl_batch_set_progress_callback": (_status, [_p, PROGRESS_FN, _p]),

@@ -92,6 +92,17 @@ class BatchStream:
             if status != _lib.TIMED_OUT:
                 check(status)
 
+    def write(self, fd: int, format: str = "jsonl") -> None:
+        """Writes every result not yet taken to the open descriptor `fd`, as JSON lines or one
+        JSON array, in the batch's order, and returns when the batch is done: the library
+        writes (trawl_batch_write), no Result objects are made."""
+        if self._batch is None:
+            raise ValueError("the batch is closed")
+        try:
+            check(lib.trawl_batch_write(self._batch, fd, format.encode("ascii")))
+        finally:
+            self.close()
+
     def cancel(self) -> None:
         """Asks the batch to stop; the remaining URLs come back as Cancelled results."""
         if self._batch is not None:

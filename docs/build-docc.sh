@@ -13,9 +13,10 @@ swift build --target Trawl 2>&1 | grep -E "error|warning" && exit 1
 modules=$(swift build --show-bin-path)/Modules
 rm -rf "$graphs" "$out" && mkdir -p "$graphs"
 # -experimental-allowed-reexported-modules: the symbols Trawl re-exports with @_exported
-# belong on its pages; C modules' module maps are found through -I.
-swift-symbolgraph-extract -module-name Trawl -I "$modules" \
-  -I Sources/CCurl -I Sources/CPCRE2 -I Sources/CHiredis -I Sources/CPosix \
+# belong on its pages; the C modules' module maps (every Sources/C*) are found through -I.
+includes=(-I "$modules")
+for c in Sources/C*/; do includes+=(-I "$c"); done
+swift-symbolgraph-extract -module-name Trawl "${includes[@]}" \
   -target "$(uname -m)-unknown-linux-gnu" -output-dir "$graphs" -minimum-access-level public \
   -skip-synthesized-members -experimental-allowed-reexported-modules=TrawlCore,TrawlExtract,TrawlBackends
 docc convert Sources/Trawl/Trawl.docc --additional-symbol-graph-dir "$graphs" \

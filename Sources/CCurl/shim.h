@@ -10,9 +10,6 @@
 static inline CURLcode trawl_curl_easy_setopt_long(CURL *h, CURLoption o, long v) {
     return curl_easy_setopt(h, o, v);
 }
-static inline CURLcode trawl_curl_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) {
-    return curl_easy_setopt(h, o, v);
-}
 static inline CURLcode trawl_curl_easy_setopt_str(CURL *h, CURLoption o, const char *v) {
     return curl_easy_setopt(h, o, v);
 }

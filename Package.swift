@@ -176,6 +176,7 @@ if Context.environment["TRAWL_FUZZ"] == "1" {
         ("FuzzURLValidation", ["TrawlHTTP", "TrawlCore"]),
         ("FuzzFrames", ["TrawlBackends", "TrawlCore"]),
         ("FuzzRedisReplies", ["TrawlRedis", "TrawlBackends", "TrawlCore", "CHiredis"]),
+        ("FuzzContentDecoding", ["TrawlContent", "TrawlCore"]),
     ]
     for t in fuzzTargets {
         package.targets.append(.executableTarget(

@@ -158,6 +158,21 @@ def redis_seeds():
     write("FuzzRedisReplies", resp(meta) + resp(None) + b"*-1\r\n")
 
 
+def content_seeds():
+    import gzip
+    import shutil
+    import subprocess
+    import zlib
+    page = b"<html><head><title>t</title></head><body>" + b"<a href=\"/x\">x</a> " * 40 + b"</body></html>"
+    coded = {0: gzip.compress(page), 1: zlib.compress(page), 16: gzip.compress(gzip.compress(page))}
+    for pick, tool in ((2, "brotli"), (3, "zstd")):
+        if shutil.which(tool):
+            coded[pick] = subprocess.run([tool, "-c"], input=page, capture_output=True, check=True).stdout
+    for pick, body in coded.items():
+        write("FuzzContentDecoding", bytes([pick, 4]) + body)
+    write("FuzzContentDecoding", bytes([0, 255]) + gzip.compress(b"\0" * 200_000)[:4000])
+
+
 if __name__ == "__main__":
     for f in OUT.glob("*/*"):
         f.unlink()
@@ -166,6 +181,7 @@ if __name__ == "__main__":
     body_seeds()
     frame_seeds()
     redis_seeds()
+    content_seeds()
     for d in sorted(OUT.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -107,7 +107,11 @@ import TrawlTestSupport
         #expect(results.dropLast().allSatisfy { $0.error == nil })
     }
 
-    @Test func aWorkerOverItsMemoryLimitCrashesAloneAndTheBatchGoesOn() throws {
+    /// Not under a sanitizer: AddressSanitizer and ThreadSanitizer reserve terabytes of shadow
+    /// address space at start, so any address-space limit stops the worker before it runs.
+    @Test(.disabled(if: Sanitizers.active == "address" || Sanitizers.active == "thread",
+                    "worker_memory_limit (RLIMIT_AS) cannot coexist with a sanitizer's shadow memory"))
+    func aWorkerOverItsMemoryLimitCrashesAloneAndTheBatchGoesOn() throws {
         let c = try crawler { o in
             o.workerMemoryLimit = 512 << 20
             o.maxBytes = Int(Int32.max)

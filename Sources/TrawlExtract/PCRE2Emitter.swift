@@ -167,7 +167,8 @@ struct PCRE2Emitter {
                 var head = PCRE2Emitter(), tail = PCRE2Emitter()
                 head.emit(.sequence(Array(items[...k])))
                 var rest = Array(items[(k + 2)...])
-                if Self.needsBudgetCallouts(.sequence(rest)) { tail.putBudgetCallout() }
+                // A rule-6 tail is linear by its proof: no callout slows its start-up search.
+                if Self.needsBudgetCallouts(.sequence(rest)) && !Self.isSkipTail(rest) { tail.putBudgetCallout() }
                 tail.put("(?<=")
                 tail.emitSet(sp, negated: false, f)
                 // Rule 5: a leading class moves into the look-behind, so that PCRE2 looks for
@@ -188,9 +189,15 @@ struct PCRE2Emitter {
                 return
             }
         }
+        if case .sequence(let items) = root, Self.isSkipTail(items), emitSkipTail(items) { return }
         if Self.needsBudgetCallouts(root) { putBudgetCallout() }
-        if case .sequence(let items) = root, emitSkipTail(items) { return }
         emit(root)
+    }
+
+    /// Whether rule 6 applies to a sequence (tried on a scratch emitter).
+    private static func isSkipTail(_ nodes: [Node]) -> Bool {
+        var probe = PCRE2Emitter()
+        return probe.emitSkipTail(nodes)
     }
 
     /// Whether one attempt of `node` can take more than time linear in the text: anything

@@ -583,6 +583,20 @@ struct PCRE2Emitter {
                        + "and more (after the m-th iteration Python tries one more even if it was empty; PCRE2 stops)", at: p)
             }
         }
+        if kind == .possessive && !single && Self.hasCaptures(inner) && inner.width.min == 0 {
+            reject("a possessive repeat of a group that captures and can match the empty string (CPython's "
+                   + "possessive repeat forgets an earlier iteration's capture when a later one matches empty: "
+                   + "(?:(b)|){2}+ on b gives '', (?>(?>(b)|){2}) gives 'b')", at: p)
+        }
+        if lookbehindDepth > 0, hi != lo, inner.width.max == 0 {
+            // PCRE2 calls any variable repeat in a look-behind variable-length, even of an
+            // assertion; every iteration of a zero-width item is at the same place, so one
+            // (or none, for a minimum of 0) means the same.
+            put("(?:")
+            emitRepeatedItem(inner)
+            put(lo == 0 ? "|)" : "){\(min(lo, 1))}")
+            return
+        }
         if lo > 65535 || (hi ?? 0) > 65535 {
             emitLongRepeat(inner, lo, hi, kind)
             return

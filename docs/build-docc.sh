@@ -18,7 +18,7 @@ includes=(-I "$modules")
 for c in Sources/C*/; do includes+=(-I "$c"); done
 swift-symbolgraph-extract -module-name Trawl "${includes[@]}" \
   -target "$(uname -m)-unknown-linux-gnu" -output-dir "$graphs" -minimum-access-level public \
-  -skip-synthesized-members -experimental-allowed-reexported-modules=TrawlCore,TrawlExtract,TrawlBackends
+  -skip-synthesized-members -experimental-allowed-reexported-modules=TrawlCore,TrawlExtract,TrawlBackends,TrawlHTTP
 docc convert Sources/Trawl/Trawl.docc --additional-symbol-graph-dir "$graphs" \
   --fallback-display-name Trawl --fallback-bundle-identifier org.trawl.Trawl \
   --output-path "$out" --warnings-as-errors

@@ -23,7 +23,7 @@ public enum HostAdmission: Sendable, Equatable {
 /// and a transfer (and its timeout) starts only when its host has room.
 ///
 /// Per host it is the place for the token bucket, the circuit breaker, the robots.txt cache
-/// and the adaptive limit: each is a field of ``Host`` and a case of ``HostAdmission``.
+/// and the adaptive limit: each is a field of its per-host state and a case of ``HostAdmission``.
 public struct HostTable: Sendable {
     /// Transfers at once per host key, across every lane of the table; `Int.max` for none.
     public let limit: Int

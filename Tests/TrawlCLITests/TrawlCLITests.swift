@@ -115,7 +115,7 @@ import TrawlTestSupport
     }
 
     @Test func aLeadingByteOrderMarkIsSkippedInFilesAndStandardInput() throws {
-        let good = server.url("/corpus/001.html")
+        let good = server.siteURL("001.html")
         // Windows Notepad's UTF-8: a BOM before the first line, CRLF line ends.
         let text = "\u{FEFF}\(good)\r\n\(good)?second\r\n"
         let list = try tempFile(text)

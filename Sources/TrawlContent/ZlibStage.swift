@@ -13,6 +13,10 @@ final class ZlibStage: DecodingStage {
     private var initialized = false
     /// Set at Z_STREAM_END; cleared when another gzip member starts.
     private var ended = false
+    /// Set when bytes that start no gzip member follow the end: everything after them is
+    /// ignored too, however the body is cut into chunks (a later chunk starting with 0x1F
+    /// must not start a member that the whole body would never have started).
+    private var ignoringRest = false
     private var sawInput = false
     /// deflate: the first byte, kept until the second tells a zlib header from raw deflate.
     private var pending: UInt8?
@@ -73,11 +77,11 @@ final class ZlibStage: DecodingStage {
     private func inflate(_ input: UnsafeRawPointer, _ count: Int, _ output: StageOutput) throws(TrawlError) {
         var next = UnsafeMutablePointer(mutating: input.assumingMemoryBound(to: UInt8.self))
         var left = count
-        while left > 0 {
+        while left > 0 && !ignoringRest {
             if ended {
                 // Another gzip member follows (RFC 1952 allows several); anything else after
                 // the end of the stream is ignored, as gzip(1) and browsers do.
-                guard coding == .gzip, next.pointee == 0x1F else { return }
+                guard coding == .gzip, next.pointee == 0x1F else { ignoringRest = true; return }
                 guard CZlib.inflateReset(stream) == Z_OK else { throw failure(Z_STREAM_ERROR) }
                 ended = false
             }

@@ -78,6 +78,17 @@ private let tools: [String: [String]] = [
         #expect(try decode(zst, "zstd").get() == a + b)
     }
 
+    /// Found by FuzzContentDecoding: garbage after a gzip stream holding a 0x1F byte further on
+    /// was ignored whole but started a bogus second member when a chunk began at that byte.
+    @Test func garbageAfterTheGzipEndIsIgnoredInEveryChunking() throws {
+        let page = Compression.sample(3_000, seed: 6)
+        let gz = try Compression.run(["gzip", "-c"], page) + Array(">>>>".utf8) + [0x1F, 0x8B, 0x00] + Array(">>".utf8)
+        #expect(try decode(gz, "gzip").get() == page)
+        for chunk in [1, 2, 3, 7, 64] {
+            #expect(try decodeInChunks(gz, ["gzip"], chunk: chunk) == page, "chunks of \(chunk)")
+        }
+    }
+
     @Test func emptyBodiesAndIdentity() throws {
         for coding in ["gzip", "deflate", "br", "zstd", "identity", ""] {
             #expect(try decode([], coding).get() == [], "\(coding)")

@@ -32,7 +32,9 @@ for t in "${targets[@]}"; do
       echo "fuzz: $t FAILED on a regression input:" >&2; tail -30 "$log.regressions" >&2; failed=1; continue
     fi
   fi
-  nice -n 10 "$bin/$t" "${flags[@]}" -max_total_time="$seconds" -artifact_prefix=".build-fuzz/artifacts/$t/" \
+  # A fixed seed by default: CI's short runs replay the same mutations, so a red run is one
+  # that a developer can reproduce; FUZZ_SEED=0 lets libFuzzer pick one (long runs).
+  nice -n 10 "$bin/$t" "${flags[@]}" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -artifact_prefix=".build-fuzz/artifacts/$t/" \
     ".build-fuzz/corpus/$t" "Fuzz/corpus/$t" > "$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

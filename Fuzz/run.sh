@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
   regressions=$(ls Fuzz/regressions/$t 2>/dev/null | wc -l)
   if [ $rc -ne 0 ]; then
     echo "fuzz: $t FAILED after ${runs:-?} executions (log $log):" >&2
-    grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -10 >&2
+    grep -m 10 -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" >&2
     failed=1
   else
     echo "fuzz: $t ok: ${runs:-?} executions in ${seconds} s (${rate:-?}/s, $cov, $regressions regression inputs)"

@@ -43,7 +43,10 @@ for page in trawl trawl-crawl trawl-extract trawl-worker libtrawl; do
   warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings "$page" 2>&1 >/dev/null)
   [ -z "$warnings" ] || { echo "install_test: man $page: $warnings" >&2; exit 1; }
 done
-LC_ALL=C.UTF-8 MANWIDTH=200 man trawl | grep -q 'trawl-crawl(1)' || { echo "install_test: trawl(1) lists no subcommands" >&2; exit 1; }
+# Output is captured before grep -q reads it: grep quitting early would SIGPIPE the writer, and
+# pipefail would report that as a failure.
+page=$(LC_ALL=C.UTF-8 MANWIDTH=200 man trawl)
+grep -q 'trawl-crawl(1)' <<<"$page" || { echo "install_test: trawl(1) lists no subcommands" >&2; exit 1; }
 # Generated from the parser: every option of the help text is on the page.
 for sub in crawl extract worker; do
   page=$(LC_ALL=C.UTF-8 MANWIDTH=200 man "trawl-$sub" | sed 's/\x1b\[[0-9;]*m//g')
@@ -54,9 +57,10 @@ done
 
 # Completions: each shell parses its script; bash's completes a subcommand name.
 bash -n "$prefix/share/bash-completion/completions/trawl"
-bash -c 'source "$1"; COMP_WORDS=(trawl cr); COMP_CWORD=1; COMP_LINE="trawl cr"; COMP_POINT=8
+offered=$(bash -c 'source "$1"; COMP_WORDS=(trawl cr); COMP_CWORD=1; COMP_LINE="trawl cr"; COMP_POINT=8
   complete -p trawl >/dev/null && $(complete -p trawl | sed -E "s/.*-F ([^ ]+).*/\1/") trawl cr trawl
-  printf "%s\n" "${COMPREPLY[@]}"' _ "$prefix/share/bash-completion/completions/trawl" | grep -qx crawl ||
+  printf "%s\n" "${COMPREPLY[@]}"' _ "$prefix/share/bash-completion/completions/trawl")
+grep -qx crawl <<<"$offered" ||
   { echo "install_test: bash completion of 'trawl cr' does not offer crawl" >&2; exit 1; }
 for sh in zsh fish; do
   if command -v "$sh" >/dev/null; then "$sh" -n "$prefix/share/$([ $sh = zsh ] && echo zsh/site-functions/_trawl || echo fish/vendor_completions.d/trawl.fish)"
@@ -99,7 +103,8 @@ done
 sed -n '/^\.SH EXAMPLE/,/^\.fi/p' "$prefix/share/man/man3/libtrawl.3" | sed -e '1,2d' -e '$d' \
   -e 's/\\e/\\/g' -e 's/\\-/-/g' > "$tmp/man_example.c"
 cc -std=c99 -Wall -Wextra -Werror -o "$tmp/man_example" "$tmp/man_example.c" $(pkg-config --cflags --libs trawl)
-"$tmp/man_example" "${urls[1]}" | grep -q '"title":\[".*page 1"\]' ||
+example_out=$("$tmp/man_example" "${urls[1]}")
+grep -q '"title":\[".*page 1"\]' <<<"$example_out" ||
   { echo "install_test: the example of libtrawl(3) does not print the page title" >&2; exit 1; }
 printf '%s\n' "${urls[@]}" | "$prefix/bin/trawl" crawl - > "$tmp/cli.jsonl"
 eval "exec ${SERVER[1]}>&-"

@@ -12,7 +12,9 @@ fi
 unset TRAWL_IN_NAMESPACE
 paths=()
 for lib in libcurl.so.4 libhiredis.so.0.14 libpcre2-8.so.0; do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  # awk reads to the end: quitting early would kill ldconfig with SIGPIPE, which pipefail
+  # turns into a failure whenever its output outgrows the pipe buffer.
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
   [ -n "$path" ] || { echo "without_system_libs: $lib is not installed" >&2; exit 1; }
   paths+=("$(readlink -f "$path")")
 done

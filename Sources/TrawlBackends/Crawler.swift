@@ -18,7 +18,7 @@ public final class Crawler: Sendable {
     /// The compiled patterns (JIT-compiled once, shared by every worker thread).
     public let extractor: Extractor
 
-    /// Sees every page on the lanes' threads before its body is dropped; nil for none.
+    /// Sees every page on the matcher threads before its body is dropped; nil for none.
     public let observer: (any PageObserver)?
 
     /// Validates the options and compiles the patterns.
@@ -31,7 +31,7 @@ public final class Crawler: Sendable {
     public init(options: CrawlOptions, observer: (any PageObserver)? = nil) throws(TrawlError) {
         if observer != nil && !options.backend.capabilities.contains(.inProcess) {
             throw TrawlError(.invalidArgument,
-                             "a page observer runs on the lanes' threads: the \(options.backend.rawValue) backend's lanes are other processes")
+                             "a page observer runs on this process's matcher threads: the \(options.backend.rawValue) backend's lanes are other processes")
         }
         self.observer = observer
         try options.validate()

@@ -4,7 +4,7 @@ public import TrawlCore
 public import TrawlDecode
 public import TrawlHTTP
 
-/// One fetched page as a ``PageObserver`` sees it, on the lane's thread, before the body is
+/// One fetched page as a ``PageObserver`` sees it, on a matcher thread, before the body is
 /// dropped: the only moment headers and bytes exist, since bodies never cross a worker wire.
 public struct ObservedPage: Sendable {
     /// The response: URL, final URL, status, Content-Type, elapsed time, its header fields
@@ -18,8 +18,9 @@ public struct ObservedPage: Sendable {
 }
 
 /// Sees every page a lane fetched and may amend its result (link resolution rewrites
-/// matches; a WARC writer only records). Called on lane threads, several at once: an
-/// implementation must be thread-safe, and quick, since the lane waits for it.
+/// matches; a WARC writer only records). Called on the batch's matcher threads, several at
+/// once: an implementation must be thread-safe, and quick, since the next page waits for its
+/// thread.
 ///
 /// Lanes are threads of this process only on backends with
 /// ``BackendCapabilities/inProcess``: ``Crawler`` refuses an observer on the others.

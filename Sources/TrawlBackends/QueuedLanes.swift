@@ -14,7 +14,8 @@ import Glibc
 /// (nothing for a pipe, the stream entry id for Redis).
 ///
 /// The lanes are the thread backend's: one `FetchLane` each, pages decoded and matched by a
-/// `PageProcessor` on the lane's thread, so every backend gives the same results.
+/// `PageProcessor` in the same kind of ``MatcherPool``, so every backend gives the same
+/// results and a slow page never stalls a lane.
 final class QueuedLanes<Tag: Sendable>: Sendable {
     /// Called on a lane thread for every task that ran: its result, and whether the batch was
     /// cancelled while it ran (the result then says `cancelled`).
@@ -36,6 +37,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let label: String
     /// Shared by the lanes: the per-host limit holds for the batch in this process.
     private let hosts: HostPolicy
+    /// Matches the pages of every lane; a result carries its task's tag and whether the batch
+    /// was cancelled while its transfer ran.
+    private let matchers: MatcherPool<(Tag, Bool)>
     #if DEBUG
     /// Test hook, compiled into debug builds only: a task whose URL contains this marker
     /// aborts the worker, so tests can crash a real worker at a chosen URL.
@@ -51,11 +55,23 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.extractor = extractor
         self.onFinished = onFinished
         self.hosts = HostPolicy(perHostConnections: options.perHostConnections)
-        for lane in 0..<max(1, lanes) {
-            let t = try OSThread(name: "trawl-qlane-\(lane)") { [self] in
-                runLane(inFlight: max(1, inFlight))
+        let count = max(1, lanes)
+        matchers = try MatcherPool(
+            threads: MatcherPool<(Tag, Bool)>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
+            makeProcessor: { PageProcessor(extractor: extractor, decode: options.decode) },
+            onResult: { result, tag in onFinished(tag.0, result, tag.1) })
+        for lane in 0..<count {
+            do {
+                let t = try OSThread(name: "trawl-qlane-\(lane)") { [self] in
+                    runLane(inFlight: max(1, inFlight))
+                }
+                threads.withLock { $0.append(t) }
+            } catch {
+                // End the threads already started (lanes and matchers) rather than leave
+                // them waiting for tasks that never come.
+                _ = stop(cancel: true)
+                throw error
             }
-            threads.withLock { $0.append(t) }
         }
     }
 
@@ -74,6 +90,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         finished.store(true, ordering: .releasing)
         for w in wakers.withLock({ $0 }) { w.wake() }
         for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
+        matchers.finish()
         return queue.withLock { q in
             defer { q.items = [:] }
             return q.frontier.drain().compactMap { q.items[$0] }
@@ -95,7 +112,6 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     }
 
     private func runLane(inFlight: Int) {
-        let processor = PageProcessor(extractor: extractor, decode: options.decode)
         let lane: FetchLane
         do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
@@ -105,10 +121,12 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
             return
         }
         wakers.withLock { $0.append(lane.waker) }
+        matchers.register(lane.waker)
         lane.run(
             inFlight: inFlight,
             next: {
                 if cancelled.load(ordering: .acquiring) { return .finished }
+                guard matchers.hasRoom else { return .wait }
                 guard let (request, tag) = pop() else {
                     return finished.load(ordering: .acquiring) ? .finished : .wait
                 }
@@ -127,7 +145,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
                     return first
                 }
                 guard let tag else { return }
-                onFinished(tag, processor.result(for: response), cancelled.load(ordering: .acquiring))
+                matchers.submit(response, (tag, cancelled.load(ordering: .acquiring)))
             }
         )
     }

@@ -5,11 +5,9 @@ import TrawlHTTP
 import Synchronization
 
 /// The in-process backend: `lanes` threads, each driving its own libcurl multi handle with
-/// its share of the transfers in flight, and decoding and extracting the pages it fetched.
-///
-/// A lane does its own CPU work rather than handing pages to a separate pool: no queue
-/// between fetching and matching, no page crosses threads, and with one lane per core the
-/// other lanes keep the network busy while one is matching.
+/// its share of the transfers in flight, handing the pages it fetched to a ``MatcherPool``
+/// that decodes and extracts them, so a page that is slow to match never stalls a lane's
+/// other transfers.
 struct ThreadBackend: Backend {
     let batch: BatchHub
     var lanes: Int { batch.lanes }
@@ -24,12 +22,25 @@ struct ThreadBackend: Backend {
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
         let hosts = HostPolicy(perHostConnections: options.perHostConnections)
+        let batch = self.batch
+        let matchers: MatcherPool<Void>
+        do {
+            matchers = try MatcherPool(
+                threads: MatcherPool<Void>.threads(lanes: lanes), backlog: Self.backlog(lanes: lanes),
+                makeProcessor: {
+                    PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
+                                  observer: batch.crawler.observer)
+                },
+                onResult: { result, _ in batch.deliver(result) })
+        } catch {
+            return
+        }
         var threads: [OSThread] = []
         for lane in 0..<lanes {
-            let batch = self.batch
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, frontier: frontier)
+                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, frontier: frontier,
+                                 matchers: matchers)
                 })
             } catch {
                 // Fewer lanes still finish the batch; with none, finish() reports the URLs.
@@ -37,12 +48,15 @@ struct ThreadBackend: Backend {
             }
         }
         for t in threads { t.join() }
+        matchers.finish()
     }
 
-    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, frontier: LaneFrontier) {
+    /// Pages waiting for a matcher at which lanes stop pulling new URLs.
+    static func backlog(lanes: Int) -> Int { 16 * MatcherPool<Void>.threads(lanes: lanes) }
+
+    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, frontier: LaneFrontier,
+                                matchers: MatcherPool<Void>) {
         let options = batch.options
-        let processor = PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
-                                      observer: batch.crawler.observer)
         let lane: FetchLane
         do {
             var fetch = FetchOptions(options)
@@ -53,13 +67,17 @@ struct ThreadBackend: Backend {
         }
         let waker = lane.waker
         batch.register { waker.wake() }
+        matchers.register(waker)
         lane.run(
             inFlight: inFlight,
-            next: { batch.isCancelled ? .finished : frontier.pull() },
+            next: {
+                if batch.isCancelled { return .finished }
+                return matchers.hasRoom ? frontier.pull() : .wait
+            },
             isCancelled: { batch.isCancelled },
             complete: { response in
-                batch.deliver(processor.result(for: response))
                 frontier.complete(response.index)
+                matchers.submit(response, ())
             }
         )
     }

@@ -37,6 +37,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let label: String
     /// Shared by the lanes: the per-host limit holds for the batch in this process.
     private let hosts: HostPolicy
+    /// DNS cache and TLS sessions of the lanes; nil when libcurl could not make the share.
+    private let share: LaneShare?
     /// Matches the pages of every lane; a result carries its task's tag and whether the batch
     /// was cancelled while its transfer ran.
     private let matchers: MatcherPool<(Tag, Bool)>
@@ -55,6 +57,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.extractor = extractor
         self.onFinished = onFinished
         self.hosts = HostPolicy(perHostConnections: options.perHostConnections)
+        self.share = try? LaneShare()
         let count = max(1, lanes)
         matchers = try MatcherPool(
             threads: MatcherPool<(Tag, Bool)>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
@@ -113,7 +116,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     private func runLane(inFlight: Int) {
         let lane: FetchLane
-        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts) } catch {
+        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
             // task with the reason rather than leave it waiting or to be reclaimed forever.
             Console.error("trawl worker: \(label): \(error.message)\n")

@@ -22,6 +22,8 @@ struct ThreadBackend: Backend {
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
         let hosts = HostPolicy(perHostConnections: options.perHostConnections)
+        // DNS cache and TLS sessions for every lane; without it (no memory) lanes keep their own.
+        let share = try? LaneShare()
         let batch = self.batch
         let matchers: MatcherPool<Void>
         do {
@@ -39,8 +41,8 @@ struct ThreadBackend: Backend {
         for lane in 0..<lanes {
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, hosts: hosts, inFlight: inFlight, frontier: frontier,
-                                 matchers: matchers)
+                    Self.runLane(batch: batch, hosts: hosts, share: share, inFlight: inFlight,
+                                 frontier: frontier, matchers: matchers)
                 })
             } catch {
                 // Fewer lanes still finish the batch; with none, finish() reports the URLs.
@@ -54,14 +56,15 @@ struct ThreadBackend: Backend {
     /// Pages waiting for a matcher at which lanes stop pulling new URLs.
     static func backlog(lanes: Int) -> Int { 16 * MatcherPool<Void>.threads(lanes: lanes) }
 
-    private static func runLane(batch: BatchHub, hosts: HostPolicy, inFlight: Int, frontier: LaneFrontier,
+    private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, inFlight: Int,
+                                frontier: LaneFrontier,
                                 matchers: MatcherPool<Void>) {
         let options = batch.options
         let lane: FetchLane
         do {
             var fetch = FetchOptions(options)
             fetch.keepHeaders = batch.crawler.observer != nil
-            lane = try FetchLane(options: fetch, hosts: hosts)
+            lane = try FetchLane(options: fetch, hosts: hosts, share: share)
         } catch {
             return
         }

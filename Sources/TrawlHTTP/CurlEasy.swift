@@ -17,6 +17,8 @@ final class CurlEasy {
     /// Kept alive for libcurl, which reads the list without copying it.
     private let headers: CurlHeaderList
     private let resolve: CurlHeaderList?
+    /// The batch's shared DNS cache and TLS sessions, kept alive while this handle uses them.
+    private let share: LaneShare?
     private let maxBytes: Int
 
     /// The request being fetched, nil while idle.
@@ -51,7 +53,8 @@ final class CurlEasy {
     private(set) var contentError: TrawlError?
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
-    init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil) throws(TrawlError) {
+    init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
+         share: LaneShare? = nil) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -61,6 +64,7 @@ final class CurlEasy {
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.headers = headers
         self.resolve = resolve
+        self.share = share
         self.maxBytes = max(0, options.maxBytes)
         try configure(options)
     }
@@ -119,6 +123,9 @@ final class CurlEasy {
                   "CURLOPT_HTTPHEADER")
         if let resolve {
             try check(trawl_curl_easy_setopt_slist(handle, CURLOPT_RESOLVE, resolve.list), "CURLOPT_RESOLVE")
+        }
+        if let share {
+            try check(trawl_curl_easy_setopt_share(handle, share.handle), "CURLOPT_SHARE")
         }
 
         if let ca = options.caBundle, !ca.isEmpty {

@@ -15,6 +15,8 @@ public final class FetchLane {
     private let options: FetchOptions
     private let headers: CurlHeaderList
     private let resolve: CurlHeaderList?
+    /// DNS cache and TLS sessions shared with the batch's other lanes; nil for none.
+    private let share: LaneShare?
     private let validation: URLValidation
     /// Easy handles not running a transfer, ready for the next one.
     private var idle: [CurlEasy] = []
@@ -39,16 +41,20 @@ public final class FetchLane {
     ///     that ``FetchOptions/perHostConnections`` holds across lanes (requests wait in
     ///     their lane before their transfer and its timeout start); nil for a policy of this
     ///     lane's own. `CURLMOPT_MAX_HOST_CONNECTIONS` stays as a backstop.
+    ///   - share: the DNS cache and TLS sessions of the batch's lanes in this process, so a
+    ///     new connection resumes a TLS session another lane negotiated; nil for this lane's
+    ///     own (each easy handle then keeps its own sessions).
     /// - Throws: `invalid_argument` for options libcurl refuses (a protocol other than http
     ///   and https, a header with a line break), `out_of_memory` or `internal` if libcurl
     ///   cannot start.
-    public convenience init(options: FetchOptions, hosts: HostPolicy? = nil) throws(TrawlError) {
-        try self.init(options: options, hosts: hosts, resolve: [])
+    public convenience init(options: FetchOptions, hosts: HostPolicy? = nil,
+                            share: LaneShare? = nil) throws(TrawlError) {
+        try self.init(options: options, hosts: hosts, resolve: [], share: share)
     }
 
     /// As the public initializer; `resolve` is `CURLOPT_RESOLVE` ("host:port:address"), so
     /// that tests reach names such as `bücher.example` on loopback without DNS.
-    init(options: FetchOptions, hosts: HostPolicy?, resolve: [String]) throws(TrawlError) {
+    init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil) throws(TrawlError) {
         try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
         multi = try CurlMulti()
@@ -58,8 +64,9 @@ public final class FetchLane {
         try multi.setMaxHostConnections(max(0, options.perHostConnections))
         headers = try CurlHeaderList(options.headers)
         self.resolve = resolve.isEmpty ? nil : try CurlHeaderList(resolve)
+        self.share = share
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
-        idle.append(try CurlEasy(options: options, headers: headers, resolve: self.resolve))
+        idle.append(try CurlEasy(options: options, headers: headers, resolve: self.resolve, share: share))
         laneID = self.hosts.join(LaneWaker(multi: multi))
     }
 
@@ -180,7 +187,7 @@ public final class FetchLane {
             easy = reused
         } else {
             do {
-                easy = try CurlEasy(options: options, headers: headers, resolve: resolve)
+                easy = try CurlEasy(options: options, headers: headers, resolve: resolve, share: share)
             } catch {
                 return .failed(request, error)
             }

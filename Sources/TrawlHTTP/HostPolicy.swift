@@ -28,6 +28,11 @@ public struct HostTable: Sendable {
     /// Transfers at once per host key, across every lane of the table; `Int.max` for none.
     public let limit: Int
     private var hosts: [String: Host] = [:]
+    /// Hosts on which a transfer has ended: until then a host gets one transfer at a time,
+    /// so that the first connection's TLS session (shared through ``LaneShare``) is there to
+    /// resume when the others open, and a host is not met with a burst before it answered
+    /// once. One entry per host the batch reached.
+    private var contacted: Set<String> = []
 
     struct Host {
         var running = 0
@@ -47,7 +52,7 @@ public struct HostTable: Sendable {
     public mutating func admit(host: String, waiter: Int) -> HostAdmission {
         var h = hosts[host, default: Host()]
         defer { hosts[host] = h }
-        guard h.running < limit else {
+        guard h.running < (limit == Int.max || contacted.contains(host) ? limit : 1) else {
             h.waiters.insert(waiter)
             return .wait
         }
@@ -59,6 +64,7 @@ public struct HostTable: Sendable {
     /// - Returns: the lanes waiting for this host, to be woken (each once).
     public mutating func finished(host: String) -> [Int] {
         guard var h = hosts[host], h.running > 0 else { return [] }
+        contacted.insert(host)
         h.running -= 1
         let wake = h.waiters.sorted()
         h.waiters = []

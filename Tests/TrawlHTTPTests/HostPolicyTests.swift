@@ -5,6 +5,9 @@ import Testing
 @Suite struct HostPolicyTests {
     @Test func admitsUpToTheLimitPerHostAcrossLanes() {
         var table = HostTable(limit: 2)
+        // Met before (see firstContactIsAlone).
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        #expect(table.finished(host: "a:80") == [])
         #expect(table.admit(host: "a:80", waiter: 0) == .start)
         #expect(table.admit(host: "a:80", waiter: 1) == .start)
         // A third transfer on "a" waits, whichever lane asks; "b" has room.
@@ -17,6 +20,22 @@ import Testing
         #expect(table.finished(host: "b:80") == [])
         #expect(table.admit(host: "a:80", waiter: 2) == .start)
         #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+    }
+
+    /// Until a transfer on a host has ended, the host gets one at a time: the others open
+    /// after it, resuming its TLS session, and a host is not met with a burst.
+    @Test func firstContactIsAlone() {
+        var table = HostTable(limit: 8)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+        #expect(table.admit(host: "b:80", waiter: 1) == .start)
+        #expect(table.finished(host: "a:80") == [1])
+        for k in 0..<8 { #expect(table.admit(host: "a:80", waiter: k) == .start) }
+        #expect(table.admit(host: "a:80", waiter: 0) == .wait)
+        // A failed first transfer counts as contact too.
+        #expect(table.finished(host: "b:80") == [])
+        #expect(table.admit(host: "b:80", waiter: 0) == .start)
+        #expect(table.admit(host: "b:80", waiter: 0) == .start)
     }
 
     @Test func zeroMeansNoLimit() {

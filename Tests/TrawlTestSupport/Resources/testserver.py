@@ -418,6 +418,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = json.dumps({"port": self.client_address[1]}).encode()
         self.send_body(200, body, "application/json")
 
+    def route_tls_session(self, rest, q):
+        # Whether this connection's TLS handshake resumed an earlier session; `close=1` ends
+        # the connection after the response, so that every request needs a new handshake.
+        reused = getattr(self.connection, "session_reused", None)
+        close = q.get("close", ["0"])[0] == "1"
+        body = json.dumps({"port": self.client_address[1], "tls": reused is not None,
+                           "reused": bool(reused)}).encode()
+        if close:
+            self.close_connection = True
+        self.send_body(200, body, "application/json", headers=[("Connection", "close")] if close else ())
+
     def route_close(self, rest, q):
         self.close_connection = True
         try:

@@ -77,6 +77,12 @@ S.test("error paths", function()
   S.eq({ r[1].error.code, r[1].error.name, r[1].status }, { 20, "invalid_url", nil }, "invalid URL")
   S.eq(r[2].error.name, "unsupported_protocol", "protocol")
   S.ok(S.raises(function() trawl.crawl("http://one.url/") end):find("table of URLs expected"), "urls type")
+  -- Nothing listens on port 1: the batch cannot start, and the error says why.
+  e = S.raises(function()
+    trawl.crawl({ "http://127.0.0.1:1/" }, { backend = "cluster", redis_url = "redis://127.0.0.1:1/0" })
+  end)
+  S.eq(e.name, "backend_unavailable", "cluster without Redis")
+  S.ok(e.message:find("127.0.0.1:1", 1, true), e.message)
 end)
 
 S.test("cancel and an empty batch", function()

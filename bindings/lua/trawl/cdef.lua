@@ -30,6 +30,7 @@ const char *trawl_options_last_error(const trawl_options *opts);
 trawl_status trawl_crawler_new(const trawl_options *opts, trawl_crawler **out);
 void trawl_crawler_free(trawl_crawler *crawler);
 const char *trawl_crawler_last_error(const trawl_crawler *crawler);
+const char *trawl_last_error(void);
 trawl_status trawl_batch_start(trawl_crawler *crawler, const char *const *urls, size_t n_urls, trawl_batch **out);
 trawl_status trawl_batch_next(trawl_batch *batch, trawl_result **out, int64_t timeout_ms);
 trawl_status trawl_batch_cancel(trawl_batch *batch);

@@ -278,7 +278,8 @@ function Crawler:start(urls)
   if self.handle == nil then error(new_error(C.TRAWL_INVALID_STATE, "the crawler is closed"), 2) end
   local arr, n = url_array(urls)
   local out = ffi.new("trawl_batch *[1]")
-  check(C.trawl_batch_start(self.handle, arr, n, out))
+  -- A failed start hands back no batch to hold its message: the library keeps it per thread.
+  check(C.trawl_batch_start(self.handle, arr, n, out), function() return ffi.string(C.trawl_last_error()) end)
   -- arr must outlive the call only: the library copies the URLs.
   return setmetatable({ handle = ffi.gc(out[0], C.trawl_batch_free), size = n }, Batch)
 end

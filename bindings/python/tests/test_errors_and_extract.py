@@ -21,6 +21,24 @@ def test_bad_regex_reports_pcre2_message_and_offset():
     assert isinstance(e, ValueError)
 
 
+def test_bad_regex_pos_is_re_errors_pos():
+    for source in ["ab(cd", "x{2,1}", "é+(?P<1>a)", "[b-a]"]:
+        with pytest.raises(re.error) as want:
+            re.compile(source)
+        with pytest.raises(trawl.InvalidRegex) as got:
+            trawl.extract("x", patterns={"p": source})
+        assert got.value.pos == want.value.pos, source
+        assert pickle.loads(pickle.dumps(got.value)).pos == want.value.pos
+
+
+def test_a_failed_batch_start_says_why():
+    # Nothing listens on port 1: the cluster backend cannot reach Redis when the batch starts.
+    with trawl.Crawler(backend="cluster", redis_url="redis://127.0.0.1:1/0") as crawler:
+        with pytest.raises(trawl.BackendUnavailable) as info:
+            crawler.crawl(["http://127.0.0.1:1/"])
+    assert "127.0.0.1:1" in info.value.message, info.value.message
+
+
 def test_option_errors():
     with pytest.raises(trawl.UnknownOption) as info:
         trawl.crawl([], no_such_option=1)

@@ -90,6 +90,11 @@ class CrawlTest < Minitest::Test
     assert_equal 20, results[0].error.code
     assert_instance_of Trawl::UnsupportedProtocol, results[1].error
     refute results[0].ok?
+    # Nothing listens on port 1: the batch cannot start, and the error says why.
+    e = assert_raises(Trawl::BackendUnavailable) do
+      Trawl.crawl(["http://127.0.0.1:1/"], backend: "cluster", redis_url: "redis://127.0.0.1:1/0")
+    end
+    assert_match(/127\.0\.0\.1:1/, e.message)
   end
 
   def test_error_classes_carry_the_library_codes

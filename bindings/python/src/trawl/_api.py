@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _lib
-from ._errors import InvalidArgument, OptionTypeError, TrawlWarning, error_for
+from ._errors import InvalidArgument, InvalidRegex, OptionTypeError, TrawlWarning, error_for
 from ._options import settings
 from ._progress import ProgressArg, Reporter
 from ._result import Result, check, from_handle
@@ -104,7 +104,11 @@ class Crawler:
             handle = ctypes.c_void_p()
             status = lib.trawl_crawler_new(opts, ctypes.byref(handle))
             self._handle = handle if handle.value else None
-            check(status, lambda: lib.trawl_crawler_last_error(handle).decode())
+            try:
+                check(status, lambda: lib.trawl_crawler_last_error(handle).decode())
+            except InvalidRegex as e:
+                e.pos = lib.trawl_crawler_error_offset(handle)  # as re.error.pos: code points
+                raise
         finally:
             lib.trawl_options_free(opts)
 

@@ -39,7 +39,13 @@ class UnknownOption(InvalidArgument, TypeError):
 
 
 class InvalidRegex(TrawlError, ValueError):
-    """A pattern does not compile; the message gives PCRE2's reason and the offset."""
+    """A pattern does not compile; the message gives PCRE2's reason and the offset. `pos`, as
+    `re.error.pos`, is where in the pattern (in code points), or None when not known."""
+
+    pos = None
+
+    def __reduce__(self):
+        return (_rebuild, (self.code, self.name, self.message, self.pos))
 
 
 class InvalidState(TrawlError):
@@ -143,5 +149,8 @@ def error_for(code, name, message):
     return cls(message, code=code, name=name)
 
 
-def _rebuild(code, name, message):
-    return error_for(code, name, message)
+def _rebuild(code, name, message, pos=None):
+    e = error_for(code, name, message)
+    if pos is not None:
+        e.pos = pos
+    return e

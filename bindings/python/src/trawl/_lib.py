@@ -42,6 +42,8 @@ _PROTOTYPES = {
     "trawl_crawler_new": (_status, [_p, _c.POINTER(_p)]),
     "trawl_crawler_free": (None, [_p]),
     "trawl_crawler_last_error": (_str, [_p]),
+    "trawl_crawler_error_offset": (_c.c_int64, [_p]),
+    "trawl_last_error": (_str, []),
     "trawl_batch_start": (_status, [_p, _c.POINTER(_str), _size, _c.POINTER(_p)]),
     "trawl_batch_next": (_status, [_p, _c.POINTER(_p), _c.c_int64]),
     "trawl_batch_cancel": (_status, [_p]),

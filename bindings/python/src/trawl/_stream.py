@@ -42,7 +42,9 @@ class BatchStream:
         array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
         batch = ctypes.c_void_p()
         try:
-            check(lib.trawl_batch_start(crawler_handle, array, len(encoded), ctypes.byref(batch)))
+            # A failed start hands back no batch to hold its message: the library keeps it per thread.
+            check(lib.trawl_batch_start(crawler_handle, array, len(encoded), ctypes.byref(batch)),
+                  lambda: lib.trawl_last_error().decode())
         except BaseException:
             self._reporter.close()
             raise

@@ -77,7 +77,10 @@ module Trawl
       @scan_shaped = scan_shaped
       array = strings.map { |s| Fiddle::Pointer[s].to_i }.pack("J*")
       out = Handles.out_pointer
-      Trawl.check(Native.trawl_batch_start(crawler_handle, strings.empty? ? nil : array, @size, out))
+      # A failed start hands back no batch to hold its message: the library keeps it per thread.
+      Trawl.check(Native.trawl_batch_start(crawler_handle, strings.empty? ? nil : array, @size, out)) do
+        Native.string(Native.trawl_last_error)
+      end
       @handle = Handles.read_pointer(out)
       @lock = Mutex.new
     end

@@ -38,6 +38,7 @@ module Trawl
       trawl_crawler_new: [[P, P], I32],
       trawl_crawler_free: [[P], VOID],
       trawl_crawler_last_error: [[P], P],
+      trawl_last_error: [[], P],
       trawl_batch_start: [[P, P, SIZE, P], I32],
       trawl_batch_next: [[P, P, I64], I32],
       trawl_batch_cancel: [[P], I32],

@@ -105,6 +105,9 @@ enum {
     TRAWL_CANCELLED = 31,
     TRAWL_WORKER_CRASHED = 32,
     TRAWL_WORKER_LOST = 33,
+    TRAWL_ROBOTS_DISALLOWED = 35, /* the site's robots.txt refuses the URL (respect_robots) */
+    TRAWL_BLOCKED_ADDRESS = 36,   /* the SSRF guard refused the address (block_private_addresses);
+                                     the message names the address */
     TRAWL_BAD_RESPONSE = 37       /* the response violates HTTP: garbage, HTTP/0.9, headers over
                                      256 KiB (or one line over 100 KiB), a body that is not what
                                      its Content-Encoding says, a zstd window above 8 MiB */
@@ -158,37 +161,40 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
 /* Set one option by name. Every option (name, type, inclusive range or choices, default; the
  * table of docs/c-api.md gives scope, flag and meaning, trawl_options_describe_json() all of it):
  * options:begin
- *   backend               choice  thread, process, cluster "thread"
- *   jobs                  int     -4096..4096             -1
- *   concurrency           int     1..100000               64
- *   order                 choice  input, completed        "input"
- *   verbose               int     0..1000                 0
- *   per_host_connections  int     0..100000               0
- *   connect_timeout       double  0.001..31536000         10
- *   timeout               double  0.001..31536000         30
- *   read_timeout          double  0..31536000             0
- *   max_redirects         int     0..1000                 10
- *   max_bytes             int     1..2147483647           16777216
- *   user_agent            string  -                       "trawl/0.1.0"
- *   header                list    -                       none
- *   clear_headers         bool    0, 1                    none
- *   ca_bundle             string  -                       none
- *   verify_tls            bool    0, 1                    1
- *   protocols             list    -                       "http,https"
- *   decode                choice  browser, requests       "browser"
- *   default_patterns      bool    0, 1                    1
- *   regex_budget          double  0.001..31536000         1
- *   regex_match_limit     int     1..4294967295           10000000
- *   worker_memory_limit   int     0..9007199254740992     0
- *   task_timeout          double  0..31536000             0
- *   max_attempts          int     1..100                  2
- *   redis_url             string  -                       none
- *   batch_id              string  -                       none
- *   visibility_timeout    double  0.001..31536000         30
- *   max_deliveries        int     1..1000                 3
- *   ttl                   double  0.001..31536000         86400
- *   redis_timeout         double  0.001..31536000         5
- *   key_prefix            string  -                       "trawl:"
+ *   backend                  choice  thread, process, cluster "thread"
+ *   jobs                     int     -4096..4096             -1
+ *   concurrency              int     1..100000               64
+ *   order                    choice  input, completed        "input"
+ *   verbose                  int     0..1000                 0
+ *   per_host_connections     int     0..100000               0
+ *   connect_timeout          double  0.001..31536000         10
+ *   timeout                  double  0.001..31536000         30
+ *   read_timeout             double  0..31536000             0
+ *   max_redirects            int     0..1000                 10
+ *   max_bytes                int     1..2147483647           16777216
+ *   user_agent               string  -                       "trawl/0.1.0"
+ *   header                   list    -                       none
+ *   clear_headers            bool    0, 1                    none
+ *   ca_bundle                string  -                       none
+ *   verify_tls               bool    0, 1                    1
+ *   protocols                list    -                       "http,https"
+ *   resolve                  list    -                       none
+ *   block_private_addresses  bool    0, 1                    0
+ *   allow_hosts              list    -                       none
+ *   decode                   choice  browser, requests       "browser"
+ *   default_patterns         bool    0, 1                    1
+ *   regex_budget             double  0.001..31536000         1
+ *   regex_match_limit        int     1..4294967295           10000000
+ *   worker_memory_limit      int     0..9007199254740992     0
+ *   task_timeout             double  0..31536000             0
+ *   max_attempts             int     1..100                  2
+ *   redis_url                string  -                       none
+ *   batch_id                 string  -                       none
+ *   visibility_timeout       double  0.001..31536000         30
+ *   max_deliveries           int     1..1000                 3
+ *   ttl                      double  0.001..31536000         86400
+ *   redis_timeout            double  0.001..31536000         5
+ *   key_prefix               string  -                       "trawl:"
  * options:end
  * int and bool (0 or 1) options take trawl_options_set_int; double options (seconds) take
  * trawl_options_set_double or trawl_options_set_int; string, choice and list options take

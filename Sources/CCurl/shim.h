@@ -29,6 +29,12 @@ static inline CURLcode trawl_curl_easy_setopt_header(CURL *h,
         size_t (*cb)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb);
 }
+static inline CURLcode trawl_curl_easy_setopt_opensocket(CURL *h, curl_opensocket_callback cb) {
+    return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, cb);
+}
+static inline CURLcode trawl_curl_easy_setopt_prereq(CURL *h, curl_prereq_callback cb) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, cb);
+}
 static inline CURLcode trawl_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) {
     return curl_easy_getinfo(h, i, v);
 }

@@ -84,6 +84,9 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup(title: "Patterns")
     var patterns: PatternOptions
 
+    @OptionGroup(title: "Safety on the real web")
+    var safety: SafetyOptions
+
     @Option(help: registryHelp("worker_memory_limit"))
     var workerMemoryLimit: Int? = nil
 
@@ -208,6 +211,7 @@ struct CrawlCommand: ParsableCommand {
         ]
         try o.setFlags(settings)
         try patterns.apply(to: &o)
+        try safety.apply(to: &o)
         return o
     }
 }

@@ -34,6 +34,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case cancelled = 31
     case workerCrashed = 32
     case workerLost = 33
+    case robotsDisallowed = 35
+    case blockedAddress = 36
     case badResponse = 37
 
     /// The stable snake_case name: `"invalid_url"`, `"regex_budget_exceeded"`, ...
@@ -64,6 +66,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker_crashed"
         case .workerLost: "worker_lost"
+        case .robotsDisallowed: "robots_disallowed"
+        case .blockedAddress: "blocked_address"
         case .badResponse: "bad_response"
         }
     }
@@ -96,6 +100,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker process crashed"
         case .workerLost: "cluster worker lost"
+        case .robotsDisallowed: "refused by the site's robots.txt"
+        case .blockedAddress: "address refused by the SSRF guard"
         case .badResponse: "the server's response violates HTTP"
         }
     }

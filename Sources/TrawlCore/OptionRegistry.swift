@@ -60,6 +60,20 @@ extension CrawlOptions {
                       : "protocols may only narrow 'http,https' (trawl is an HTTP crawler), got '\(p)'"
               }),
 
+        // MARK: Safety on the real web (docs/real-web.md)
+        .list("resolve", \.resolve, repeatable: true, scope: .fetch, flag: "--resolve",
+              doc: "A host override HOST:PORT:ADDRESS[,ADDRESS...] as curl's --resolve: connections to HOST:PORT go to ADDRESS; each one adds an entry.",
+              check: CrawlOptions.resolveProblem),
+        .bool("block_private_addresses", \.blockPrivateAddresses, scope: .fetch, flag: "--block-private-addresses",
+              doc: "Refuse connections to loopback, private, link-local, CGNAT, multicast and reserved addresses (checked after DNS at connect time, for every redirect) with blocked_address."),
+        .list("allow_hosts", \.allowHosts, repeatable: false, scope: .fetch, flag: "--allow-hosts",
+              doc: "Host names, addresses or CIDR ranges (comma-separated) that block_private_addresses lets through.",
+              normalize: { $0.lowercased() },
+              check: { item in
+                  item.utf8.contains(where: { $0 <= 32 || $0 == 127 }) || (item.contains("/") && IPRange(item) == nil)
+                      ? "allow_hosts items must be host names, addresses or CIDR ranges such as 10.1.0.0/16, got '\(item)'" : nil
+              }),
+
         // MARK: Text and extraction
         .choice("decode", \.decode, scope: .extract, flag: "--decode",
                 doc: "Body decoding: browser (WHATWG) or requests (as Python requests' .text)."),

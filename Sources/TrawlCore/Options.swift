@@ -92,6 +92,15 @@ public struct CrawlOptions: Sendable, Equatable {
     /// Schemes allowed for the first request and for every redirect.
     public var allowedProtocols: [String] = ["http", "https"]
 
+    // MARK: Safety on the real web (docs/real-web.md)
+    /// Host overrides like curl's `--resolve`: `"HOST:PORT:ADDRESS[,ADDRESS...]"`.
+    public var resolve: [String] = []
+    /// The SSRF guard: refuse to connect to loopback, private, link-local and other
+    /// non-public addresses, checked at connect time (every redirect, every DNS answer).
+    public var blockPrivateAddresses: Bool = false
+    /// Host names, addresses or CIDR ranges the guard lets through.
+    public var allowHosts: [String] = []
+
     // MARK: Text and extraction
     public var decode: DecodeMode = .browser
     public var useDefaultPatterns: Bool = true

@@ -20,6 +20,8 @@ final class CurlEasy {
     /// The batch's shared DNS cache and TLS sessions, kept alive while this handle uses them.
     private let share: LaneShare?
     private let maxBytes: Int
+    /// The SSRF guard, nil when `block_private_addresses` is off.
+    let connectCheck: ConnectCheck?
 
     /// The request being fetched, nil while idle.
     var request: FetchRequest?
@@ -54,7 +56,7 @@ final class CurlEasy {
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
-         share: LaneShare? = nil) throws(TrawlError) {
+         share: LaneShare? = nil, connectCheck: ConnectCheck? = nil) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -66,6 +68,7 @@ final class CurlEasy {
         self.resolve = resolve
         self.share = share
         self.maxBytes = max(0, options.maxBytes)
+        self.connectCheck = connectCheck
         try configure(options)
     }
 
@@ -128,6 +131,15 @@ final class CurlEasy {
             try check(trawl_curl_easy_setopt_share(handle, share.handle), "CURLOPT_SHARE")
         }
 
+        if connectCheck != nil {
+            try check(trawl_curl_easy_setopt_opensocket(handle) { user, _, address in
+                guard let user, let address else { return CURL_SOCKET_BAD }
+                let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
+                return easy.openSocket(address)
+            }, "CURLOPT_OPENSOCKETFUNCTION")
+            try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, me), "CURLOPT_OPENSOCKETDATA")
+        }
+
         if let ca = options.caBundle, !ca.isEmpty {
             try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO")
         } else if let ca = SystemCABundle.path {
@@ -147,6 +159,13 @@ final class CurlEasy {
         try set(CURLOPT_PROTOCOLS_STR, protocols, "CURLOPT_PROTOCOLS_STR (allowedProtocols)")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, protocols,
                 "CURLOPT_REDIR_PROTOCOLS_STR (allowedProtocols)")
+    }
+
+    /// libcurl opens a socket: the guard's decision, for the host of the URL being fetched
+    /// now (libcurl moves the effective URL to a redirect's target before connecting).
+    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        guard let connectCheck else { return CURL_SOCKET_BAD }
+        return connectCheck.open(address, host: effectiveURL.flatMap(ConnectCheck.host(of:)))
     }
 
     /// Seconds -> libcurl milliseconds; 0, negative or NaN mean "no limit" (libcurl's 0).
@@ -185,6 +204,7 @@ final class CurlEasy {
         decoder = nil
         raw = []
         contentError = nil
+        connectCheck?.refusal = nil
         self.request = request
         started = now
         // https: wait for a connection being set up to the same host, which may turn out to

@@ -18,6 +18,8 @@ public final class FetchLane {
     /// DNS cache and TLS sessions shared with the batch's other lanes; nil for none.
     private let share: LaneShare?
     private let validation: URLValidation
+    /// The SSRF guard's rule, nil when it is off.
+    private let addressGuard: AddressGuard?
     /// Easy handles not running a transfer, ready for the next one.
     private var idle: [CurlEasy] = []
     /// Easy handles added to the multi handle, by identity.
@@ -52,8 +54,9 @@ public final class FetchLane {
         try self.init(options: options, hosts: hosts, resolve: [], share: share)
     }
 
-    /// As the public initializer; `resolve` is `CURLOPT_RESOLVE` ("host:port:address"), so
-    /// that tests reach names such as `bücher.example` on loopback without DNS.
+    /// As the public initializer; `resolve` adds `CURLOPT_RESOLVE` entries
+    /// ("host:port:address") to ``FetchOptions/resolve``'s, so that tests reach names such as
+    /// `bücher.example` on loopback without DNS.
     init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil) throws(TrawlError) {
         try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
@@ -63,11 +66,22 @@ public final class FetchLane {
         // policy does not see.
         try multi.setMaxHostConnections(max(0, options.perHostConnections))
         headers = try CurlHeaderList(options.headers)
-        self.resolve = resolve.isEmpty ? nil : try CurlHeaderList(resolve)
+        for entry in options.resolve {
+            if let problem = CrawlOptions.resolveProblem(entry) { throw TrawlError(.invalidArgument, problem) }
+        }
+        let entries = options.resolve + resolve
+        self.resolve = entries.isEmpty ? nil : try CurlHeaderList(entries)
         self.share = share
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
-        idle.append(try CurlEasy(options: options, headers: headers, resolve: self.resolve, share: share))
+        addressGuard = options.blockPrivateAddresses ? AddressGuard(allowHosts: options.allowHosts) : nil
+        idle.append(try makeEasy())
         laneID = self.hosts.join(LaneWaker(multi: multi))
+    }
+
+    /// A new easy handle with the lane's settings (each has its own guard state).
+    private func makeEasy() throws(TrawlError) -> CurlEasy {
+        try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
+                     connectCheck: addressGuard.map(ConnectCheck.init))
     }
 
     /// A lane for `options`' fetch settings, with a per-host policy of its own.
@@ -187,7 +201,7 @@ public final class FetchLane {
             easy = reused
         } else {
             do {
-                easy = try CurlEasy(options: options, headers: headers, resolve: resolve, share: share)
+                easy = try makeEasy()
             } catch {
                 return .failed(request, error)
             }
@@ -251,6 +265,9 @@ public final class FetchLane {
         }
         if result == CURLE_WRITE_ERROR, let problem = easy.headerProblem {
             return TrawlError(.badResponse, problem)
+        }
+        if let refusal = easy.connectCheck?.refusal {
+            return TrawlError(.blockedAddress, refusal)
         }
         let detail = easy.errorText
         // The URL itself was checked before the transfer, so a refused scheme at the end is a

@@ -26,6 +26,13 @@ public struct FetchOptions: Sendable, Equatable {
     /// Schemes allowed for the first request and for every redirect.
     public var allowedProtocols: [String]
 
+    /// Host overrides, `"HOST:PORT:ADDRESS"` (`CURLOPT_RESOLVE`).
+    public var resolve: [String]
+    /// The SSRF guard (``AddressGuard``) is on.
+    public var blockPrivateAddresses: Bool
+    /// What the guard lets through: host names, addresses, CIDR ranges.
+    public var allowHosts: [String]
+
     /// Whether responses keep their header fields (``FetchResponse/headers``): set for page
     /// observers, off otherwise so that no page pays for them.
     public var keepHeaders = false
@@ -46,5 +53,8 @@ public struct FetchOptions: Sendable, Equatable {
         caBundle = options.caBundle
         verifyTLS = options.verifyTLS
         allowedProtocols = options.allowedProtocols
+        resolve = options.resolve
+        blockPrivateAddresses = options.blockPrivateAddresses
+        allowHosts = options.allowHosts
     }
 }

@@ -110,6 +110,10 @@ import Testing
         #expect(ErrorCode.workerLost.rawValue == 33)
         #expect(ErrorCode.badResponse.rawValue == 37)
         #expect(ErrorCode.badResponse.name == "bad_response")
+        #expect(ErrorCode.robotsDisallowed.rawValue == 35)
+        #expect(ErrorCode.robotsDisallowed.name == "robots_disallowed")
+        #expect(ErrorCode.blockedAddress.rawValue == 36)
+        #expect(ErrorCode.blockedAddress.name == "blocked_address")
     }
 }
 

@@ -10,57 +10,39 @@ import Synchronization
 /// One thread accepts, one thread per connection answers; ``stop()`` ends them.
 public final class CountingServer: Sendable {
     /// The port on 127.0.0.1.
-    public let port: Int
-    private let listener: Int32
-    private let delay: Double
-    private let counts = Mutex<(now: Int, peak: Int, served: Int)>((0, 0, 0))
-    private let stopped = Atomic<Bool>(false)
+    public var port: Int { listener.port }
+    private let listener: LoopbackListener
+    private let state: State
+
+    /// What the connection threads share with the server.
+    private final class State: Sendable {
+        let delay: Double
+        let counts = Mutex<(now: Int, peak: Int, served: Int)>((0, 0, 0))
+        init(delay: Double) { self.delay = delay }
+    }
 
     /// Starts listening on a free loopback port.
     public init(delay: Double) throws {
-        self.delay = delay
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError(message: "socket: \(errno)") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        guard let port = TestServer.bindLoopback(fd, listening: true) else {
-            close(fd)
-            throw TestServerError(message: "bind/listen: \(errno)")
+        let state = State(delay: delay)
+        self.state = state
+        listener = try LoopbackListener { c in
+            let thread = Thread { CountingServer.serve(c, state) }
+            thread.start()
         }
-        listener = fd
-        self.port = port
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)" + path }
 
     /// The most requests served at once so far.
-    public var peak: Int { counts.withLock { $0.peak } }
+    public var peak: Int { state.counts.withLock { $0.peak } }
     /// Requests answered so far.
-    public var served: Int { counts.withLock { $0.served } }
+    public var served: Int { state.counts.withLock { $0.served } }
 
     /// Stops accepting (connections being served finish).
-    public func stop() {
-        stopped.store(true, ordering: .releasing)
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    public func stop() { listener.stop() }
 
-    private func acceptLoop() {
-        while !stopped.load(ordering: .acquiring) {
-            let c = accept(listener, nil, nil)
-            if c < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let thread = Thread { [self] in serve(c) }
-            thread.start()
-        }
-    }
-
-    private func serve(_ fd: Int32) {
+    private static func serve(_ fd: Int32, _ state: State) {
         defer { close(fd) }
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -72,14 +54,14 @@ public final class CountingServer: Sendable {
             request += buffer[0..<n]
             if let r = request.firstRange(of: end) { request = Array(request[..<r.upperBound]) }
         }
-        counts.withLock { c in
+        state.counts.withLock { c in
             c.now += 1
             c.peak = max(c.peak, c.now)
         }
-        usleep(UInt32(delay * 1_000_000))
+        usleep(UInt32(state.delay * 1_000_000))
         // Counted as done before the answer leaves: the client can start its next request
         // only after reading it, so no overlap is ever miscounted.
-        counts.withLock { c in
+        state.counts.withLock { c in
             c.now -= 1
             c.served += 1
         }

@@ -19,6 +19,7 @@ public enum OptionSamples {
         case (.bool, .bool(let b)): return .int(b ? 0 : 1)
         case (.bool, _): return .int(1)  // an action such as clear_headers
         case (.choice, .string(let d)): return .string(spec.choices?.first { $0 != d } ?? d)
+        case (.list, _) where spec.name == "resolve": return .string("sample.test:80:127.0.0.1")
         case (.list, _): return .string(spec.repeatable ? "X-Sample: 1" : "https")
         default: return .string("sample-\(spec.name)")
         }
@@ -47,7 +48,7 @@ public enum OptionSamples {
         switch spec.type {
         case .bool: values += [.int(0), .int(1)]
         case .string, .list:
-            values.append(.string(["protocols": "http", "header": "X-Sample: 2"][spec.name] ?? "sample2"))
+            values.append(.string(["protocols": "http", "header": "X-Sample: 2", "resolve": "sample2.test:443:::1,10.0.0.1"][spec.name] ?? "sample2"))
         default: break
         }
         return values.filter { !(spec.name == "jobs" && $0 == .int(0)) }
@@ -74,6 +75,10 @@ public enum OptionSamples {
         if ["batch_id", "key_prefix"].contains(spec.name) {
             values += [.string("with space"), .string(String(repeating: "k", count: 200))]
         }
+        if spec.name == "resolve" {
+            values += [.string("sample.test:80"), .string("sample.test:80:127.1"), .string("sample.test:0:127.0.0.1")]
+        }
+        if spec.name == "allow_hosts" { values += [.string("10.0.0.0/33"), .string("with space")] }
         if ["user_agent", "header"].contains(spec.name) {
             values += [.string("X-A: 1\r\nX-Injected: 1"), .string("X-A: 1\nX-Injected: 1"), .string("X-A: 1\r")]
         }

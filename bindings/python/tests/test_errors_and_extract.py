@@ -75,6 +75,14 @@ def test_bad_response_has_its_class():
     assert trawl.BadResponse.__name__ in trawl.__all__
 
 
+def test_robots_and_guard_codes_have_their_classes():
+    for code, name, cls in [(35, "robots_disallowed", trawl.RobotsDisallowed),
+                            (36, "blocked_address", trawl.BlockedAddress)]:
+        e = trawl._errors.error_for(code, name, "connection to 127.0.0.1 refused")
+        assert type(e) is cls and isinstance(e, trawl.URLError) and e.code == code
+        assert cls.__name__ in trawl.__all__
+
+
 def test_extract_defaults_match_re_findall():
     got = trawl.extract(TEXT)
     button = re.compile(r"""<button\s(?:.*?\s)*?id=['"](.*?)['"].*?>""", re.I)

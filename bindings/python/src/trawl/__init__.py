@@ -12,11 +12,10 @@ A binding over libtrawl.so (ctypes); the package README lists every option.
 
 from ._lib import HEADER_VERSION_NUM, LibraryNotFound
 from ._lib import lib as _clib
-from ._errors import (BackendUnavailable, BadResponse, Cancelled, ConnectError, DNSError, HTTPError,
-                      InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
+from ._errors import (BackendUnavailable, BadResponse, BlockedAddress, Cancelled, ConnectError, DNSError,
+                      HTTPError, InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
                       NetworkError, OptionTypeError, RegexBudgetExceeded, Timeout, TLSError,
-                      TooLarge,
-                      TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
+                      RobotsDisallowed, TooLarge, TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
                       UnsupportedProtocol, URLError, WorkerCrashed, WorkerLost)
 from ._options import Option, options
 from ._result import Result
@@ -52,7 +51,7 @@ __all__ = [
     "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError", "OptionTypeError",
     "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",
     "TooManyRedirects", "TooLarge", "TLSError", "HTTPError", "NetworkError", "WorkerCrashed",
-    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "BadResponse", "LibraryNotFound",
+    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "BadResponse", "RobotsDisallowed", "BlockedAddress", "LibraryNotFound",
     "HEADER_VERSION_NUM",
     "__version__", "version_num",
 ]

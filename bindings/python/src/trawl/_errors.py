@@ -125,6 +125,16 @@ class BadResponse(URLError):
     that is not what its Content-Encoding says."""
 
 
+class RobotsDisallowed(URLError):
+    """The site's robots.txt refuses this URL to trawl's user-agent token (respect_robots)."""
+
+
+class BlockedAddress(URLError):
+    """The SSRF guard refused to connect: the host resolved to a loopback, private,
+    link-local or otherwise non-public address (block_private_addresses); the message
+    names the address."""
+
+
 _API_CLASSES = {
     1: InvalidArgument,
     2: UnknownOption,
@@ -136,7 +146,7 @@ _API_CLASSES = {
 _URL_CLASSES = {20: InvalidURL, 21: UnsupportedProtocol, 22: DNSError, 23: ConnectError,
                 24: Timeout, 25: TooManyRedirects, 26: TooLarge, 27: TLSError, 28: HTTPError,
                 29: NetworkError, 30: RegexBudgetExceeded, 31: Cancelled, 32: WorkerCrashed,
-                33: WorkerLost, 37: BadResponse}
+                33: WorkerLost, 35: RobotsDisallowed, 36: BlockedAddress, 37: BadResponse}
 
 
 class TrawlWarning(UserWarning):

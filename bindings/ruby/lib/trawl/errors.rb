@@ -55,12 +55,15 @@ module Trawl
   class Cancelled < URLError; CODE = 31; end
   class WorkerCrashed < URLError; CODE = 32; end
   class WorkerLost < URLError; CODE = 33; end
+  class RobotsDisallowed < URLError; CODE = 35; end
+  class BlockedAddress < URLError; CODE = 36; end
+  class BadResponse < URLError; CODE = 37; end
 
   ERROR_CLASSES = [InvalidArgument, UnknownOption, InvalidRegex, InvalidState, OutOfMemory,
                    IOError, InternalError, BackendUnavailable, InvalidURL, UnsupportedProtocol,
                    DNSError, ConnectError, Timeout, TooManyRedirects, TooLarge, TLSError,
                    HTTPError, NetworkError, RegexBudgetExceeded, Cancelled, WorkerCrashed,
-                   WorkerLost].to_h { |c| [c::CODE, c] }.freeze
+                   WorkerLost, RobotsDisallowed, BlockedAddress, BadResponse].to_h { |c| [c::CODE, c] }.freeze
 
   # The exception for status `code` (a code newer than this binding maps to its range's base).
   def self.error_for(code, message)

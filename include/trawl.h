@@ -105,6 +105,9 @@ enum {
     TRAWL_CANCELLED = 31,
     TRAWL_WORKER_CRASHED = 32,
     TRAWL_WORKER_LOST = 33,
+    TRAWL_HOST_UNAVAILABLE = 34,  /* the host's circuit breaker found it down (breaker_threshold
+                                     connect failures or timeouts in a row, and failed probes),
+                                     or it asked to retry later than retry_max */
     TRAWL_ROBOTS_DISALLOWED = 35, /* the site's robots.txt refuses the URL (respect_robots) */
     TRAWL_BLOCKED_ADDRESS = 36,   /* the SSRF guard refused the address (block_private_addresses);
                                      the message names the address */
@@ -181,6 +184,10 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   resolve                  list    -                       none
  *   block_private_addresses  bool    0, 1                    0
  *   allow_hosts              list    -                       none
+ *   max_retries              int     0..100                  2
+ *   retry_base               double  0..3600                 0.5
+ *   retry_max                double  0..86400                30
+ *   retry_statuses           list    -                       "408,425,429,500,502,503,504"
  *   decode                   choice  browser, requests       "browser"
  *   default_patterns         bool    0, 1                    1
  *   regex_budget             double  0.001..31536000         1
@@ -439,6 +446,10 @@ TRAWL_API const char *trawl_result_charset(const trawl_result *result);
 TRAWL_API int64_t trawl_result_bytes(const trawl_result *result);
 /* Seconds from the start of the transfer to the end of extraction; 0 for NULL. */
 TRAWL_API double trawl_result_elapsed(const trawl_result *result);
+/* HTTP attempts made for the URL: 1 without retries, up to 1 + max_retries; 0 when it never
+ * reached a fetch lane (cancelled before it started, lost with its worker) and for NULL. Crash re-runs of the process backend (max_attempts)
+ * are not counted here. Any thread that may read the result. */
+TRAWL_API int32_t trawl_result_attempts(const trawl_result *result);
 /* Why the URL failed: TRAWL_OK when it did not; TRAWL_INVALID_ARGUMENT for NULL. A page whose
  * pattern ran out of budget has TRAWL_REGEX_BUDGET_EXCEEDED and the other patterns' matches. */
 TRAWL_API trawl_status trawl_result_error(const trawl_result *result);

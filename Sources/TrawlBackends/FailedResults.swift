@@ -15,7 +15,10 @@ struct FailedResults: Sendable {
         groups = extractor.groupCounts
     }
 
+    /// No attempt of these is known: ``CrawlResult/attempts`` is 0.
     func result(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
-        CrawlResult.failed(index: index, url: url, error: error, patterns: patterns, groups: groups)
+        var r = CrawlResult.failed(index: index, url: url, error: error, patterns: patterns, groups: groups)
+        r.attempts = 0
+        return r
     }
 }

@@ -30,15 +30,20 @@ public final class PageProcessor {
         var r = CrawlResult(index: response.index, url: response.url, finalURL: response.finalURL,
                             status: response.status, contentType: response.contentType,
                             bytes: response.body.count, error: response.error)
+        r.timing.fetch = response.elapsed
         if response.error == nil {
             let start = MonotonicClock.now()
             let decoded = BodyDecoder.decode(response.body, contentType: response.contentType, mode: decodeMode,
                                              validated: response.validUTF8)
             r.charset = decoded.charset
+            let decodedAt = MonotonicClock.now()
             let extraction = session.extract(decoded.utf8)
             r.matches = extraction.matches
             r.error = extraction.error
-            r.elapsed = response.elapsed + (MonotonicClock.now() - start)
+            let end = MonotonicClock.now()
+            r.timing.decode = decodedAt - start
+            r.timing.extract = end - decodedAt
+            r.elapsed = response.elapsed + (end - start)
             observer?.observe(ObservedPage(response: response, received: response.rawBody, decoded: decoded), result: &r)
         } else {
             r.matches = CrawlResult.emptyMatches(patterns: extractor.patterns, groups: extractor.groupCounts)

@@ -23,12 +23,11 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     let extractor: Extractor
     let options: CrawlOptions
-    /// Tasks not yet handed to a lane: the frontier orders them (by local index), `items`
-    /// holds each one's request and tag until then.
-    private let queue = Mutex<(frontier: Frontier, items: [Int: (FetchRequest, Tag)])>((Frontier(open: true), [:]))
-    /// Tags of requests handed to a lane, by index (a task delivered twice to the same worker
-    /// has two).
-    private let running = Mutex<[Int: [Tag]]>([:])
+    /// Tasks of this worker: the frontier orders them (by local index) and holds those
+    /// waiting for a retry; `items` holds each one's request and tag until its result, and
+    /// `spent` the transfer seconds of its earlier attempts.
+    private let queue = Mutex<Queue>(Queue())
+    private let retries: Retries
     private let cancelled = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     private let wakers = Mutex<[LaneWaker]>([])
@@ -41,7 +40,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let share: LaneShare?
     /// Matches the pages of every lane; a result carries its task's tag and whether the batch
     /// was cancelled while its transfer ran.
-    private let matchers: MatcherPool<(Tag, Bool)>
+    private let matchers: MatcherPool<Settled>
     #if DEBUG
     /// Test hook, compiled into debug builds only: a task whose URL contains this marker
     /// aborts the worker, so tests can crash a real worker at a chosen URL.
@@ -58,11 +57,19 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.onFinished = onFinished
         self.hosts = HostPolicy(perHostConnections: options.perHostConnections)
         self.share = try? LaneShare()
+        let retries = Retries(options)
+        self.retries = retries
+        queue.withLock { $0.frontier = Frontier(tries: retries.tries, open: true) }
         let count = max(1, lanes)
         matchers = try MatcherPool(
-            threads: MatcherPool<(Tag, Bool)>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
+            threads: MatcherPool<Settled>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
             makeProcessor: { PageProcessor(extractor: extractor, decode: options.decode) },
-            onResult: { result, tag in onFinished(tag.0, result, tag.1) })
+            onResult: { result, settled in
+                var r = retries.finish(result, settled.stamp)
+                r.index = settled.request.index
+                r.url = settled.request.url
+                onFinished(settled.tag, r, settled.cancelled)
+            })
         for lane in 0..<count {
             do {
                 let t = try OSThread(name: "trawl-qlane-\(lane)") { [self] in
@@ -105,13 +112,51 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         FailedResults(extractor).result(index: request.index, url: request.url, error)
     }
 
-    private func pop() -> (FetchRequest, Tag)? {
+    struct Queue {
+        var frontier = Frontier(open: true)
+        var items: [Int: (FetchRequest, Tag)] = [:]
+        var spent: [Int: Double] = [:]
+    }
+
+    /// A final attempt on its way through a matcher: its task, tag and retry history, and
+    /// whether the batch was cancelled while its transfer ran.
+    struct Settled: Sendable {
+        var request: FetchRequest
+        var tag: Tag
+        var stamp: Retries.Stamp
+        var cancelled: Bool
+    }
+
+    /// The next task for a lane (a due retry first), as a request by its local index.
+    private func pop() -> FetchRequest? {
         queue.withLock { q in
-            guard case .request(let local, _, _)? = q.frontier.nextFresh() else { return nil }
-            // Handed to a lane for good: tries are the host's to count.
-            q.frontier.complete(local, .done, now: 0)
-            return q.items.removeValue(forKey: local)
+            guard case .request(let local, let url, _) = q.frontier.next(now: MonotonicClock.now()) else { return nil }
+            return FetchRequest(index: local, url: url)
         }
+    }
+
+    /// What became of the attempt of local task `response.index`: nil when it waits for a
+    /// retry (or is unknown), else its task, tag and history for the matcher.
+    private func settle(_ response: FetchResponse) -> Settled? {
+        let local = response.index
+        let cancelled = cancelled.load(ordering: .acquiring)
+        let (attempt, spent, item) = queue.withLock { q in (q.frontier.attempt(of: local), q.spent[local] ?? 0, q.items[local]) }
+        guard let (request, tag) = item else { return nil }
+        let decision = cancelled ? .final : retries.judge(response, attempt: attempt)
+        if case .retry(let after) = decision {
+            queue.withLock { q in
+                q.spent[local, default: 0] += response.elapsed
+                _ = q.frontier.complete(local, .retry(after: after), now: MonotonicClock.now())
+            }
+            return nil
+        }
+        queue.withLock { q in
+            q.items[local] = nil
+            q.spent[local] = nil
+            _ = q.frontier.complete(local, .done, now: MonotonicClock.now())
+        }
+        return Settled(request: request, tag: tag, stamp: Retries.Stamp(attempt: attempt, spent: spent, decision: decision),
+                       cancelled: cancelled)
     }
 
     private func runLane(inFlight: Int) {
@@ -130,32 +175,29 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
             next: {
                 if cancelled.load(ordering: .acquiring) { return .finished }
                 guard matchers.hasRoom else { return .wait }
-                guard let (request, tag) = pop() else {
-                    return finished.load(ordering: .acquiring) ? .finished : .wait
+                guard let request = pop() else {
+                    let idle = queue.withLock { $0.items.isEmpty }
+                    return finished.load(ordering: .acquiring) && idle ? .finished : .wait
                 }
                 #if DEBUG
                 if let crashMarker, request.url.contains(crashMarker) { abort() }
                 #endif
-                running.withLock { $0[request.index, default: []].append(tag) }
                 return .request(request)
             },
             isCancelled: { cancelled.load(ordering: .acquiring) },
             complete: { response in
-                let tag: Tag? = running.withLock { r in
-                    guard var list = r[response.index], !list.isEmpty else { return nil }
-                    let first = list.removeFirst()
-                    r[response.index] = list.isEmpty ? nil : list
-                    return first
-                }
-                guard let tag else { return }
-                matchers.submit(response, (tag, cancelled.load(ordering: .acquiring)))
+                guard let settled = settle(response) else { return }
+                matchers.submit(response, settled)
             }
         )
     }
 
     private func failEveryTask(_ error: TrawlError) {
         while true {
-            if let (request, tag) = pop() {
+            if let local = pop()?.index, let (request, tag) = queue.withLock({ q -> (FetchRequest, Tag)? in
+                _ = q.frontier.complete(local, .done, now: 0)
+                return q.items.removeValue(forKey: local)
+            }) {
                 onFinished(tag, failure(request, error), false)
             } else if finished.load(ordering: .acquiring) {
                 return

@@ -17,7 +17,7 @@ struct ThreadBackend: Backend {
     static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 
     func run() {
-        let frontier = LaneFrontier(urls: batch.urls)
+        let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries)
         let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
@@ -25,15 +25,16 @@ struct ThreadBackend: Backend {
         // DNS cache and TLS sessions for every lane; without it (no memory) lanes keep their own.
         let share = try? LaneShare()
         let batch = self.batch
-        let matchers: MatcherPool<Void>
+        let retries = Retries(options)
+        let matchers: MatcherPool<Retries.Stamp>
         do {
             matchers = try MatcherPool(
-                threads: MatcherPool<Void>.threads(lanes: lanes), backlog: Self.backlog(lanes: lanes),
+                threads: MatcherPool<Retries.Stamp>.threads(lanes: lanes), backlog: Self.backlog(lanes: lanes),
                 makeProcessor: {
                     PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
                                   observer: batch.crawler.observer)
                 },
-                onResult: { result, _ in batch.deliver(result) })
+                onResult: { result, stamp in batch.deliver(retries.finish(result, stamp)) })
         } catch {
             return
         }
@@ -42,7 +43,7 @@ struct ThreadBackend: Backend {
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
                     Self.runLane(batch: batch, hosts: hosts, share: share, inFlight: inFlight,
-                                 frontier: frontier, matchers: matchers)
+                                 frontier: frontier, retries: retries, matchers: matchers)
                 })
             } catch {
                 // Fewer lanes still finish the batch; with none, finish() reports the URLs.
@@ -57,8 +58,8 @@ struct ThreadBackend: Backend {
     static func backlog(lanes: Int) -> Int { 16 * MatcherPool<Void>.threads(lanes: lanes) }
 
     private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, inFlight: Int,
-                                frontier: LaneFrontier,
-                                matchers: MatcherPool<Void>) {
+                                frontier: LaneFrontier, retries: Retries,
+                                matchers: MatcherPool<Retries.Stamp>) {
         let options = batch.options
         let lane: FetchLane
         do {
@@ -79,33 +80,59 @@ struct ThreadBackend: Backend {
             },
             isCancelled: { batch.isCancelled },
             complete: { response in
+                // Judged here, on the lane, from the response alone: a URL to retry goes back
+                // to the frontier without a matcher seeing it.
+                let (attempt, spent) = frontier.attempt(response.index)
+                let decision = retries.judge(response, attempt: attempt)
+                if case .retry(let after) = decision {
+                    frontier.retry(response.index, after: after, spent: response.elapsed)
+                    return
+                }
                 frontier.complete(response.index)
-                matchers.submit(response, ())
+                matchers.submit(response, Retries.Stamp(attempt: attempt, spent: spent, decision: decision))
             }
         )
     }
 }
 
 /// The batch's ``Frontier``, shared by all lanes behind a lock: each lane takes the next URL
-/// when it has room, so a slow lane never holds URLs that another lane could run.
+/// when it has room, so a slow lane never holds URLs that another lane could run, and a URL
+/// waiting to be retried waits here, holding no transfer slot.
 final class LaneFrontier: Sendable {
-    private let state: Mutex<Frontier>
+    /// The frontier, and the transfer seconds of the earlier attempts of URLs being retried.
+    private let state: Mutex<(frontier: Frontier, spent: [Int: Double])>
 
-    init(urls: [String]) {
-        state = Mutex(Frontier(urls: urls))
+    init(urls: [String], tries: TryPolicy) {
+        state = Mutex((Frontier(urls: urls, tries: tries), [:]))
     }
 
     /// The next request for a lane.
     func pull() -> Pull {
-        switch state.withLock({ $0.next(now: MonotonicClock.now()) }) {
+        switch state.withLock({ $0.frontier.next(now: MonotonicClock.now()) }) {
         case .request(let index, let url, _): .request(FetchRequest(index: index, url: url))
         case .wait: .wait
         case .finished: .finished
         }
     }
 
+    /// The number of URL `index`'s running attempt, and its earlier attempts' transfer seconds.
+    func attempt(_ index: Int) -> (attempt: Int, spent: Double) {
+        state.withLock { ($0.frontier.attempt(of: index), $0.spent[index] ?? 0) }
+    }
+
     /// URL `index` has its result.
     func complete(_ index: Int) {
-        state.withLock { _ = $0.complete(index, .done, now: MonotonicClock.now()) }
+        state.withLock { s in
+            s.spent[index] = nil
+            _ = s.frontier.complete(index, .done, now: MonotonicClock.now())
+        }
+    }
+
+    /// URL `index` runs again in `after` seconds; its attempt took `spent` seconds.
+    func retry(_ index: Int, after: Double, spent: Double) {
+        state.withLock { s in
+            s.spent[index, default: 0] += spent
+            _ = s.frontier.complete(index, .retry(after: after), now: MonotonicClock.now())
+        }
     }
 }

@@ -59,6 +59,12 @@ public func trawl_result_elapsed(_ r: OpaquePointer?) -> Double {
     result(r)?.result.elapsed ?? 0
 }
 
+/// `trawl_result_attempts`: ``CrawlResult/attempts``.
+@_cdecl("trawl_result_attempts")
+public func trawl_result_attempts(_ r: OpaquePointer?) -> Int32 {
+    Int32(clamping: result(r)?.result.attempts ?? 0)
+}
+
 /// `trawl_result_error`: the code of ``CrawlResult/error``, `TRAWL_OK` when none.
 @_cdecl("trawl_result_error")
 public func trawl_result_error(_ r: OpaquePointer?) -> Int32 {

@@ -86,6 +86,8 @@ struct CrawlCommand: ParsableCommand {
 
     @OptionGroup(title: "Safety on the real web")
     var safety: SafetyOptions
+    @OptionGroup(title: "Retries and per-host pacing")
+    var politeness: PolitenessFlags
 
     @Option(help: registryHelp("worker_memory_limit"))
     var workerMemoryLimit: Int? = nil
@@ -208,7 +210,7 @@ struct CrawlCommand: ParsableCommand {
             ("visibility_timeout", visibilityTimeout.map { .double($0) }),
             ("max_deliveries", maxDeliveries.map { .int($0) }), ("ttl", ttl.map { .double($0) }),
             ("redis_timeout", redisTimeout.map { .double($0) }), ("key_prefix", keyPrefix.map { .string($0) }),
-        ]
+        ] + politeness.settings
         try o.setFlags(settings)
         try patterns.apply(to: &o)
         try safety.apply(to: &o)

@@ -100,6 +100,25 @@ public struct CrawlResult: Sendable, Equatable {
     public var error: TrawlError?
     /// One entry per pattern of the batch, in the batch's pattern order, even when empty.
     public var matches: [PatternMatches]
+    /// HTTP attempts made for this URL (1 without retries; 0 when it never reached a fetch
+    /// lane: cancelled before it started, lost with its worker). Crash re-runs of the process backend are counted by
+    /// ``CrawlOptions/maxAttempts`` apart, not here.
+    public var attempts: Int = 1
+    /// Where the time went, for batch statistics (``BatchStats``): seconds in transfers (every
+    /// attempt's), decoding the body, and running the patterns.
+    public var timing = Timing()
+
+    /// Seconds spent on one URL by stage.
+    public struct Timing: Sendable, Equatable {
+        public var fetch: Double = 0
+        public var decode: Double = 0
+        public var extract: Double = 0
+        public init(fetch: Double = 0, decode: Double = 0, extract: Double = 0) {
+            self.fetch = fetch
+            self.decode = decode
+            self.extract = extract
+        }
+    }
 
     public init(index: Int, url: String, finalURL: String? = nil, status: Int? = nil,
                 contentType: String? = nil, charset: String? = nil, bytes: Int = 0,

@@ -34,6 +34,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case cancelled = 31
     case workerCrashed = 32
     case workerLost = 33
+    case hostUnavailable = 34
     case robotsDisallowed = 35
     case blockedAddress = 36
     case badResponse = 37
@@ -66,6 +67,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker_crashed"
         case .workerLost: "worker_lost"
+        case .hostUnavailable: "host_unavailable"
         case .robotsDisallowed: "robots_disallowed"
         case .blockedAddress: "blocked_address"
         case .badResponse: "bad_response"
@@ -100,6 +102,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .workerCrashed: "worker process crashed"
         case .workerLost: "cluster worker lost"
+        case .hostUnavailable: "host unavailable"
         case .robotsDisallowed: "refused by the site's robots.txt"
         case .blockedAddress: "address refused by the SSRF guard"
         case .badResponse: "the server's response violates HTTP"

@@ -82,6 +82,9 @@ public struct Frontier: Sendable {
     /// The URL at `index`.
     public func url(_ index: Int) -> String { urls[index] }
 
+    /// The number of the try of URL `index` now handed out (1 for its first).
+    public func attempt(of index: Int) -> Int { attempts[index, default: 1] }
+
     /// The next URL to run: a due retry first, then the next new one.
     public mutating func next(now: Double) -> Next {
         if let retry = nextRetry(now: now) { return retry }

@@ -6,7 +6,7 @@
 /// The object shape is documented in docs/json.md and is the same for the CLI, the C ABI and
 /// the bindings:
 /// `{"url":…,"final_url":…,"status":…,"content_type":…,"charset":…,"bytes":…,"elapsed_ms":…,
-///   "error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`
+///   "attempts":…,"error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`
 public enum JSON {
     /// One result as a JSON object on one line, without the trailing newline.
     public static func render(_ r: CrawlResult) -> String {
@@ -32,6 +32,8 @@ public enum JSON {
         out.append(contentsOf: String(r.bytes).utf8)
         out.append(contentsOf: #","elapsed_ms":"#.utf8)
         appendMilliseconds(r.elapsed, to: &out)
+        out.append(contentsOf: #","attempts":"#.utf8)
+        out.append(contentsOf: String(r.attempts).utf8)
         out.append(contentsOf: #","error":"#.utf8)
         if let e = r.error {
             out.append(contentsOf: #"{"code":"#.utf8)

@@ -74,6 +74,20 @@ extension CrawlOptions {
                       ? "allow_hosts items must be host names, addresses or CIDR ranges such as 10.1.0.0/16, got '\(item)'" : nil
               }),
 
+        // MARK: Retries and per-host politeness (docs/politeness.md)
+        .int("max_retries", \.maxRetries, 0...100, scope: .fetch, flag: "--max-retries",
+             doc: "HTTP attempts after the first for a transient failure (connect error, timeout, reset, a status of retry_statuses)."),
+        .seconds("retry_base", \.retryBase, 0...3_600, scope: .fetch, flag: "--retry-base",
+                 doc: "Seconds: retry n waits a random time up to retry_base * 2^(n-1) (full jitter), at most retry_max."),
+        .seconds("retry_max", \.retryMax, 0...86_400, scope: .fetch, flag: "--retry-max",
+                 doc: "Seconds: the longest back-off; a Retry-After above it ends the URL at once as host_unavailable."),
+        .list("retry_statuses", \.retryStatuses, repeatable: false, scope: .fetch, flag: "--retry-statuses",
+              doc: "HTTP statuses retried, comma-separated (empty: none).",
+              check: { s in
+                  s.isEmpty || (s.utf8.count == 3 && Int(s).map { (100...599).contains($0) } == true) ? nil
+                      : "retry_statuses must be HTTP statuses (100-599) separated by commas, got '\(s)'"
+              }),
+
         // MARK: Text and extraction
         .choice("decode", \.decode, scope: .extract, flag: "--decode",
                 doc: "Body decoding: browser (WHATWG) or requests (as Python requests' .text)."),

@@ -11,7 +11,7 @@ public enum OptionValue: Sendable, Equatable {
 public enum OptionType: String, Sendable {
     /// An integer within ``OptionSpec/intRange`` (`trawl_options_set_int`).
     case int
-    /// A number of seconds within ``OptionSpec/doubleRange``; integers accepted too.
+    /// A number within ``OptionSpec/doubleRange`` (seconds, unless its doc names another unit); integers accepted too.
     case double
     /// Free text, with the option's own checks.
     case string
@@ -149,8 +149,14 @@ extension OptionSpec {
     static func seconds(_ name: String, _ path: OptionPath<Double>,
                         _ range: ClosedRange<Double>, scope: OptionScope, flag: String,
                         doc: String) -> OptionSpec {
+        number(name, path, range, unit: "seconds", scope: scope, flag: flag, doc: doc)
+    }
+
+    /// A number in `unit` within `range` (integers accepted), such as a rate.
+    static func number(_ name: String, _ path: OptionPath<Double>, _ range: ClosedRange<Double>,
+                       unit: String, scope: OptionScope, flag: String, doc: String) -> OptionSpec {
         OptionSpec(name, .double, scope: scope, flag: flag, doc: doc, doubleRange: range,
-                   store: { (o, v) throws(TrawlError) in o[keyPath: path] = try v.seconds(name, range) },
+                   store: { (o, v) throws(TrawlError) in o[keyPath: path] = try v.number(name, range, unit: unit) },
                    load: { .double($0[keyPath: path]) })
     }
 
@@ -249,16 +255,16 @@ extension OptionValue {
         return n
     }
 
-    func seconds(_ key: String, _ range: ClosedRange<Double>) throws(TrawlError) -> Double {
+    func number(_ key: String, _ range: ClosedRange<Double>, unit: String) throws(TrawlError) -> Double {
         let v: Double
         switch self {
         case .int(let n): v = Double(n)
         case .double(let d): v = d
-        case .string: throw TrawlError(.invalidArgument, "option '\(key)' takes a number of seconds")
+        case .string: throw TrawlError(.invalidArgument, "option '\(key)' takes a number of \(unit)")
         }
         guard v.isFinite, range.contains(v) else {
             throw TrawlError(.invalidArgument,
-                             "option '\(key)' must be a number of seconds from \(OptionSpec.seconds(range.lowerBound)) to \(OptionSpec.seconds(range.upperBound)), got \(v)")
+                             "option '\(key)' must be a number of \(unit) from \(OptionSpec.seconds(range.lowerBound)) to \(OptionSpec.seconds(range.upperBound)), got \(v)")
         }
         return v
     }

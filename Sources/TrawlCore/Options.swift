@@ -101,6 +101,24 @@ public struct CrawlOptions: Sendable, Equatable {
     /// Host names, addresses or CIDR ranges the guard lets through.
     public var allowHosts: [String] = []
 
+    // MARK: Retries and per-host politeness (docs/politeness.md)
+    /// HTTP attempts after the first for a transient failure (``RetryPolicy``).
+    public var maxRetries: Int = 2
+    /// Seconds: the first retry waits up to this long (full jitter), each next one twice as
+    /// long at most.
+    public var retryBase: Double = 0.5
+    /// Seconds: the longest back-off; a `Retry-After` above it ends the URL at once.
+    public var retryMax: Double = 30
+    /// HTTP statuses retried, as decimal strings.
+    public var retryStatuses: [String] = ["408", "425", "429", "500", "502", "503", "504"]
+    /// Seconds between request starts on one host, each gap drawn from 0.5-1.5x (0: none).
+    public var hostDelay: Double = 0
+    /// Requests per second started on one host, a token bucket (0: no limit).
+    public var hostRate: Double = 0
+    /// Consecutive connect failures or timeouts on one host before its circuit breaker
+    /// pauses it (0: no breaker).
+    public var breakerThreshold: Int = 5
+
     // MARK: Text and extraction
     public var decode: DecodeMode = .browser
     public var useDefaultPatterns: Bool = true

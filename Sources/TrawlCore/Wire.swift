@@ -7,7 +7,7 @@
 /// rather than misread. It carries data only: a worker never executes anything it receives.
 public enum Wire {
     /// Bumped whenever an encoding below changes shape.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
 }
 
 /// Appends values to a byte buffer.
@@ -105,6 +105,10 @@ extension CrawlResult {
         w.optionalString(charset)
         w.i64(bytes)
         w.f64(elapsed)
+        w.i64(attempts)
+        w.f64(timing.fetch)
+        w.f64(timing.decode)
+        w.f64(timing.extract)
         w.u32(UInt32(bitPattern: error?.code.rawValue ?? 0))
         if let error { w.string(error.message) }
         w.u32(UInt32(matches.count))
@@ -128,6 +132,8 @@ extension CrawlResult {
         res.charset = try r.optionalString()
         res.bytes = try r.i64()
         res.elapsed = try r.f64()
+        res.attempts = try r.i64()
+        res.timing = CrawlResult.Timing(fetch: try r.f64(), decode: try r.f64(), extract: try r.f64())
         let code = Int32(bitPattern: try r.u32())
         if code != 0 {
             let message = try r.string()

@@ -42,6 +42,8 @@ final class CurlEasy {
     private var headerBytes = 0
     /// The current response's first `Content-Length` value.
     private var declaredLength: String?
+    /// The last response's `Retry-After` value, for the retry policy.
+    private(set) var retryAfter: String?
     /// Why the header callback refused the response (too many header bytes, conflicting
     /// `Content-Length`s), nil while it has not.
     private(set) var headerProblem: String?
@@ -199,6 +201,7 @@ final class CurlEasy {
         contentEncoding = []
         headerBytes = 0
         declaredLength = nil
+        retryAfter = nil
         headerProblem = nil
         bodyStarted = false
         decoder = nil
@@ -253,6 +256,7 @@ final class CurlEasy {
             contentEncoding = []
             headerBytes = 0
             declaredLength = nil
+            retryAfter = nil
         }
         headerBytes += total
         guard headerBytes <= Self.maxHeaderBytes else {
@@ -261,6 +265,8 @@ final class CurlEasy {
         }
         if let value = Self.value(of: "content-encoding:", in: line) {
             contentEncoding.append(value)
+        } else if let value = Self.value(of: "retry-after:", in: line) {
+            retryAfter = String(value.prefix(128))
         } else if let value = Self.value(of: "content-length:", in: line)?.trimmingSpaces() {
             // RFC 9112 6.3: differing lengths make the message's framing unknowable (libcurl
             // 7.88 would silently take the last one).

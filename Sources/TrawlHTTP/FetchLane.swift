@@ -240,6 +240,7 @@ public final class FetchLane {
         var response = FetchResponse(index: request.index, url: request.url,
                                      finalURL: easy.effectiveURL, status: easy.responseCode,
                                      contentType: easy.contentType, elapsed: elapsed)
+        response.retryAfter = easy.retryAfter
         if result == CURLE_OK {
             do throws(TrawlError) {
                 try easy.finishBody()

@@ -44,6 +44,9 @@ public struct FetchResponse: Sendable {
     /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
     /// arrived; nil when it is not, or was not checked.
     public var validUTF8: UTF8Text?
+    /// The last response's `Retry-After` header as received (at most 128 characters); read
+    /// by ``RetryAfter/seconds(_:now:)``.
+    public var retryAfter: String?
     /// Seconds from the moment the transfer was added to the multi handle until it ended.
     public var elapsed: Double
     /// Why the URL failed; nil on success. Every HTTP status, 404 and 500 included, is a

@@ -20,6 +20,7 @@ public enum OptionSamples {
         case (.bool, _): return .int(1)  // an action such as clear_headers
         case (.choice, .string(let d)): return .string(spec.choices?.first { $0 != d } ?? d)
         case (.list, _) where spec.name == "resolve": return .string("sample.test:80:127.0.0.1")
+        case (.list, _) where spec.name == "retry_statuses": return .string("503")
         case (.list, _): return .string(spec.repeatable ? "X-Sample: 1" : "https")
         default: return .string("sample-\(spec.name)")
         }
@@ -48,7 +49,8 @@ public enum OptionSamples {
         switch spec.type {
         case .bool: values += [.int(0), .int(1)]
         case .string, .list:
-            values.append(.string(["protocols": "http", "header": "X-Sample: 2", "resolve": "sample2.test:443:::1,10.0.0.1"][spec.name] ?? "sample2"))
+            values.append(.string(["protocols": "http", "header": "X-Sample: 2", "resolve": "sample2.test:443:::1,10.0.0.1",
+                                 "retry_statuses": "429, 503"][spec.name] ?? "sample2"))
         default: break
         }
         return values.filter { !(spec.name == "jobs" && $0 == .int(0)) }
@@ -79,6 +81,9 @@ public enum OptionSamples {
             values += [.string("sample.test:80"), .string("sample.test:80:127.1"), .string("sample.test:0:127.0.0.1")]
         }
         if spec.name == "allow_hosts" { values += [.string("10.0.0.0/33"), .string("with space")] }
+        if spec.name == "retry_statuses" {
+            values += [.string("https"), .string("99"), .string("600"), .string("503,x"), .string("5030")]
+        }
         if ["user_agent", "header"].contains(spec.name) {
             values += [.string("X-A: 1\r\nX-Injected: 1"), .string("X-A: 1\nX-Injected: 1"), .string("X-A: 1\r")]
         }

@@ -317,6 +317,7 @@ static void test_null_handles(void) {
     CHECK(trawl_result_charset(NULL) == NULL);
     CHECK_EQ_INT(trawl_result_bytes(NULL), 0);
     CHECK(trawl_result_elapsed(NULL) == 0.0);
+    CHECK(trawl_result_attempts(NULL) == 0);
     CHECK_EQ_INT(trawl_result_index(NULL), 0);
     CHECK_EQ_INT(trawl_result_error(NULL), TRAWL_INVALID_ARGUMENT);
     CHECK(trawl_result_error_message(NULL) == NULL);
@@ -542,6 +543,7 @@ static void test_crawl_to_completion(void) {
         CHECK(trawl_result_charset(r) != NULL);
         CHECK(trawl_result_bytes(r) > 0);
         CHECK(trawl_result_elapsed(r) > 0.0);
+        CHECK(trawl_result_attempts(r) == 1);
     }
     {
         size_t total = 0;

@@ -24,6 +24,18 @@ struct ProcessBackend: Backend {
 
     private static let generations = Atomic<UInt32>(0)
 
+    /// The task timeout when `task_timeout` is 0: workers retry their own URLs, so it covers
+    /// every attempt and every back-off (a retrying URL is never taken for a hung worker), and
+    /// the per-host waits of a full window of URLs on one host.
+    static func derivedTaskTimeout(_ options: CrawlOptions, inFlight: Int) -> Double {
+        let tries = Double(options.maxRetries + 1)
+        let attempt = options.timeout + options.connectTimeout
+        let window = Double(max(8, inFlight * 2))
+        let hostWaits = window * (options.hostDelay * 1.5 + (options.hostRate > 0 ? 1 / options.hostRate : 0))
+        return tries * attempt + Double(options.maxRetries) * options.retryMax + hostWaits
+            + options.regexBudget * Double(options.effectivePatterns.count) + 30
+    }
+
     func run() {
         let options = batch.options
         let total = batch.urls.count
@@ -35,9 +47,7 @@ struct ProcessBackend: Backend {
         }
         let gen = Self.generations.wrappingAdd(1, ordering: .relaxed).newValue
         let inFlight = max(1, (options.concurrency + workers - 1) / workers)
-        let taskTimeout = options.taskTimeout > 0
-            ? options.taskTimeout
-            : options.timeout + options.connectTimeout + options.regexBudget * Double(options.effectivePatterns.count) + 30
+        let taskTimeout = options.taskTimeout > 0 ? options.taskTimeout : Self.derivedTaskTimeout(options, inFlight: inFlight)
         // The window is topped up only once half the in-flight count is free (or the last
         // few URLs fit): topping it up after every burst of results sent a frame, and woke
         // the worker's reader and its lane, for every few results.

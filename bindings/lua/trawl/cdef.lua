@@ -44,6 +44,7 @@ const char *trawl_result_content_type(const trawl_result *result);
 const char *trawl_result_charset(const trawl_result *result);
 int64_t trawl_result_bytes(const trawl_result *result);
 double trawl_result_elapsed(const trawl_result *result);
+int32_t trawl_result_attempts(const trawl_result *result);
 trawl_status trawl_result_error(const trawl_result *result);
 const char *trawl_result_error_message(const trawl_result *result);
 size_t trawl_result_pattern_count(const trawl_result *result);

@@ -185,6 +185,7 @@ local function read_result(h)
               final_url = cstr(C.trawl_result_final_url(h)), status = status >= 0 and status or nil,
               content_type = cstr(C.trawl_result_content_type(h)), charset = cstr(C.trawl_result_charset(h)),
               bytes = tonumber(C.trawl_result_bytes(h)), elapsed = C.trawl_result_elapsed(h),
+              attempts = tonumber(C.trawl_result_attempts(h)),
               matches = {}, patterns = {} }
   if code ~= C.TRAWL_OK then r.error = new_error(code, ffi.string(C.trawl_result_error_message(h))) end
   for p = 0, tonumber(C.trawl_result_pattern_count(h)) - 1 do

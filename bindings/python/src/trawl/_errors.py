@@ -112,6 +112,11 @@ class WorkerLost(URLError):
     """A cluster worker stopped answering for this URL more often than allowed."""
 
 
+class HostUnavailable(URLError):
+    """The host's circuit breaker found it down (`breaker_threshold` connect failures or
+    timeouts in a row, then failed probes), or it asked to retry later than `retry_max`."""
+
+
 class RegexBudgetExceeded(URLError):
     """A pattern ran out of its backtracking budget on one page."""
 
@@ -146,7 +151,7 @@ _API_CLASSES = {
 _URL_CLASSES = {20: InvalidURL, 21: UnsupportedProtocol, 22: DNSError, 23: ConnectError,
                 24: Timeout, 25: TooManyRedirects, 26: TooLarge, 27: TLSError, 28: HTTPError,
                 29: NetworkError, 30: RegexBudgetExceeded, 31: Cancelled, 32: WorkerCrashed,
-                33: WorkerLost, 35: RobotsDisallowed, 36: BlockedAddress, 37: BadResponse}
+                33: WorkerLost, 34: HostUnavailable, 35: RobotsDisallowed, 36: BlockedAddress, 37: BadResponse}
 
 
 class TrawlWarning(UserWarning):

@@ -21,7 +21,8 @@ class Result:
     """Everything trawl learnt about one URL (the C API's trawl_result).
 
     `index` is the URL's position in the batch; `status` the HTTP status (None when no
-    response arrived); `elapsed` seconds; `error` None or the URLError saying why the URL
+    response arrived); `elapsed` seconds; `attempts` the HTTP attempts made (1 without
+    retries, 0 when the URL never reached a fetch lane); `error` None or the URLError saying why the URL
     failed; `matches` `{pattern: re.findall-style list}`, with every pattern present.
     """
 
@@ -35,6 +36,7 @@ class Result:
     elapsed: float
     error: Optional[TrawlError]
     matches: Dict[str, list] = field(default_factory=dict)
+    attempts: int = 1
 
     @property
     def ok(self) -> bool:
@@ -68,4 +70,4 @@ def from_handle(handle: ctypes.c_void_p) -> Result:
     return Result(index=lib.trawl_result_index(handle), url=row["url"], final_url=row["final_url"],
                   status=row["status"], content_type=row["content_type"], charset=row["charset"],
                   bytes=row["bytes"], elapsed=lib.trawl_result_elapsed(handle), error=error,
-                  matches=matches)
+                  matches=matches, attempts=row.get("attempts", 1))

@@ -10,7 +10,7 @@ module Trawl
   # without groups, arrays of group strings with groups; a group that did not take part is ""
   # rather than nil), for a String pattern what Python's re.findall returns.
   Result = Struct.new(:index, :url, :final_url, :status, :content_type, :charset, :bytes,
-                      :elapsed, :error, :matches, keyword_init: true) do
+                      :elapsed, :error, :matches, :attempts, keyword_init: true) do
     def ok?
       error.nil?
     end
@@ -52,7 +52,7 @@ module Trawl
       Result.new(index: Native.trawl_result_index(handle), url: row["url"], final_url: row["final_url"],
                  status: row["status"], content_type: row["content_type"], charset: row["charset"],
                  bytes: row["bytes"], elapsed: Native.trawl_result_elapsed(handle), error: error,
-                 matches: matches)
+                 matches: matches, attempts: row["attempts"])
     end
   end
 

@@ -55,6 +55,8 @@ module Trawl
   class Cancelled < URLError; CODE = 31; end
   class WorkerCrashed < URLError; CODE = 32; end
   class WorkerLost < URLError; CODE = 33; end
+  # The host's circuit breaker found it down, or it asked to retry later than retry_max.
+  class HostUnavailable < URLError; CODE = 34; end
   class RobotsDisallowed < URLError; CODE = 35; end
   class BlockedAddress < URLError; CODE = 36; end
   class BadResponse < URLError; CODE = 37; end
@@ -63,7 +65,7 @@ module Trawl
                    IOError, InternalError, BackendUnavailable, InvalidURL, UnsupportedProtocol,
                    DNSError, ConnectError, Timeout, TooManyRedirects, TooLarge, TLSError,
                    HTTPError, NetworkError, RegexBudgetExceeded, Cancelled, WorkerCrashed,
-                   WorkerLost, RobotsDisallowed, BlockedAddress, BadResponse].to_h { |c| [c::CODE, c] }.freeze
+                   WorkerLost, HostUnavailable, RobotsDisallowed, BlockedAddress, BadResponse].to_h { |c| [c::CODE, c] }.freeze
 
   # The exception for status `code` (a code newer than this binding maps to its range's base).
   def self.error_for(code, message)

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Testing
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// Retries observed by a real server on loopback: what it answered, how often and when it was
+/// asked again, on the thread and the process backend.
+@Suite(.serialized) struct RetryTests {
+    func crawl(_ urls: [String], backend: BackendKind = .thread,
+               _ configure: (inout CrawlOptions) -> Void = { _ in }) throws -> [CrawlResult] {
+        var o = CrawlOptions()
+        o.backend = backend
+        o.jobs = 2
+        o.concurrency = 8
+        o.timeout = 20
+        configure(&o)
+        return try Crawler(options: o).crawl(urls)
+    }
+
+    static let backends: [BackendKind] = [.thread, .process]
+
+    @Test(arguments: backends)
+    func transientStatusesAreRetriedUntilTheyPass(backend: BackendKind) throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl([server.url("/fail/2/503/a"), server.url("/fail/1/429/b"), server.url("/ok/c")],
+                                backend: backend) { $0.retryBase = 0.05 }
+        #expect(results.map(\.status) == [200, 200, 200])
+        #expect(results.map(\.attempts) == [3, 2, 1])
+        #expect(server.times("a").count == 3 && server.times("b").count == 2 && server.times("c").count == 1)
+        #expect(results.allSatisfy { $0.error == nil })
+    }
+
+    @Test(arguments: backends)
+    func afterMaxRetriesTheLastStatusStands(backend: BackendKind) throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl([server.url("/fail/9/503/a"), server.url("/fail/9/404/b")], backend: backend) {
+            $0.retryBase = 0.02
+            $0.maxRetries = 1
+        }
+        #expect(results[0].status == 503 && results[0].attempts == 2 && results[0].error == nil)
+        #expect(server.times("a").count == 2)
+        // 404 is not transient: asked once.
+        #expect(results[1].status == 404 && results[1].attempts == 1 && server.times("b").count == 1)
+    }
+
+    @Test func noRetriesWithMaxRetriesZeroOrAnEmptyStatusList() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let r0 = try crawl([server.url("/fail/1/503/a")]) { $0.maxRetries = 0 }
+        #expect(r0[0].status == 503 && r0[0].attempts == 1 && server.times("a").count == 1)
+        let r1 = try crawl([server.url("/fail/1/503/b")]) { $0.retryStatuses = [] }
+        #expect(r1[0].status == 503 && server.times("b").count == 1)
+    }
+
+    @Test(arguments: backends)
+    func resetConnectionsAndRefusedConnectsAreRetried(backend: BackendKind) throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let dead = "http://127.0.0.1:\(TestServer.closedPort())/x"
+        let results = try crawl([server.url("/reset/2/a"), dead], backend: backend) {
+            $0.retryBase = 0.02
+            $0.breakerThreshold = 0
+        }
+        #expect(results[0].status == 200 && results[0].attempts == 3 && server.times("a").count == 3)
+        #expect(results[1].error?.code == .connect && results[1].attempts == 3)
+    }
+
+    @Test func backoffSpacingIsJitteredAndBoundedByItsCeiling() throws {
+        // 8 URLs fail twice each: gap 1 is drawn from 0..<0.4 s, gap 2 from 0..<0.8 s.
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let keys = (0..<8).map { "k\($0)" }
+        let results = try crawl(keys.map { server.url("/fail/2/503/\($0)") }) { $0.retryBase = 0.4 }
+        #expect(results.allSatisfy { $0.status == 200 && $0.attempts == 3 })
+        var first: [Double] = [], second: [Double] = []
+        for k in keys {
+            let t = server.times(k)
+            try #require(t.count == 3)
+            first.append(t[1] - t[0])
+            second.append(t[2] - t[1])
+        }
+        // Upper bounds: the ceiling plus the lanes' 100 ms poll and scheduling slack.
+        #expect(first.allSatisfy { $0 < 0.4 + 0.35 }, "first gaps \(first)")
+        #expect(second.allSatisfy { $0 < 0.8 + 0.35 }, "second gaps \(second)")
+        // Jitter: the gaps differ (eight equal waits would mean none).
+        let spread = (first.max() ?? 0) - (first.min() ?? 0)
+        #expect(spread > 0.03, "first gaps \(first)")
+    }
+
+    @Test(arguments: backends)
+    func retryAfterOneSecondIsRespected(backend: BackendKind) throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl([server.url("/fail/1/503/a?ra=1"), server.url("/fail/1/429/b?ra=1")], backend: backend) {
+            $0.retryBase = 0.01
+        }
+        #expect(results.map(\.status) == [200, 200])
+        for k in ["a", "b"] {
+            let t = server.times(k)
+            try #require(t.count == 2)
+            #expect(t[1] - t[0] >= 1.0, "retried after \(t[1] - t[0]) s")
+        }
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsRespected() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        // Two whole seconds ahead: the date has a resolution of one second.
+        let date = formatter.string(from: Date().addingTimeInterval(2))
+        let encoded = date.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let results = try crawl([server.url("/fail/1/503/a?ra=\(encoded)")]) { $0.retryBase = 0.01 }
+        #expect(results[0].status == 200 && results[0].attempts == 2)
+        let t = server.times("a")
+        try #require(t.count == 2)
+        #expect(t[1] - t[0] >= 1.0, "retried after \(t[1] - t[0]) s for Retry-After: \(date)")
+    }
+
+    @Test func aRetryAfterAboveRetryMaxEndsTheURLAtOnce() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl([server.url("/fail/1/503/a?ra=3600")]) { $0.retryMax = 10 }
+        #expect(results[0].status == 503 && results[0].attempts == 1)
+        #expect(results[0].error?.code == .hostUnavailable)
+        #expect(results[0].error?.message.contains("3600") == true)
+        #expect(server.times("a").count == 1)
+    }
+
+    @Test func malformedRetryAfterFallsBackToTheBackoff() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl([server.url("/fail/1/503/a?ra=-5"), server.url("/fail/1/503/b?ra=soon"),
+                                 server.url("/fail/1/503/c?ra=99999999999999")]) { $0.retryBase = 0.05 }
+        #expect(results.map(\.status) == [200, 200, 200])
+        #expect(results.map(\.attempts) == [2, 2, 2])
+        for k in ["a", "b", "c"] {
+            let t = server.times(k)
+            try #require(t.count == 2)
+            #expect(t[1] - t[0] < 0.9, "\(k) waited \(t[1] - t[0]) s")
+        }
+    }
+
+    @Test func aRetryHoldsNoTransferSlot() throws {
+        // One transfer at a time: while URL a waits 1 s for its retry, the others run.
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let urls = [server.url("/fail/1/503/a?ra=1")] + (0..<5).map { server.url("/ok/o\($0)") }
+        let results = try crawl(urls) {
+            $0.jobs = 1
+            $0.concurrency = 1
+        }
+        #expect(results.allSatisfy { $0.status == 200 })
+        let retryAt = try #require(server.times("a").last)
+        for i in 0..<5 {
+            let t = try #require(server.times("o\(i)").first)
+            #expect(t < retryAt, "o\(i) ran after the retry")
+        }
+    }
+}

@@ -188,6 +188,9 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   retry_base               double  0..3600                 0.5
  *   retry_max                double  0..86400                30
  *   retry_statuses           list    -                       "408,425,429,500,502,503,504"
+ *   host_delay               double  0..86400                0
+ *   host_rate                double  0..100000               0
+ *   breaker_threshold        int     0..1000000              5
  *   decode                   choice  browser, requests       "browser"
  *   default_patterns         bool    0, 1                    1
  *   regex_budget             double  0.001..31536000         1

@@ -55,7 +55,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.options = options
         self.extractor = extractor
         self.onFinished = onFinished
-        self.hosts = HostPolicy(perHostConnections: options.perHostConnections)
+        self.hosts = HostPolicy(FetchOptions(options))
         self.share = try? LaneShare()
         let retries = Retries(options)
         self.retries = retries

@@ -21,7 +21,7 @@ struct ThreadBackend: Backend {
         let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
-        let hosts = HostPolicy(perHostConnections: options.perHostConnections)
+        let hosts = HostPolicy(FetchOptions(options))
         // DNS cache and TLS sessions for every lane; without it (no memory) lanes keep their own.
         let share = try? LaneShare()
         let batch = self.batch

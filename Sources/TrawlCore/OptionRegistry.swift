@@ -87,6 +87,12 @@ extension CrawlOptions {
                   s.isEmpty || (s.utf8.count == 3 && Int(s).map { (100...599).contains($0) } == true) ? nil
                       : "retry_statuses must be HTTP statuses (100-599) separated by commas, got '\(s)'"
               }),
+        .seconds("host_delay", \.hostDelay, 0...86_400, scope: .fetch, flag: "--host-delay",
+                 doc: "Seconds between request starts on one host across the batch, each gap drawn from 0.5-1.5x (0: none)."),
+        .number("host_rate", \.hostRate, 0...100_000, unit: "requests per second", scope: .fetch, flag: "--host-rate",
+                doc: "Requests per second started on one host across the batch, a token bucket of burst 1 (0: no limit)."),
+        .int("breaker_threshold", \.breakerThreshold, 0...1_000_000, scope: .fetch, flag: "--breaker-threshold",
+             doc: "Consecutive connect failures or timeouts that pause a host; if it stays down its URLs end as host_unavailable (0: no breaker)."),
 
         // MARK: Text and extraction
         .choice("decode", \.decode, scope: .extract, flag: "--decode",

@@ -177,7 +177,12 @@ public final class FetchLane {
             ready.removeAll(keepingCapacity: true)
             var still: [(request: FetchRequest, host: String)] = []
             for (entry, answer) in zip(waiting, answers) {
-                if answer == .start { ready.append(entry) } else { still.append(entry) }
+                switch answer {
+                case .start: ready.append(entry)
+                // A later time is seen at the next pass: the lane polls every 100 ms.
+                case .wait, .waitUntil: still.append(entry)
+                case .refuse(let error): complete(.failed(entry.request, error))
+                }
             }
             waiting = still
         }
@@ -189,9 +194,9 @@ public final class FetchLane {
         }
     }
 
-    /// A transfer on `host` ended or never started.
-    private func release(_ host: String) {
-        if !hosts.isUnlimited { hosts.finished(host: host) }
+    /// A transfer on `host` ended (with `outcome`, for the circuit breaker) or never started.
+    private func release(_ host: String, _ outcome: HostTable.Outcome = .other) {
+        if !hosts.isUnlimited { hosts.finished(host: host, outcome: outcome) }
     }
 
     /// Adds a transfer for `request`; returns its response instead when it cannot start.
@@ -231,8 +236,9 @@ public final class FetchLane {
         let elapsed = MonotonicClock.now() - easy.started
         multi.remove(easy)
         active[ObjectIdentifier(easy)] = nil
-        release(easy.host)
+        var outcome = HostTable.Outcome.other
         defer {
+            release(easy.host, outcome)
             easy.request = nil
             idle.append(easy)
         }
@@ -253,6 +259,11 @@ public final class FetchLane {
         } else {
             _ = easy.takeBody()
             response.error = error(for: result, easy: easy, request: request)
+        }
+        if response.status != nil {
+            outcome = .responded
+        } else if let e = response.error, e.code == .connect || e.code == .timeout {
+            outcome = .unreachable(e.message)
         }
         return response
     }

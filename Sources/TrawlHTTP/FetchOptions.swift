@@ -33,6 +33,16 @@ public struct FetchOptions: Sendable, Equatable {
     /// What the guard lets through: host names, addresses, CIDR ranges.
     public var allowHosts: [String]
 
+    /// Mean seconds between request starts on one host, jittered 0.5-1.5x (``HostPacer``).
+    public var hostDelay: Double
+    /// Request starts per second on one host (``HostPacer``); 0 for no limit.
+    public var hostRate: Double
+    /// Connect failures or timeouts in a row that open a host's ``CircuitBreaker``; 0 for none.
+    public var breakerThreshold: Int
+    /// The retry schedule's base and cap, which also pace a breaker's pauses.
+    public var retryBase: Double
+    public var retryMax: Double
+
     /// Whether responses keep their header fields (``FetchResponse/headers``): set for page
     /// observers, off otherwise so that no page pays for them.
     public var keepHeaders = false
@@ -56,5 +66,10 @@ public struct FetchOptions: Sendable, Equatable {
         resolve = options.resolve
         blockPrivateAddresses = options.blockPrivateAddresses
         allowHosts = options.allowHosts
+        hostDelay = options.hostDelay
+        hostRate = options.hostRate
+        breakerThreshold = options.breakerThreshold
+        retryBase = options.retryBase
+        retryMax = options.retryMax
     }
 }

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 
+public import TrawlCore
 import Synchronization
 
 /// What the per-host policy says about starting a transfer on a host now.
 ///
-/// Room for what is to come: a token bucket or a host delay answers "wait until T", a circuit
-/// breaker or robots.txt answers "refuse with this error"; lanes already handle "wait".
+/// The slots, ``HostPacer`` (host delay and rate) and ``CircuitBreaker`` answer here;
+/// robots.txt is meant to answer "refuse" the same way.
 public enum HostAdmission: Sendable, Equatable {
     /// Start the transfer: a slot on the host is now counted for it.
     case start
     /// No slot now; the waiting lane is woken when one frees.
     case wait
+    /// Not before this time (host delay, rate, or a paused host): the lane asks again then.
+    case waitUntil(Double)
+    /// Never: the request ends at once with this error (a host found down).
+    case refuse(TrawlError)
 }
 
 /// The per-host rules of one batch inside one process, as pure state (no I/O, no clock, no
@@ -28,6 +33,10 @@ public struct HostTable: Sendable {
     /// Transfers at once per host key, across every lane of the table; `Int.max` for none.
     public let limit: Int
     private var hosts: [String: Host] = [:]
+    private var pacer: HostPacer
+    /// The breaker every host starts with, and each host's own.
+    private let breakerTemplate: CircuitBreaker
+    private var breakers: [String: CircuitBreaker] = [:]
     /// Hosts on which a transfer has ended: until then a host gets one transfer at a time,
     /// so that the first connection's TLS session (shared through ``LaneShare``) is there to
     /// resume when the others open, and a host is not met with a burst before it answered
@@ -40,29 +49,73 @@ public struct HostTable: Sendable {
         var waiters: Set<Int> = []
     }
 
-    /// - Parameter limit: transfers at once per host; 0 or less for no limit.
-    public init(limit: Int) {
+    /// - Parameters:
+    ///   - limit: transfers at once per host; 0 or less for no limit.
+    ///   - pacer: host delay and rate.
+    ///   - breaker: each host's circuit breaker as it starts (threshold 0: none).
+    public init(limit: Int, pacer: HostPacer = HostPacer(delay: 0, rate: 0),
+                breaker: CircuitBreaker = CircuitBreaker(threshold: 0, pause: 0, maxPause: 0)) {
         self.limit = limit > 0 ? limit : Int.max
+        self.pacer = pacer
+        self.breakerTemplate = breaker
     }
 
     /// Whether no rule can ever hold a transfer back (lanes then skip the table).
-    public var isUnlimited: Bool { limit == Int.max }
+    public var isUnlimited: Bool { limit == Int.max && pacer.isOff && breakerTemplate.threshold == 0 }
 
-    /// Asks to start one transfer on `host` (a `host:port` key) for lane `waiter`.
-    public mutating func admit(host: String, waiter: Int) -> HostAdmission {
+    /// Asks to start one transfer on `host` (a `host:port` key) for lane `waiter` at `now`
+    /// (the monotonic clock); `random` in 0..<1 draws the host delay's jitter.
+    public mutating func admit(host: String, waiter: Int, now: Double = 0, random: Double = 0.5) -> HostAdmission {
         var h = hosts[host, default: Host()]
         defer { hosts[host] = h }
+        if case .down(let error) = breakers[host]?.state { return .refuse(error) }
         guard h.running < (limit == Int.max || contacted.contains(host) ? limit : 1) else {
             h.waiters.insert(waiter)
             return .wait
         }
+        let due = pacer.due(host)
+        if due > now { return .waitUntil(due) }
+        // Asked last: a start here makes the request the breaker's probe.
+        if breakerTemplate.threshold > 0 {
+            var b = breakers[host] ?? breakerTemplate
+            let answer = b.admit(now: now)
+            breakers[host] = b
+            switch answer {
+            case .start: break
+            case .waitUntil(let t): return .waitUntil(t)
+            case .waitForProbe:
+                h.waiters.insert(waiter)
+                return .wait
+            case .refuse(let e): return .refuse(e)
+            }
+        }
+        pacer.started(host, now: now, random: random)
         h.running += 1
         return .start
     }
 
+    /// How a transfer ended, for the circuit breaker.
+    public enum Outcome: Sendable, Equatable {
+        /// A response arrived (any status): the host is up.
+        case responded
+        /// A connect failure or timeout, with its message.
+        case unreachable(String)
+        /// Anything else, which says nothing about the host (or it never started).
+        case other
+    }
+
     /// A transfer on `host` ended (or never started): its slot is free.
     /// - Returns: the lanes waiting for this host, to be woken (each once).
-    public mutating func finished(host: String) -> [Int] {
+    public mutating func finished(host: String, outcome: Outcome = .other, now: Double = 0) -> [Int] {
+        if breakerTemplate.threshold > 0, outcome != .other {
+            var b = breakers[host] ?? breakerTemplate
+            switch outcome {
+            case .responded: b.ended(responded: true, failure: nil, host: host, now: now)
+            case .unreachable(let m): b.ended(responded: false, failure: m, host: host, now: now)
+            case .other: break
+            }
+            breakers[host] = b
+        }
         guard var h = hosts[host], h.running > 0 else { return [] }
         contacted.insert(host)
         h.running -= 1
@@ -74,6 +127,9 @@ public struct HostTable: Sendable {
 
     /// Transfers running on `host`.
     public func running(host: String) -> Int { hosts[host]?.running ?? 0 }
+
+    /// The circuit breaker's state for `host`.
+    public func breaker(host: String) -> CircuitBreaker.State { breakers[host]?.state ?? breakerTemplate.state }
 }
 
 /// One ``HostTable`` shared by every lane of a batch in this process, behind a lock, with the
@@ -86,15 +142,23 @@ public final class HostPolicy: Sendable {
     public let isUnlimited: Bool
 
     /// - Parameter perHostConnections: transfers at once per host; 0 for no limit.
-    public init(perHostConnections: Int) {
-        let table = HostTable(limit: perHostConnections)
+    public convenience init(perHostConnections: Int) {
+        self.init(HostTable(limit: perHostConnections))
+    }
+
+    public init(_ table: HostTable) {
         isUnlimited = table.isUnlimited
         self.table = Mutex(table)
     }
 
-    /// The policy of ``FetchOptions/perHostConnections``.
+    /// The policy of ``FetchOptions/perHostConnections``, ``FetchOptions/hostDelay``,
+    /// ``FetchOptions/hostRate`` and ``FetchOptions/breakerThreshold``. A breaker's first
+    /// pause is 4 x `retry_base` (2 s by default), doubled for the second, at most `retry_max`.
     public convenience init(_ options: FetchOptions) {
-        self.init(perHostConnections: options.perHostConnections)
+        self.init(HostTable(limit: options.perHostConnections,
+                            pacer: HostPacer(delay: options.hostDelay, rate: options.hostRate),
+                            breaker: CircuitBreaker(threshold: options.breakerThreshold,
+                                                    pause: 4 * options.retryBase, maxPause: options.retryMax)))
     }
 
     /// Registers a lane; the id names it in ``admit(_:lane:)``.
@@ -112,12 +176,14 @@ public final class HostPolicy: Sendable {
 
     /// Asks, under one lock, to start a transfer for each of `hosts`, in order.
     func admit(_ hosts: [String], lane: Int) -> [HostAdmission] {
-        table.withLock { t in hosts.map { t.admit(host: $0, waiter: lane) } }
+        let now = MonotonicClock.now()
+        return table.withLock { t in hosts.map { t.admit(host: $0, waiter: lane, now: now, random: Double.random(in: 0..<1)) } }
     }
 
     /// A slot on `host` is free; wakes the lanes waiting for it.
-    func finished(host: String) {
-        let wake = table.withLock { $0.finished(host: host) }
+    func finished(host: String, outcome: HostTable.Outcome = .other) {
+        let now = MonotonicClock.now()
+        let wake = table.withLock { $0.finished(host: host, outcome: outcome, now: now) }
         guard !wake.isEmpty else { return }
         let wakers = lanes.withLock { l in wake.compactMap { l.wakers[$0] } }
         for w in wakers { w.wake() }

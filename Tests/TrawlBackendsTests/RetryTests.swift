@@ -6,18 +6,24 @@ import TrawlBackends
 import TrawlCore
 import TrawlTestSupport
 
+/// A batch of `urls` with a 20 s timeout and the options `configure` sets.
+func crawlLoopback(_ urls: [String], backend: BackendKind, jobs: Int, concurrency: Int,
+                   _ configure: (inout CrawlOptions) -> Void) throws -> [CrawlResult] {
+    var o = CrawlOptions()
+    o.backend = backend
+    o.jobs = jobs
+    o.concurrency = concurrency
+    o.timeout = 20
+    configure(&o)
+    return try Crawler(options: o).crawl(urls)
+}
+
 /// Retries observed by a real server on loopback: what it answered, how often and when it was
 /// asked again, on the thread and the process backend.
 @Suite(.serialized) struct RetryTests {
     func crawl(_ urls: [String], backend: BackendKind = .thread,
                _ configure: (inout CrawlOptions) -> Void = { _ in }) throws -> [CrawlResult] {
-        var o = CrawlOptions()
-        o.backend = backend
-        o.jobs = 2
-        o.concurrency = 8
-        o.timeout = 20
-        configure(&o)
-        return try Crawler(options: o).crawl(urls)
+        try crawlLoopback(urls, backend: backend, jobs: 2, concurrency: 8, configure)
     }
 
     static let backends: [BackendKind] = [.thread, .process]
@@ -163,5 +169,77 @@ import TrawlTestSupport
             let t = try #require(server.times("o\(i)").first)
             #expect(t < retryAt, "o\(i) ran after the retry")
         }
+    }
+}
+
+/// Per-host pacing and the circuit breaker as a real server on loopback sees them.
+@Suite(.serialized) struct PacingTests {
+    func crawl(_ urls: [String], backend: BackendKind = .thread,
+               _ configure: (inout CrawlOptions) -> Void) throws -> [CrawlResult] {
+        try crawlLoopback(urls, backend: backend, jobs: 4, concurrency: 16, configure)
+    }
+
+    func gaps(_ times: [Double]) -> [Double] { zip(times, times.dropFirst()).map { $1 - $0 } }
+
+    @Test func hostDelayHoldsAcrossEveryLane() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let results = try crawl((0..<8).map { server.url("/ok/d\($0)") }) { $0.hostDelay = 0.2 }
+        #expect(results.allSatisfy { $0.status == 200 })
+        let g = gaps(server.allTimes)
+        #expect(g.count == 7)
+        // Each gap is drawn from 0.1-0.3 s; a little slack below for the server's own clock reading.
+        #expect(g.allSatisfy { $0 >= 0.1 - 0.01 }, "gaps \(g)")
+        #expect((g.max() ?? 0) - (g.min() ?? 0) > 0.01, "jitter: gaps \(g)")
+    }
+
+    @Test func hostRateHoldsAcrossEveryLane() throws {
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let other = try FlakyServer()
+        defer { other.stop() }
+        let urls = (0..<6).map { server.url("/ok/r\($0)") } + (0..<6).map { other.url("/ok/o\($0)") }
+        let results = try crawl(urls) { $0.hostRate = 5 }
+        #expect(results.allSatisfy { $0.status == 200 })
+        for s in [server, other] {
+            let g = gaps(s.allTimes)
+            #expect(g.count == 5)
+            #expect(g.allSatisfy { $0 >= 0.2 - 0.01 }, "gaps \(g)")
+        }
+        // Two hosts are paced apart: their starts interleave rather than queue.
+        #expect((other.allTimes.first ?? 99) < (server.allTimes.last ?? 0))
+    }
+
+    @Test func withoutPacingRequestsComeTogether() throws {
+        // The checks above could pass by a slow crawl; without pacing the same batch's
+        // requests arrive closer than any paced gap.
+        let server = try FlakyServer()
+        defer { server.stop() }
+        _ = try crawl((0..<8).map { server.url("/ok/n\($0)") }) { _ in }
+        #expect((gaps(server.allTimes).min() ?? 1) < 0.09)
+    }
+
+    @Test(arguments: [BackendKind.thread, .process])
+    func breakerOpensOnADeadPortAndEndsItsURLs(backend: BackendKind) throws {
+        let dead = TestServer.closedPort()
+        let urls = (0..<20).map { "http://127.0.0.1:\(dead)/u\($0)" }
+        let results = try crawl(urls, backend: backend) {
+            $0.jobs = backend == .process ? 1 : 2
+            $0.breakerThreshold = 3
+            $0.retryBase = 0.05
+        }
+        #expect(results.count == 20)
+        let down = results.filter { $0.error?.code == .hostUnavailable }
+        #expect(down.count >= 10, "\(results.map { $0.error?.code.name ?? "-" })")
+        #expect(down.allSatisfy { $0.error?.message.contains("breaker_threshold") == true })
+        #expect(results.allSatisfy { $0.error?.code == .hostUnavailable || $0.error?.code == .connect })
+        // Without the breaker every URL makes all its attempts.
+        let attempts = results.reduce(0) { $0 + $1.attempts }
+        #expect(attempts < 20 * 3, "attempts \(attempts)")
+        let unbroken = try crawl(urls, backend: backend) {
+            $0.breakerThreshold = 0
+            $0.retryBase = 0.01
+        }
+        #expect(unbroken.allSatisfy { $0.error?.code == .connect && $0.attempts == 3 })
     }
 }

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _lib
+from ._engines import ENGINE_KWARGS, ENGINES, EngineBackend
 from ._errors import InvalidArgument, InvalidRegex, OptionTypeError, TrawlWarning, error_for
 from ._options import settings
 from ._progress import ProgressArg, Reporter
@@ -79,8 +80,6 @@ class Crawler:
     def __init__(self, *, patterns: Optional[Dict[str, PatternLike]] = None,
                  default_patterns: bool = True, order: Union[str, int] = "input",
                  verbose: int = 0, **options: Any):
-        self._kwargs = dict(options, patterns=patterns, default_patterns=default_patterns,
-                            order=order, verbose=verbose)
         self._handle = None
         if order not in _ORDERS:
             raise InvalidArgument(f"option 'order' must be one of input, completed, got {order!r}",
@@ -96,6 +95,19 @@ class Crawler:
         self._backend = str(options.get("backend") or "thread")
         jobs = options.get("jobs", -1)
         self._jobs = jobs if isinstance(jobs, int) and not isinstance(jobs, bool) else -1
+        engine_args = {k: options.pop(k) for k in ENGINE_KWARGS if k in options}
+        self._kwargs = dict(options, patterns=patterns, default_patterns=default_patterns,
+                            order=order, verbose=verbose)
+        self._engine: Optional[EngineBackend] = None
+        if self._backend in ENGINES:
+            # The batches run on the cluster; the library here checks options and patterns
+            # now (errors at construction, as for every backend) and serves extract().
+            self._engine = EngineBackend(self._backend, dict(self._kwargs), self._jobs,
+                                         verbose, **engine_args)
+            options = dict(options, backend="thread")
+        elif engine_args:
+            raise InvalidArgument(f"{', '.join(engine_args)}: only for backend='dask' or 'ray'",
+                                  code=1, name="invalid_argument")
         pairs = settings(options)
         opts = ctypes.c_void_p()
         check(lib.trawl_options_new(ctypes.byref(opts)))
@@ -173,10 +185,20 @@ class Crawler:
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
         urls = list(urls)
+        ordered = self._ordered if ordered is None else ordered
+        if self._engine is not None:
+            self._require()
+            for u in urls:
+                if not isinstance(u, str):
+                    raise TypeError(f"URLs must be str, got {type(u).__name__}")
+            return self._engine.stream(urls, ordered, progress, self._empty_matches())
         reporter = Reporter(verbose=self._verbose, progress=progress, total=len(urls),
                             n_jobs=self._jobs, backend=self._backend)
-        return BatchStream(self._require(), urls, self._ordered if ordered is None else ordered,
-                           reporter)
+        return BatchStream(self._require(), urls, ordered, reporter)
+
+    def _empty_matches(self) -> Dict[str, list]:
+        """Every pattern with no match: what a URL the cluster lost maps to."""
+        return {name: [] for name in self.extract("")}
 
     def write(self, urls: Iterable[str], file, *, format: str = "jsonl") -> None:
         """Crawls `urls` and writes every result to `file` (a path, an open descriptor, or an
@@ -186,6 +208,11 @@ class Crawler:
         are made; the call returns when the batch is done."""
         if format not in ("jsonl", "json"):
             raise ValueError(f"format must be 'jsonl' or 'json', got {format!r}")
+        if self._engine is not None:
+            raise InvalidArgument(f"write() is not available with backend={self._backend!r} "
+                                  "(the library writes from its own batch): iterate "
+                                  "stream() or crawl_results() instead", code=1,
+                                  name="invalid_argument")
         if isinstance(file, (str, os.PathLike)):
             with open(file, "wb") as f:
                 self.stream(urls).write(f.fileno(), format)
@@ -299,7 +326,10 @@ def _generate(stream: BatchStream, failures: _Failures, convert) -> Iterator[Any
 
 
 _COMMON_DOC = """
-    backend: "thread" or "process"; n_jobs: joblib's meaning (-1 all cores, -2 all but one);
+    backend: "thread", "process", "cluster", or "dask" / "ray" (tasks on an existing Dask or Ray
+    cluster: client= a distributed.Client, else get_client(); chunk_size= URLs per task, else
+    sized to last chunk_seconds=2.0; docs/dask-ray.md); n_jobs: joblib's meaning (-1 all
+    cores, or all the cluster's slots; -2 all but one);
     concurrency: transfers in flight; patterns: name -> regex str, compiled re.Pattern (its
     flags are kept) or (regex, flags); timeout: seconds per URL, or a (connect, read) tuple
     with requests' meaning (see Crawler); headers: a dict of request headers; verbose:

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The blog's program on joblib's default loky backend (worker processes), and trawl's
+process backend (crash-isolated worker processes)."""
+
+from joblib import Parallel, delayed
+
+import trawl
+from blog_crawl import crawl
+
+
+def blog(urls):
+    return Parallel(n_jobs=-1, backend="loky")(delayed(crawl)(url) for url in urls)
+
+
+def with_trawl(urls):
+    return trawl.crawl(urls, backend="process")

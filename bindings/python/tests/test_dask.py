@@ -164,3 +164,12 @@ def test_a_worker_without_trawl_fails_the_batch_with_one_clear_error(tmp_path, b
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+
+
+def test_import_trawl_imports_no_engine():
+    # dask and ray are optional extras: a wheel without them must import and crawl.
+    code = ("import sys, trawl\n"
+            "print(sorted({'dask', 'distributed', 'ray'} & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

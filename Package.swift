@@ -11,6 +11,7 @@
 //   CZlib, CBrotli, CZstd  the content-coding libraries through pkg-config
 //   CIdn2                  libidn2, for international host names
 //   TrawlContent           gzip/deflate, br and zstd bodies decoded within bounded memory
+//   TrawlRobots            robots.txt (RFC 9309) parsing and matching, pure
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread, process, cluster)
@@ -67,7 +68,9 @@ let package = Package(
         ),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
-        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "CCurl", "CIdn2"], swiftSettings: strict),
+        .target(name: "TrawlRobots", swiftSettings: strict),
+        .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "TrawlRobots", "CCurl", "CIdn2"],
+                swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
@@ -130,6 +133,7 @@ let package = Package(
             dependencies: ["TrawlContent", "TrawlTestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TrawlRobotsTests", dependencies: ["TrawlRobots"], swiftSettings: strict),
         .testTarget(
             name: "TrawlHTTPTests",
             dependencies: ["TrawlHTTP", "TrawlTestSupport"],

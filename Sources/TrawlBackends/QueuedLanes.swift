@@ -38,6 +38,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let hosts: HostPolicy
     /// DNS cache and TLS sessions of the lanes; nil when libcurl could not make the share.
     private let share: LaneShare?
+    /// robots.txt verdicts of this worker's lanes: fetched once per origin per worker.
+    private let robots: RobotsGate?
     /// Matches the pages of every lane; a result carries its task's tag and whether the batch
     /// was cancelled while its transfer ran.
     private let matchers: MatcherPool<Settled>
@@ -60,6 +62,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         let retries = Retries(options)
         self.retries = retries
         queue.withLock { $0.frontier = Frontier(tries: retries.tries, open: true) }
+        self.robots = RobotsGate.forBatch(options, hosts: hosts)
         let count = max(1, lanes)
         matchers = try MatcherPool(
             threads: MatcherPool<Settled>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
@@ -161,7 +164,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     private func runLane(inFlight: Int) {
         let lane: FetchLane
-        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share) } catch {
+        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share, robots: robots) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
             // task with the reason rather than leave it waiting or to be reclaimed forever.
             Console.error("trawl worker: \(label): \(error.message)\n")

@@ -24,6 +24,8 @@ struct ThreadBackend: Backend {
         let hosts = HostPolicy(FetchOptions(options))
         // DNS cache and TLS sessions for every lane; without it (no memory) lanes keep their own.
         let share = try? LaneShare()
+        // robots.txt once per origin for the whole batch.
+        let robots = RobotsGate.forBatch(options, hosts: hosts)
         let batch = self.batch
         let retries = Retries(options)
         let matchers: MatcherPool<Retries.Stamp>
@@ -42,7 +44,7 @@ struct ThreadBackend: Backend {
         for lane in 0..<lanes {
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, hosts: hosts, share: share, inFlight: inFlight,
+                    Self.runLane(batch: batch, hosts: hosts, share: share, robots: robots, inFlight: inFlight,
                                  frontier: frontier, retries: retries, matchers: matchers)
                 })
             } catch {
@@ -57,15 +59,15 @@ struct ThreadBackend: Backend {
     /// Pages waiting for a matcher at which lanes stop pulling new URLs.
     static func backlog(lanes: Int) -> Int { 16 * MatcherPool<Void>.threads(lanes: lanes) }
 
-    private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, inFlight: Int,
-                                frontier: LaneFrontier, retries: Retries,
+    private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, robots: RobotsGate?,
+                                inFlight: Int, frontier: LaneFrontier, retries: Retries,
                                 matchers: MatcherPool<Retries.Stamp>) {
         let options = batch.options
         let lane: FetchLane
         do {
             var fetch = FetchOptions(options)
             fetch.keepHeaders = batch.crawler.observer != nil
-            lane = try FetchLane(options: fetch, hosts: hosts, share: share)
+            lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots)
         } catch {
             return
         }

@@ -15,11 +15,15 @@ struct SafetyOptions: ParsableArguments {
     @Option(help: registryHelp("allow_hosts"))
     var allowHosts: String? = nil
 
+    @Flag(help: registryHelp("respect_robots"))
+    var respectRobots = false
+
     /// Sets the options whose flags were given, validated as the C ABI validates them.
     func apply(to options: inout CrawlOptions) throws {
         try options.setFlags(resolve.map { ("resolve", .string($0)) } + [
             ("block_private_addresses", blockPrivateAddresses ? .int(1) : nil),
             ("allow_hosts", allowHosts.map { .string($0) }),
+            ("respect_robots", respectRobots ? .int(1) : nil),
         ])
     }
 }

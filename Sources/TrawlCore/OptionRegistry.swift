@@ -73,6 +73,8 @@ extension CrawlOptions {
                   item.utf8.contains(where: { $0 <= 32 || $0 == 127 }) || (item.contains("/") && IPRange(item) == nil)
                       ? "allow_hosts items must be host names, addresses or CIDR ranges such as 10.1.0.0/16, got '\(item)'" : nil
               }),
+        .bool("respect_robots", \.respectRobots, scope: .fetch, flag: "--respect-robots",
+              doc: "Fetch each origin's robots.txt once per batch (per worker process on the process and cluster backends) and end the URLs it disallows for the user agent's product token with robots_disallowed (RFC 9309; 4xx allows all, 5xx or no answer refuses all)."),
 
         // MARK: Retries and per-host politeness (docs/politeness.md)
         .int("max_retries", \.maxRetries, 0...100, scope: .fetch, flag: "--max-retries",

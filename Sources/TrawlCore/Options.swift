@@ -100,6 +100,8 @@ public struct CrawlOptions: Sendable, Equatable {
     public var blockPrivateAddresses: Bool = false
     /// Host names, addresses or CIDR ranges the guard lets through.
     public var allowHosts: [String] = []
+    /// Fetch each origin's robots.txt first and skip the URLs it disallows (RFC 9309).
+    public var respectRobots: Bool = false
 
     // MARK: Retries and per-host politeness (docs/politeness.md)
     /// HTTP attempts after the first for a transient failure (``RetryPolicy``).

@@ -31,7 +31,10 @@ final class CurlEasy {
     var started: Double = 0
     /// The decoded body received so far, checked for UTF-8 as it arrives.
     private var body = UTF8Accumulator()
-    /// Set when the write callback refused bytes beyond ``maxBytes``.
+    /// The current transfer's body limit: ``maxBytes``, or ``RobotsGate/maxBytes`` for a
+    /// robots.txt.
+    private var limit = 0
+    /// Set when the write callback refused bytes beyond ``limit``.
     private(set) var overLimit = false
 
     // Content decoding is trawl's own (TrawlContent), not libcurl's, so that decoder memory is
@@ -209,6 +212,7 @@ final class CurlEasy {
         contentError = nil
         connectCheck?.refusal = nil
         self.request = request
+        limit = request.robotsOrigin != nil ? RobotsGate.maxBytes : maxBytes
         started = now
         // https: wait for a connection being set up to the same host, which may turn out to
         // be HTTP/2 and carry this transfer too, instead of opening another. Never for http:
@@ -302,9 +306,9 @@ final class CurlEasy {
         bodyStarted = true
         let codings = try ContentCoding.parse(contentEncoding)
         guard !codings.isEmpty else { return }
-        decoder = try ContentDecoder(codings: codings, limits: ContentLimits(maxBytes: maxBytes))
+        decoder = try ContentDecoder(codings: codings, limits: ContentLimits(maxBytes: limit))
         let expected = contentLength
-        if expected > 0 { raw.reserveCapacity(min(expected, maxBytes)) }
+        if expected > 0 { raw.reserveCapacity(min(expected, limit)) }
     }
 
     /// libcurl's receive buffer (`CURLOPT_BUFFERSIZE`), the size of curl's CLI.
@@ -321,7 +325,7 @@ final class CurlEasy {
         }
         if let decoder {
             // The encoded body is bounded by the same limit as the decoded one.
-            guard total <= maxBytes - raw.count else {
+            guard total <= limit - raw.count else {
                 overLimit = true
                 return 0
             }
@@ -335,7 +339,7 @@ final class CurlEasy {
             }
             return total
         }
-        if total > maxBytes - body.count {
+        if total > limit - body.count {
             overLimit = true
             return 0
         }
@@ -345,7 +349,7 @@ final class CurlEasy {
             // 64 bytes of slack: PCRE2's JIT reads the subject in aligned 16-byte loads, which
             // may reach a few bytes past its end (harmless, but valgrind reports reads outside
             // the allocation).
-            if expected > 0 { body.reserveCapacity(min(expected, maxBytes) + 64) }
+            if expected > 0 { body.reserveCapacity(min(expected, limit) + 64) }
         }
         body.append(UnsafeRawBufferPointer(start: data, count: total))
         return total
@@ -359,7 +363,7 @@ final class CurlEasy {
     }
 
     /// The limit enforced by the write callback, for messages.
-    var byteLimit: Int { maxBytes }
+    var byteLimit: Int { limit }
 
     // MARK: Info
 

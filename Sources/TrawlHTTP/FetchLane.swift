@@ -2,6 +2,7 @@
 
 public import TrawlCore
 import CCurl
+import TrawlRobots
 
 /// One libcurl multi handle and the transfers it runs, driven by the thread that calls
 /// ``run(inFlight:next:isCancelled:complete:)``; its ``waker`` may be used from any thread.
@@ -20,6 +21,12 @@ public final class FetchLane {
     private let validation: URLValidation
     /// The SSRF guard's rule, nil when it is off.
     private let addressGuard: AddressGuard?
+    /// robots.txt verdicts shared with the batch's other lanes, nil without `respect_robots`.
+    private let robots: RobotsGate?
+    /// This lane's id in ``robots``.
+    private var robotsLane = 0
+    /// Requests waiting for their origin's robots.txt.
+    private var parked = RobotsParking()
     /// Easy handles not running a transfer, ready for the next one.
     private var idle: [CurlEasy] = []
     /// Easy handles added to the multi handle, by identity.
@@ -49,15 +56,18 @@ public final class FetchLane {
     /// - Throws: `invalid_argument` for options libcurl refuses (a protocol other than http
     ///   and https, a header with a line break), `out_of_memory` or `internal` if libcurl
     ///   cannot start.
+    ///   - robots: the batch's robots.txt verdicts (shared by its lanes in this process);
+    ///     nil for a gate of this lane's own when ``FetchOptions/respectRobots`` is on.
     public convenience init(options: FetchOptions, hosts: HostPolicy? = nil,
-                            share: LaneShare? = nil) throws(TrawlError) {
-        try self.init(options: options, hosts: hosts, resolve: [], share: share)
+                            share: LaneShare? = nil, robots: RobotsGate? = nil) throws(TrawlError) {
+        try self.init(options: options, hosts: hosts, resolve: [], share: share, robots: robots)
     }
 
     /// As the public initializer; `resolve` adds `CURLOPT_RESOLVE` entries
     /// ("host:port:address") to ``FetchOptions/resolve``'s, so that tests reach names such as
     /// `bücher.example` on loopback without DNS.
-    init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil) throws(TrawlError) {
+    init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil,
+         robots: RobotsGate? = nil) throws(TrawlError) {
         try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
         multi = try CurlMulti()
@@ -74,8 +84,10 @@ public final class FetchLane {
         self.share = share
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
         addressGuard = options.blockPrivateAddresses ? AddressGuard(allowHosts: options.allowHosts) : nil
+        self.robots = options.respectRobots ? robots ?? RobotsGate(userAgent: options.userAgent) : nil
         idle.append(try makeEasy())
         laneID = self.hosts.join(LaneWaker(multi: multi))
+        if let gate = self.robots { robotsLane = gate.join(LaneWaker(multi: multi)) }
     }
 
     /// A new easy handle with the lane's settings (each has its own guard state).
@@ -92,6 +104,7 @@ public final class FetchLane {
     deinit {
         for easy in active.values { multi.remove(easy) }
         hosts.leave(laneID)
+        robots?.leave(robotsLane)
     }
 
     /// Wakes this lane's `curl_multi_poll` from any thread (`curl_multi_wakeup`).
@@ -121,10 +134,11 @@ public final class FetchLane {
                 cancelAll(complete)
                 return
             }
+            unpark(complete)
             startReady(complete)
-            // Pull while there is room; requests waiting for their host take room too, so a
-            // lane never hoards more of the batch than it may run.
-            pulling: while !exhausted && active.count + waiting.count < limit {
+            // Pull while there is room; requests waiting for their host (or its robots.txt)
+            // take room too, so a lane never hoards more of the batch than it may run.
+            pulling: while !exhausted && active.count + waiting.count + parked.count < limit {
                 switch next() {
                 case .request(let request):
                     switch validation.check(request.url) {
@@ -133,7 +147,7 @@ public final class FetchLane {
                     case .success(let checked):
                         var request = request
                         request.fetchURL = checked.fetchURL
-                        waiting.append((request, checked.host))
+                        admit(request, host: checked.host, complete)
                         startReady(complete)
                     }
                 case .wait:
@@ -142,7 +156,7 @@ public final class FetchLane {
                     exhausted = true
                 }
             }
-            if exhausted && active.isEmpty && waiting.isEmpty { return }
+            if exhausted && active.isEmpty && waiting.isEmpty && parked.isEmpty { return }
 
             let performed = multi.perform()
             if performed != CURLM_OK && performed != CURLM_CALL_MULTI_PERFORM {
@@ -153,14 +167,86 @@ public final class FetchLane {
             var finishedAny = false
             while let (handle, result) = multi.nextDone() {
                 guard let easy = CurlEasy.owner(of: handle) else { continue }
-                complete(finish(easy, result: result))
+                let origin = easy.request?.robotsOrigin
+                let response = finish(easy, result: result)
+                if let origin { robotsFetched(origin, response) } else { complete(response) }
                 finishedAny = true
             }
-            if exhausted && active.isEmpty && waiting.isEmpty { return }
+            if exhausted && active.isEmpty && waiting.isEmpty && parked.isEmpty { return }
             // Room was freed: refill before sleeping.
             if finishedAny { continue }
             _ = multi.poll(timeoutMs: Self.pollIntervalMs)
         }
+    }
+
+    // MARK: robots.txt
+
+    /// Sends a validated request on to wait for its host, or parks it until its origin's
+    /// robots.txt is known, or completes it with `robots_disallowed`.
+    private func admit(_ request: FetchRequest, host: String, _ complete: (FetchResponse) -> Void) {
+        guard let robots else {
+            waiting.append((request, host))
+            return
+        }
+        let url = request.fetchURL ?? request.url
+        let origin = (URLValidation.scheme(of: url) ?? "http") + "://" + host
+        switch robots.admit(origin, lane: robotsLane) {
+        case .ready(let rules, let reason):
+            if rules.allows(url: url) {
+                waiting.append((request, host))
+            } else {
+                complete(.failed(request, Self.refusal(url, origin: origin, token: robots.token, reason: reason)))
+            }
+        case .fetch:
+            parked.park(request, host: host, origin: origin)
+            var fetch = FetchRequest(index: -1, url: origin + "/robots.txt")
+            fetch.robotsOrigin = origin
+            // First in line: the pages of its host wait for it anyway.
+            waiting.insert((fetch, host), at: 0)
+        case .wait:
+            parked.park(request, host: host, origin: origin)
+        }
+    }
+
+    /// Moves parked requests whose origin has its verdict now.
+    private func unpark(_ complete: (FetchResponse) -> Void) {
+        guard !parked.isEmpty, robots != nil else { return }
+        for origin in Array(parked.byOrigin.keys) {
+            guard case .ready? = robots.map({ $0.admit(origin, lane: robotsLane) }) else { continue }
+            for (request, host) in parked.take(origin) { admit(request, host: host, complete) }
+        }
+    }
+
+    /// The lane's robots.txt transfer for `origin` ended: its verdict goes to the gate.
+    private func robotsFetched(_ origin: String, _ response: FetchResponse) {
+        guard let robots else { return }
+        var failure: String? = nil
+        if let error = response.error, error.code != .blockedAddress, error.code != .tooLarge {
+            failure = "\(error.code.name): \(error.message)"
+        }
+        // A guard refusal allows: the pages are then refused by the guard themselves.
+        let (rules, reason) = robots.verdict(origin: origin, status: response.error?.code == .blockedAddress ? 404 : response.status,
+                                             body: response.body, failure: failure)
+        let host = waitingHost(origin)
+        robots.store(origin, host: host, rules: rules, reason: reason)
+    }
+
+    /// Hands `response` to the caller, or to the gate when it is the lane's robots.txt
+    /// transfer (so that no lane waits forever for an origin whose fetch failed).
+    private func deliver(_ response: FetchResponse, of request: FetchRequest, _ complete: (FetchResponse) -> Void) {
+        if let origin = request.robotsOrigin { robotsFetched(origin, response) } else { complete(response) }
+    }
+
+    /// The `host:port` key of `origin` (`scheme://host:port`).
+    private func waitingHost(_ origin: String) -> String {
+        origin.firstRange(of: "://").map { String(origin[$0.upperBound...]) } ?? origin
+    }
+
+    private static func refusal(_ url: String, origin: String, token: String, reason: String?) -> TrawlError {
+        if let reason {
+            return TrawlError(.robotsDisallowed, "\(reason): every URL of \(origin) is refused for this batch (RFC 9309 2.3.1.4, respect_robots)")
+        }
+        return TrawlError(.robotsDisallowed, "\(origin)/robots.txt disallows \(RobotsPath.of(url: url)) for user-agent '\(token)' (respect_robots)")
     }
 
     // MARK: Transfers
@@ -189,7 +275,7 @@ public final class FetchLane {
         for (request, host) in ready {
             if let failure = start(request, host: host) {
                 release(host)
-                complete(failure)
+                deliver(failure, of: request, complete)
             }
         }
     }
@@ -247,7 +333,10 @@ public final class FetchLane {
                                      finalURL: easy.effectiveURL, status: easy.responseCode,
                                      contentType: easy.contentType, elapsed: elapsed)
         response.retryAfter = easy.retryAfter
-        if result == CURLE_OK {
+        if result == CURLE_WRITE_ERROR && easy.overLimit && request.robotsOrigin != nil {
+            // RFC 9309 2.5: a robots.txt over the limit is parsed up to it.
+            (response.body, response.validUTF8, response.rawBody) = easy.takeBody()
+        } else if result == CURLE_OK {
             do throws(TrawlError) {
                 try easy.finishBody()
                 (response.body, response.validUTF8, response.rawBody) = easy.takeBody()
@@ -320,7 +409,7 @@ public final class FetchLane {
             release(easy.host)
             _ = easy.takeBody()
             if let request = easy.request {
-                complete(.failed(request, error, elapsed: now - easy.started))
+                deliver(.failed(request, error, elapsed: now - easy.started), of: request, complete)
             }
             easy.request = nil
             idle.append(easy)
@@ -328,7 +417,8 @@ public final class FetchLane {
         if waiting {
             let drained = self.waiting
             self.waiting.removeAll()
-            for (request, _) in drained { complete(.failed(request, error)) }
+            for (request, _) in drained { deliver(.failed(request, error), of: request, complete) }
+            for (request, _) in parked.drain() { complete(.failed(request, error)) }
         }
     }
 }

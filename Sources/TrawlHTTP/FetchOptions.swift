@@ -32,6 +32,8 @@ public struct FetchOptions: Sendable, Equatable {
     public var blockPrivateAddresses: Bool
     /// What the guard lets through: host names, addresses, CIDR ranges.
     public var allowHosts: [String]
+    /// Fetch robots.txt per origin and refuse what it disallows (``RobotsGate``).
+    public var respectRobots: Bool
 
     /// Mean seconds between request starts on one host, jittered 0.5-1.5x (``HostPacer``).
     public var hostDelay: Double
@@ -71,5 +73,6 @@ public struct FetchOptions: Sendable, Equatable {
         breakerThreshold = options.breakerThreshold
         retryBase = options.retryBase
         retryMax = options.retryMax
+        respectRobots = options.respectRobots
     }
 }

@@ -11,6 +11,9 @@ public struct FetchRequest: Sendable {
     /// What libcurl fetches when it differs from ``url`` (set by validation: an international
     /// host name in its ASCII form).
     var fetchURL: String?
+    /// Set on the lane's own request for an origin's `/robots.txt` (`scheme://host:port`):
+    /// its response goes to the ``RobotsGate``, never to the caller.
+    var robotsOrigin: String?
 
     /// A request for `url`, at `index` in its batch.
     public init(index: Int, url: String) {

@@ -32,6 +32,9 @@ import sitegen  # noqa: E402
 
 CORPUS = os.environ.get("TRAWL_CORPUS", "")
 SITE_LOCK = threading.Lock()
+# /robots.txt requests per Host header (for tests of respect_robots).
+ROBOTS_COUNTS = {}
+ROBOTS_LOCK = threading.Lock()
 SITE = {}  # name -> sitegen.Page, made on the first /site/ request
 
 # Labels browsers know but Python's codec registry does not.
@@ -201,8 +204,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.rfile.read(length)
         self.do_GET()
 
+    def robots_txt(self):
+        """/robots.txt chosen by the first label of the Host header: rules., missing.,
+        error., huge., binary. (anything else: 404); each request is counted per Host."""
+        host = (self.headers.get("Host") or "").lower()
+        with ROBOTS_LOCK:
+            ROBOTS_COUNTS[host] = ROBOTS_COUNTS.get(host, 0) + 1
+        kind = host.split(".", 1)[0]
+        if kind == "rules":
+            body = (b"User-agent: *\nDisallow: /\n\nUser-agent: trawl\nDisallow: /status/\n"
+                    b"Allow: /status/204\nCrawl-delay: 0.1\n")
+        elif kind == "error":
+            self.send_body(503, b"down", "text/plain")
+            return
+        elif kind == "huge":
+            # The rule that matters comes after 600 KiB of comments: beyond the 500 KiB read.
+            body = (b"User-agent: *\nDisallow: /status/404\n" + b"# padding padding\n" * 36000
+                    + b"Disallow: /empty\n")
+        elif kind == "binary":
+            body = bytes((i * 7919 + 13) % 256 for i in range(100000)) + b"\nUser-agent: *\nDisallow: /status/404\n"
+        else:
+            self.send_body(404, b"no robots.txt", "text/plain")
+            return
+        self.send_body(200, body, "text/plain")
+
+    def route_robots_count(self, rest, q):
+        """How many /robots.txt requests the Host in ?host= made."""
+        with ROBOTS_LOCK:
+            n = ROBOTS_COUNTS.get(q.get("host", [""])[0].lower(), 0)
+        self.send_body(200, str(n).encode(), "text/plain")
+
     def do_GET(self):
         path, q = self.query()
+        if path == "/robots.txt":
+            self.robots_txt()
+            return
         parts = path.strip("/").split("/", 1)
         head, rest = parts[0], (parts[1] if len(parts) > 1 else "")
         route = getattr(self, "route_" + head.replace("-", "_"), None)

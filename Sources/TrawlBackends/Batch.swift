@@ -18,18 +18,49 @@ public final class Batch: Sendable {
 
     init(urls: [String], crawler: Crawler, order: ResultOrder? = nil,
          onProgress: (@Sendable (Progress) -> Void)?) throws(TrawlError) {
-        let hub = BatchHub(urls: urls, crawler: crawler, order: order ?? crawler.options.order,
-                           onProgress: onProgress)
-        self.hub = hub
-        // Made here, on the caller's thread: a backend that submits on start (the cluster's
-        // Redis) fails the start instead of every URL.
-        let backend = try crawler.options.backend.implementation.start(hub: hub)
-        let thread = try OSThread(name: "trawl-batch") { [self] in
-            backend.run()
-            self.hub.finish()
+        let journal = try crawler.options.journal.map { path throws(TrawlError) in
+            try Self.openJournal(path, urls: urls, crawler: crawler)
         }
-        driver.withLock { $0 = thread }
+        let hub = BatchHub(urls: urls, crawler: crawler, order: order ?? crawler.options.order,
+                           onProgress: onProgress, journal: journal)
+        self.hub = hub
+        do throws(TrawlError) {
+            // Made here, on the caller's thread: a backend that submits on start (the cluster's
+            // Redis) fails the start instead of every URL.
+            let backend = try crawler.options.backend.implementation.start(hub: hub)
+            hub.deliverResumed()
+            let thread = try OSThread(name: "trawl-batch") { [self] in
+                backend.run()
+                self.hub.finish()
+                try? self.hub.journal?.close()
+            }
+            driver.withLock { $0 = thread }
+        } catch {
+            try? journal?.close()
+            throw error
+        }
     }
+
+    /// Opens the batch's journal and checks that it is of this batch (options, patterns and
+    /// the URL at every index it holds).
+    private static func openJournal(_ path: String, urls: [String], crawler: Crawler) throws(TrawlError) -> Journal {
+        let journal = try Journal(path: path, fingerprint: JournalFingerprint(options: crawler.options),
+                                  patterns: crawler.extractor.patterns, groups: crawler.extractor.groupCounts)
+        do throws(TrawlError) {
+            for index in journal.resumed.keys.sorted() where index < urls.count {
+                try journal.check(index: index, url: urls[index])
+            }
+            try journal.check(total: urls.count)
+        } catch {
+            try? journal.close()
+            throw error
+        }
+        return journal
+    }
+
+    /// Why the journal stopped the batch (a full disk, say), or nil: the URLs it left
+    /// without a result end with this error's code, `io`.
+    public var journalError: TrawlError? { hub.journal?.error }
 
     /// How many URLs the batch holds.
     public var total: Int { hub.collector.total }

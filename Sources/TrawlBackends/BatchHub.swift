@@ -38,9 +38,16 @@ final class BatchHub: ResultDelivery {
     private let progressLock = Mutex<Void>(())
     private let onProgress: (@Sendable (Progress) -> Void)?
     private let reporter: ProgressReporter
+    /// The batch's journal (`journal` option), written before results reach the consumer.
+    let journal: Journal?
+    /// URLs whose results came from the journal: backends never run them.
+    let resumed: Set<Int>
 
-    init(urls: [String], crawler: Crawler, order: ResultOrder, onProgress: (@Sendable (Progress) -> Void)?) {
+    init(urls: [String], crawler: Crawler, order: ResultOrder, onProgress: (@Sendable (Progress) -> Void)?,
+         journal: Journal? = nil) {
         self.urls = urls
+        self.journal = journal
+        self.resumed = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
         self.crawler = crawler
         self.options = crawler.options
         self.collector = ResultCollector(total: urls.count, order: order)
@@ -69,6 +76,13 @@ final class BatchHub: ResultDelivery {
 
     func deliver(contentsOf results: [CrawlResult]) {
         guard !results.isEmpty else { return }
+        if let journal {
+            // Journaled before the consumer sees them: a result handed out is never lost.
+            do throws(TrawlError) { try journal.append(results) } catch {
+                // Nothing more could be resumed: stop; the URLs left end with this error.
+                cancel()
+            }
+        }
         guard onProgress != nil || reporter.verbose > 0 else {
             collector.push(contentsOf: results)
             return
@@ -95,8 +109,18 @@ final class BatchHub: ResultDelivery {
     /// After the backend returned: every URL without a result gets one, `cancelled` after a
     /// cancel, otherwise an internal error naming the loss (which would be a bug in a backend).
     func finish() {
+        if let e = journal?.error {
+            failMissing(TrawlError(.io, "batch stopped: \(e.message)"))
+        }
         failMissing(isCancelled
             ? TrawlError(.cancelled, "batch cancelled before this URL was fetched")
             : TrawlError(.internalError, "no worker produced a result for this URL"))
+    }
+
+    /// Hands the journal's results to the consumer, each in its place (before the backend
+    /// runs: they are never fetched again).
+    func deliverResumed() {
+        guard let journal, !resumed.isEmpty else { return }
+        deliver(contentsOf: resumed.sorted().compactMap { journal.resumed[$0] })
     }
 }

@@ -33,6 +33,10 @@ public final class Crawler: Sendable {
             throw TrawlError(.invalidArgument,
                              "a page observer runs on this process's matcher threads: the \(options.backend.rawValue) backend's lanes are other processes")
         }
+        if options.journal != nil && options.backend.capabilities.contains(.distributed) {
+            throw TrawlError(.invalidArgument,
+                             "the \(options.backend.rawValue) backend resumes through Redis: run again with the same batch_id instead of a journal")
+        }
         self.observer = observer
         try options.validate()
         try options.backend.implementation.validate(options)

@@ -17,7 +17,7 @@ struct ThreadBackend: Backend {
     static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 
     func run() {
-        let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries)
+        let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries, skip: batch.resumed)
         let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
@@ -104,8 +104,11 @@ final class LaneFrontier: Sendable {
     /// The frontier, and the transfer seconds of the earlier attempts of URLs being retried.
     private let state: Mutex<(frontier: Frontier, spent: [Int: Double])>
 
-    init(urls: [String], tries: TryPolicy) {
-        state = Mutex((Frontier(urls: urls, tries: tries), [:]))
+    /// - Parameter skip: indexes that have their results already (resumed from a journal).
+    init(urls: [String], tries: TryPolicy, skip: Set<Int> = []) {
+        var frontier = Frontier(urls: urls, tries: tries)
+        for i in skip { frontier.skip(i) }
+        state = Mutex((frontier, [:]))
     }
 
     /// The next request for a lane.

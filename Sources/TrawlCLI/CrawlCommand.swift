@@ -42,6 +42,9 @@ struct CrawlCommand: ParsableCommand {
     @Option(name: [.short, .long], help: registryHelp("verbose"))
     var verbose: Int? = nil
 
+    @Option(help: registryHelp("journal"))
+    var journal: String? = nil
+
     @Option(help: registryHelp("per_host_connections"))
     var perHost: Int? = nil
 
@@ -180,6 +183,8 @@ struct CrawlCommand: ParsableCommand {
         do throws(TrawlError) {
             if let failure { throw failure }
             try sink.close()
+            // Results were written, but the URLs after the failure were not run: not a whole batch.
+            if let e = batch.journalError { throw e }
         } catch {
             // A truncated output never exits 0.
             throw CLIError(error.message)
@@ -195,6 +200,7 @@ struct CrawlCommand: ParsableCommand {
             ("backend", backend.map { .string($0) }), ("jobs", jobs.map { .int($0) }),
             ("concurrency", concurrency.map { .int($0) }), ("order", order.map { .string($0) }),
             ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
+            ("journal", journal.map { .string($0) }),
             ("per_host_connections", perHost.map { .int($0) }),
             ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
             ("read_timeout", readTimeout.map { .double($0) }),

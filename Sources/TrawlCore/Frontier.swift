@@ -47,6 +47,11 @@ public struct Frontier: Sendable {
     private var attempts: [Int: Int] = [:]
     private var running = 0
     private var open: Bool
+    /// Indexes at or after `fresh` never to hand out: they have results already (resumed
+    /// from a journal).
+    private var skipped: Set<Int> = []
+    /// URLs skipped so far, handed out or not (they count as answered).
+    public private(set) var skippedCount = 0
 
     /// - Parameters:
     ///   - urls: the batch's URLs so far, by index.
@@ -60,14 +65,14 @@ public struct Frontier: Sendable {
 
     /// URLs in the batch so far.
     public var count: Int { urls.count }
-    /// URLs never handed out.
-    public var freshRemaining: Int { urls.count - fresh }
+    /// URLs never handed out (skipped ones excepted).
+    public var freshRemaining: Int { urls.count - fresh - skipped.count }
     /// URLs waiting to run again.
     public var retriesWaiting: Int { retries.count }
     /// URLs handed out and not yet completed.
     public var inFlight: Int { running }
     /// Whether nothing is left to hand out and nothing is out: the batch is over.
-    public var isDrained: Bool { !open && fresh == urls.count && retries.isEmpty && running == 0 }
+    public var isDrained: Bool { !open && freshRemaining == 0 && retries.isEmpty && running == 0 }
 
     /// Appends a URL while the input is open; returns its index.
     @discardableResult
@@ -78,6 +83,13 @@ public struct Frontier: Sendable {
 
     /// No more URLs will be added.
     public mutating func close() { open = false }
+
+    /// URL `index` (already added, never handed out) will not be handed out: it has its
+    /// result from elsewhere (a journal of an earlier run).
+    public mutating func skip(_ index: Int) {
+        guard index >= fresh, index < urls.count, skipped.insert(index).inserted else { return }
+        skippedCount += 1
+    }
 
     /// The URL at `index`.
     public func url(_ index: Int) -> String { urls[index] }
@@ -105,6 +117,7 @@ public struct Frontier: Sendable {
 
     /// The next URL never handed out, if any.
     public mutating func nextFresh() -> Next? {
+        while fresh < urls.count, skipped.remove(fresh) != nil { fresh += 1 }
         guard fresh < urls.count else { return nil }
         defer { fresh += 1 }
         running += 1
@@ -134,8 +147,9 @@ public struct Frontier: Sendable {
     /// Ends everything not yet handed out (a cancel): the indexes of URLs never run and of
     /// retries that were waiting, for the caller to answer.
     public mutating func drain() -> [Int] {
-        let left = retries.map(\.index) + Array(fresh..<urls.count)
+        let left = retries.map(\.index) + (fresh..<urls.count).filter { !skipped.contains($0) }
         retries = []
+        skipped = []
         fresh = urls.count
         open = false
         return left.sorted()

@@ -19,6 +19,10 @@ extension CrawlOptions {
         .int("verbose", \.verbose, 0...1_000, scope: .batch, flag: "--verbose",
              doc: "joblib verbosity: 0 silent, 1-10 more often, >10 every URL, >=50 to stdout."),
 
+        // MARK: Resuming and archiving (docs/resume-and-warc.md)
+        .string("journal", \.journal, scope: .batch, flag: "--journal",
+                doc: "Journal file: finished results are appended; running the same batch again with it fetches only the URLs it lacks (thread and process backends; the cluster backend resumes with batch_id)."),
+
         // MARK: Fetching
         .int("per_host_connections", \.perHostConnections, 0...100_000, scope: .fetch, flag: "--per-host",
              doc: "Transfers to one host at once, shared by the batch's lanes; per worker process on the process and cluster backends (0: no limit)."),

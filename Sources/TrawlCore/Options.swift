@@ -42,6 +42,11 @@ public struct CrawlOptions: Sendable, Equatable {
     /// joblib-style progress lines on stderr: 0 silent, >0 more often, >= 50 to stdout.
     public var verbose: Int = 0
 
+    // MARK: Resuming and archiving (docs/resume-and-warc.md)
+    /// A journal file: every finished result is appended to it, and a batch run again with
+    /// the same journal skips the URLs it holds and hands out their results again.
+    public var journal: String? = nil
+
     // MARK: Process backend
     /// Address-space limit of each worker process in bytes (RLIMIT_AS); 0 for none.
     public var workerMemoryLimit: Int = 0

@@ -114,3 +114,42 @@ import TrawlCore
         try r.expectEnd()
     }
 }
+
+@Suite struct FrontierSkipTests {
+    @Test func skippedURLsAreNeverHandedOutAndCountAsAnswered() {
+        var f = Frontier(urls: ["a", "b", "c", "d"])
+        f.skip(0)
+        f.skip(2)
+        f.skip(2)  // once only
+        #expect(f.freshRemaining == 2)
+        #expect(f.skippedCount == 2)
+        let v1 = f.next(now: 0)
+        #expect(v1 == .request(index: 1, url: "b", attempt: 1))
+        let v2 = f.next(now: 0)
+        #expect(v2 == .request(index: 3, url: "d", attempt: 1))
+        let v3 = f.next(now: 0)
+        #expect(v3 == .finished)
+        f.complete(1, .done, now: 0)
+        f.complete(3, .done, now: 0)
+        #expect(f.isDrained)
+    }
+
+    @Test func aDrainLeavesSkippedURLsOut() {
+        var f = Frontier(urls: ["a", "b", "c"])
+        f.skip(1)
+        _ = f.next(now: 0)
+        #expect(f.drain() == [2])
+        #expect(f.isDrained == false)  // index 0 is still out
+        f.complete(0, .done, now: 0)
+        #expect(f.isDrained)
+    }
+
+    @Test func everythingSkippedIsDrainedAtOnce() {
+        var f = Frontier(urls: ["a", "b"])
+        f.skip(0)
+        f.skip(1)
+        #expect(f.isDrained)
+        let v = f.next(now: 0)
+        #expect(v == .finished)
+    }
+}

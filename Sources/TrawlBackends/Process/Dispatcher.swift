@@ -75,9 +75,11 @@ struct Dispatcher {
     /// Set once the batch is over for this dispatcher (the loop then stops).
     private(set) var isFinished = false
 
-    init(urls: [String], config: Config, tries: TryPolicy) {
+    /// - Parameter skip: indexes that have their results already (resumed from a journal).
+    init(urls: [String], config: Config, tries: TryPolicy, skip: Set<Int> = []) {
         self.config = config
         frontier = Frontier(urls: urls, tries: tries)
+        for i in skip { frontier.skip(i) }
     }
 
     /// Whether a cancel was seen (workers then are not kept for the next batch).
@@ -215,7 +217,7 @@ struct Dispatcher {
             let reason = lastStartError ?? "no worker process could be started"
             out.append(.failMissing(TrawlError(.backendUnavailable, reason)))
             isFinished = true
-        } else if resultsIn == frontier.count || cancelled && held == 0 {
+        } else if resultsIn + frontier.skippedCount == frontier.count || cancelled && held == 0 {
             isFinished = true
         } else if cancelled && now > cancelDeadline {
             for id in ids where !(workers[id]?.outstanding.isEmpty ?? true) {

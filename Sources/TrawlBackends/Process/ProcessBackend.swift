@@ -39,7 +39,7 @@ struct ProcessBackend: Backend {
     func run() {
         let options = batch.options
         let total = batch.urls.count
-        guard total > 0 else { return }
+        guard total > batch.resumed.count else { return }
         let executable: String
         do { executable = try WorkerLocator.find() } catch {
             batch.failMissing(error)
@@ -53,7 +53,8 @@ struct ProcessBackend: Backend {
         // the worker's reader and its lane, for every few results.
         let config = Dispatcher.Config(workers: workers, window: max(8, inFlight * 2), chunk: max(1, inFlight / 2),
                                        taskTimeout: taskTimeout)
-        var machine = Dispatcher(urls: batch.urls, config: config, tries: TryPolicy(limit: options.maxAttempts))
+        var machine = Dispatcher(urls: batch.urls, config: config, tries: TryPolicy(limit: options.maxAttempts),
+                                 skip: batch.resumed)
         let configure = Frame.encode(.configure) { w in
             w.u32(Wire.version)
             w.u32(gen)

@@ -36,6 +36,8 @@ SITE_LOCK = threading.Lock()
 ROBOTS_COUNTS = {}
 ROBOTS_LOCK = threading.Lock()
 SITE = {}  # name -> sitegen.Page, made on the first /site/ request
+COUNTS_LOCK = threading.Lock()
+COUNTS = {}  # tag -> requests served under /counted/TAG/
 
 # Labels browsers know but Python's codec registry does not.
 EXTRA_LABELS = {
@@ -307,6 +309,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             f'<a href="/status-link/{code}">link from {code}</a></body></html>'
         ).encode()
         self.send_body(code, body)
+
+    def route_counted(self, rest, q):
+        # /counted/TAG/PAGE[?delay=S]: the demo site's PAGE, counted under TAG (a test's own
+        # tag, so that tests running at once do not see each other's requests).
+        tag, _, name = rest.partition("/")
+        with COUNTS_LOCK:
+            COUNTS[tag] = COUNTS.get(tag, 0) + 1
+        time.sleep(self.qnum(q, "delay", 0.0, float))
+        page = site_pages().get(name or "index.html")
+        if page is None:
+            self.send_body(404, b"<html><body>not found</body></html>")
+        else:
+            self.send_body(200, page.body, page.content_type)
+
+    def route_count(self, tag, q):
+        # /count/TAG: how many requests /counted/TAG/ has served, as text.
+        with COUNTS_LOCK:
+            n = COUNTS.get(tag, 0)
+        self.send_body(200, str(n).encode(), "text/plain")
 
     def route_slow(self, rest, q):
         time.sleep(self.qnum(q, "seconds", 5.0, float))

@@ -169,6 +169,7 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   concurrency              int     1..100000               64
  *   order                    choice  input, completed        "input"
  *   verbose                  int     0..1000                 0
+ *   journal                  string  -                       none
  *   per_host_connections     int     0..100000               0
  *   connect_timeout          double  0.001..31536000         10
  *   timeout                  double  0.001..31536000         30

@@ -18,11 +18,13 @@ import TrawlTestSupport
     }
 
     func result(_ i: Int, error: TrawlError? = nil) -> CrawlResult {
-        CrawlResult(index: i, url: "http://h/\(i)?q=\"é\"\n", finalURL: i % 2 == 0 ? "http://h/f\(i)" : nil,
+        var r = CrawlResult(index: i, url: "http://h/\(i)?q=\"é\"\n", finalURL: i % 2 == 0 ? "http://h/f\(i)" : nil,
                     status: i % 3 == 0 ? nil : 200 + i, contentType: "text/html; charset=\"x\"", charset: "utf-8",
                     bytes: i * 100, elapsed: Double(i) * 0.012345, error: error,
                     matches: [PatternMatches(name: "link", groups: 1, matches: [["/a\(i)"], ["\u{1F600}\\"]]),
                               PatternMatches(name: "pair", groups: 2, matches: [["a", ""], ["a", "b"]])])
+        r.attempts = i % 3
+        return r
     }
 
     @Test func readsBackEveryResultAsItWasWritten() throws {

@@ -29,6 +29,10 @@ extension CrawlResult {
         }
         self.bytes = bytes
         self.elapsed = ms / 1000
+        if let attempts = json["attempts"] {
+            guard let n = attempts.int else { return nil }
+            self.attempts = n
+        }
         if !error.isNull {
             guard let name = error["code"]?.string, let code = ErrorCode(name: name),
                   let message = error["message"]?.string else { return nil }

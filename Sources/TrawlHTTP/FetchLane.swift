@@ -84,7 +84,9 @@ public final class FetchLane {
         self.share = share
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
         addressGuard = options.blockPrivateAddresses ? AddressGuard(allowHosts: options.allowHosts) : nil
-        self.robots = options.respectRobots ? robots ?? RobotsGate(userAgent: options.userAgent) : nil
+        let policy = self.hosts
+        self.robots = options.respectRobots
+            ? robots ?? RobotsGate(userAgent: options.userAgent) { policy.raiseDelay(host: $0, seconds: $1) } : nil
         idle.append(try makeEasy())
         laneID = self.hosts.join(LaneWaker(multi: multi))
         if let gate = self.robots { robotsLane = gate.join(LaneWaker(multi: multi)) }

@@ -13,6 +13,12 @@ public struct HostPacer: Sendable, Equatable {
     /// Starts per second on one host (0: no limit).
     public let rate: Double
     private var next: [String: Double] = [:]
+    /// Per-host minimum gaps raised after the start (a robots.txt's Crawl-delay): never
+    /// jittered below, since the site asked for at least that.
+    private var floors: [String: Double] = [:]
+    /// Whether ``raise(_:to:)`` may be called later (`respect_robots`), so that a table
+    /// that starts with no pacing still asks it.
+    public var raisable = false
 
     public init(delay: Double, rate: Double) {
         self.delay = max(0, delay)
@@ -20,7 +26,14 @@ public struct HostPacer: Sendable, Equatable {
     }
 
     /// Whether no start is ever held back.
-    public var isOff: Bool { delay == 0 && rate == 0 }
+    public var isOff: Bool { delay == 0 && rate == 0 && floors.isEmpty && !raisable }
+
+    /// At least `seconds` between starts on `host` from now on (Crawl-delay); a smaller
+    /// value than one given before changes nothing.
+    public mutating func raise(_ host: String, to seconds: Double) {
+        guard seconds.isFinite, seconds > 0 else { return }
+        floors[host] = max(floors[host] ?? 0, seconds)
+    }
 
     /// The earliest time a request may start on `host`; `now` or earlier means at once.
     public func due(_ host: String) -> Double { next[host] ?? -.infinity }
@@ -31,6 +44,6 @@ public struct HostPacer: Sendable, Equatable {
         guard !isOff else { return }
         let spaced = delay * (0.5 + max(0, min(1, random)))
         let bucket = rate > 0 ? 1 / rate : 0
-        next[host] = now + max(spaced, bucket)
+        next[host] = now + max(spaced, bucket, floors[host] ?? 0)
     }
 }

@@ -128,6 +128,9 @@ public struct HostTable: Sendable {
     /// Transfers running on `host`.
     public func running(host: String) -> Int { hosts[host]?.running ?? 0 }
 
+    /// At least `seconds` between starts on `host` (a robots.txt's Crawl-delay).
+    public mutating func raiseDelay(host: String, seconds: Double) { pacer.raise(host, to: seconds) }
+
     /// The circuit breaker's state for `host`.
     public func breaker(host: String) -> CircuitBreaker.State { breakers[host]?.state ?? breakerTemplate.state }
 }
@@ -155,8 +158,10 @@ public final class HostPolicy: Sendable {
     /// ``FetchOptions/hostRate`` and ``FetchOptions/breakerThreshold``. A breaker's first
     /// pause is 4 x `retry_base` (2 s by default), doubled for the second, at most `retry_max`.
     public convenience init(_ options: FetchOptions) {
+        var pacer = HostPacer(delay: options.hostDelay, rate: options.hostRate)
+        pacer.raisable = options.respectRobots
         self.init(HostTable(limit: options.perHostConnections,
-                            pacer: HostPacer(delay: options.hostDelay, rate: options.hostRate),
+                            pacer: pacer,
                             breaker: CircuitBreaker(threshold: options.breakerThreshold,
                                                     pause: 4 * options.retryBase, maxPause: options.retryMax)))
     }
@@ -187,6 +192,12 @@ public final class HostPolicy: Sendable {
         guard !wake.isEmpty else { return }
         let wakers = lanes.withLock { l in wake.compactMap { l.wakers[$0] } }
         for w in wakers { w.wake() }
+    }
+
+    /// At least `seconds` between request starts on `host` from now on, across every lane
+    /// (``RobotsGate`` passes a robots.txt's Crawl-delay here).
+    public func raiseDelay(host: String, seconds: Double) {
+        table.withLock { $0.raiseDelay(host: host, seconds: seconds) }
     }
 
     /// Transfers running on `host` (for tests and diagnostics).

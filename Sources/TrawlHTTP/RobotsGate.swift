@@ -54,9 +54,10 @@ public final class RobotsGate: Sendable {
     }
 
     /// The gate of a batch's lanes in one process, nil without `respect_robots`.
+    /// A Crawl-delay goes to `hosts` (``HostPolicy/raiseDelay(host:seconds:)``).
     public static func forBatch(_ options: CrawlOptions, hosts: HostPolicy) -> RobotsGate? {
         guard options.respectRobots else { return nil }
-        return RobotsGate(userAgent: options.userAgent)
+        return RobotsGate(userAgent: options.userAgent) { host, seconds in hosts.raiseDelay(host: host, seconds: seconds) }
     }
 
     func join(_ waker: LaneWaker) -> Int {

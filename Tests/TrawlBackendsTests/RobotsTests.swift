@@ -57,6 +57,25 @@ import TrawlTestSupport
         if backend == .thread { #expect(fetches == 1) } else { #expect((1...4).contains(fetches), "\(fetches)") }
     }
 
+    @Test(arguments: [BackendKind.thread, .process])
+    func crawlDelaySpacesRequestStartsOnTheHost(_ backend: BackendKind) throws {
+        let server = try CountingServer(delay: 0, robots: "User-agent: *\nCrawl-delay: 0.3\n")
+        defer { server.stop() }
+        var o = CrawlOptions()
+        o.backend = backend
+        o.jobs = backend == .thread ? 4 : 1
+        o.timeout = 10
+        try o.set("respect_robots", .int(1))
+        let results = try Crawler(options: o).crawl((0..<5).map { server.url("/p\($0)") })
+        #expect(results.allSatisfy { $0.error == nil })
+        let starts = server.starts
+        #expect(starts.count == 5)
+        let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
+        // A lower bound only (the delay is a minimum, never jittered below): 0.3 s asked,
+        // 0.25 s allowed for clock granularity.
+        #expect(gaps.allSatisfy { $0 >= 0.25 }, "gaps between starts: \(gaps)")
+    }
+
     @Test func withoutTheOptionNothingIsFetchedOrRefused() throws {
         let host = "rules.off.test"
         let results = try crawl(host, ["/status/404", "/empty"], robots: false)

@@ -17,13 +17,21 @@ public final class CountingServer: Sendable {
     /// What the connection threads share with the server.
     private final class State: Sendable {
         let delay: Double
+        let robots: String?
         let counts = Mutex<(now: Int, peak: Int, served: Int)>((0, 0, 0))
-        init(delay: Double) { self.delay = delay }
+        /// When each request other than /robots.txt arrived (seconds, monotonic).
+        let starts = Mutex<[Double]>([])
+        init(delay: Double, robots: String?) {
+            self.delay = delay
+            self.robots = robots
+        }
     }
 
     /// Starts listening on a free loopback port.
-    public init(delay: Double) throws {
-        let state = State(delay: delay)
+    /// - Parameter robots: the body of `/robots.txt` (answered at once, not counted); nil
+    ///   answers it like any other path.
+    public init(delay: Double, robots: String? = nil) throws {
+        let state = State(delay: delay, robots: robots)
         self.state = state
         listener = try LoopbackListener { c in
             let thread = Thread { CountingServer.serve(c, state) }
@@ -38,6 +46,8 @@ public final class CountingServer: Sendable {
     public var peak: Int { state.counts.withLock { $0.peak } }
     /// Requests answered so far.
     public var served: Int { state.counts.withLock { $0.served } }
+    /// When each counted request arrived (monotonic seconds), in order.
+    public var starts: [Double] { state.starts.withLock { $0 } }
 
     /// Stops accepting (connections being served finish).
     public func stop() { listener.stop() }
@@ -54,6 +64,15 @@ public final class CountingServer: Sendable {
             request += buffer[0..<n]
             if let r = request.firstRange(of: end) { request = Array(request[..<r.upperBound]) }
         }
+        if let robots = state.robots, request.starts(with: Array("GET /robots.txt ".utf8)) {
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(robots.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n" + robots
+            _ = answer.withCString { write(fd, $0, strlen($0)) }
+            return
+        }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        state.starts.withLock { $0.append(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9) }
         state.counts.withLock { c in
             c.now += 1
             c.peak = max(c.peak, c.now)

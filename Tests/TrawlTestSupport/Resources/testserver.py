@@ -304,6 +304,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             code = int(rest)
         except ValueError:
             code = 400
+        if code in (204, 304):
+            # No body may follow these (RFC 9110 15.3.5, 15.4.5): one would be read as the
+            # next response on the connection.
+            self.send_response(code)
+            self.end_headers()
+            return
         body = (
             f"<html><body><h1>status {code}</h1>"
             f'<a href="/status-link/{code}">link from {code}</a></body></html>'

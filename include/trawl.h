@@ -361,6 +361,16 @@ TRAWL_API trawl_status trawl_batch_cancel(trawl_batch *batch);
 TRAWL_API trawl_status trawl_batch_progress(const trawl_batch *batch, size_t *done, size_t *total,
                                             size_t *failed, double *elapsed_s);
 
+/* What the batch did so far, as one JSON object (after the batch is done: all of it): "results",
+ * "pages" (results with an HTTP status), "wall_seconds", "pages_per_second", "bytes",
+ * "statuses" {"200": n, ...}, "errors" {"timeout": n, ...}, "attempts", "retries",
+ * "robots_refusals", "seconds" {"fetch", "decode", "extract"} (summed over URLs) and
+ * "top_hosts" [{"host", "results", "seconds"}] (the 10 hosts with the most time); keys may
+ * be added. *len (if len is not NULL) receives its length. Owned by the batch: valid until the
+ * next trawl_batch_stats_json on it or trawl_batch_free. One thread at a time per batch (the
+ * one that calls trawl_batch_next). NULL batch gives NULL (and *len = 0). */
+TRAWL_API const char *trawl_batch_stats_json(trawl_batch *batch, size_t *len);
+
 /* Called after every result is produced, on a trawl worker thread, one call at a time per batch;
  * keep it short. It must not free the batch or call trawl_batch_next on it. */
 typedef void (*trawl_progress_fn)(size_t done, size_t total, size_t failed, double elapsed_s,

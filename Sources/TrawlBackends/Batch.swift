@@ -90,6 +90,11 @@ public final class Batch: Sendable {
     /// Results produced so far.
     public var progress: Progress { hub.collector.progress }
 
+    /// What the batch did so far: pages per second, bytes, statuses, errors by code, retries,
+    /// robots.txt refusals, the hosts that took the most time, fetch vs decode vs extract
+    /// time. Callable from any thread; after ``wait()`` it covers every URL.
+    public var stats: BatchStats { hub.collector.stats }
+
     /// Waits until the batch's threads have ended (all results produced).
     public func wait() {
         let t = driver.withLock { t -> OSThread? in

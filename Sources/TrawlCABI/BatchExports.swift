@@ -45,6 +45,8 @@ final class ProgressSlot: Sendable {
 final class BatchHandle {
     let batch: Batch
     let progress: ProgressSlot
+    /// The JSON of the last `trawl_batch_stats_json`, valid until the next call or free.
+    let stats = MessageSlot()
 
     init(batch: Batch, progress: ProgressSlot) {
         self.batch = batch
@@ -197,6 +199,18 @@ public func trawl_batch_progress(_ b: OpaquePointer?, _ done: UnsafeMutablePoint
     failed?.pointee = p.failed
     elapsed?.pointee = p.elapsed
     return ok
+}
+
+/// `trawl_batch_stats_json`: ``Batch/stats`` as its JSON object, library-owned until the
+/// next call on the batch or `trawl_batch_free`.
+@_cdecl("trawl_batch_stats_json")
+public func trawl_batch_stats_json(_ b: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    len?.pointee = 0
+    guard let h = batch(b) else { return nil }
+    let json = h.batch.stats.json
+    h.stats.set(json)
+    len?.pointee = json.utf8.count
+    return h.stats.pointer
 }
 
 /// `trawl_batch_set_progress_callback`: installs or removes the progress callback; any thread.

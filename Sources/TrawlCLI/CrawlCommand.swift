@@ -89,7 +89,7 @@ struct CrawlCommand: ParsableCommand {
 
     @OptionGroup(title: "Safety on the real web")
     var safety: SafetyOptions
-    @OptionGroup(title: "Retries and per-host pacing")
+    @OptionGroup(title: "Retries, per-host pacing and statistics")
     var politeness: PolitenessFlags
 
     @Option(help: registryHelp("worker_memory_limit"))
@@ -180,6 +180,7 @@ struct CrawlCommand: ParsableCommand {
         do throws(TrawlError) { try batch.write(to: sink) } catch { failure = error }
         batch.wait()
         bar?.finish()
+        try politeness.report(batch.stats)
         do throws(TrawlError) {
             if let failure { throw failure }
             try sink.close()

@@ -2,9 +2,12 @@
 
 import ArgumentParser
 import TrawlCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The flags of retries and per-host pacing (docs/politeness.md), a group of their own so
-/// that `trawl crawl --help` shows them together.
+/// The flags of retries, per-host pacing and batch statistics (docs/politeness.md), a group of
+/// their own so that `trawl crawl --help` shows them together.
 struct PolitenessFlags: ParsableArguments {
     @Option(help: registryHelp("max_retries"))
     var maxRetries: Int? = nil
@@ -27,6 +30,12 @@ struct PolitenessFlags: ParsableArguments {
     @Option(help: registryHelp("breaker_threshold"))
     var breakerThreshold: Int? = nil
 
+    @Flag(help: "Print the batch's statistics to standard error at the end (pages/s, bytes, statuses, errors by code, retries, robots.txt refusals, the slowest hosts, fetch/decode/extract time).")
+    var stats = false
+
+    @Option(help: "Write the batch's statistics as JSON to this file at the end (docs/politeness.md).")
+    var statsJson: String? = nil
+
     /// The options these flags give, for `CrawlOptions.setFlags`.
     var settings: [(String, OptionValue?)] {
         [
@@ -35,5 +44,19 @@ struct PolitenessFlags: ParsableArguments {
             ("host_delay", hostDelay.map { .double($0) }), ("host_rate", hostRate.map { .double($0) }),
             ("breaker_threshold", breakerThreshold.map { .int($0) }),
         ]
+    }
+}
+
+extension PolitenessFlags {
+    /// Reports `stats` as `--stats` and `--stats-json` ask.
+    func report(_ stats: BatchStats) throws {
+        if self.stats { Console.error(stats.text) }
+        guard let path = statsJson else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError("--stats-json: cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array((stats.json + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw CLIError("--stats-json: cannot write \(path)") }
     }
 }

@@ -50,6 +50,7 @@ public final class ResultCollector: @unchecked Sendable {
     private var handedOut = 0
     private var doneCount = 0
     private var failedCount = 0
+    private var statsSoFar = BatchStats()
     private var count: Int
     /// Whether ``expand(by:)`` may still add URLs (streaming input, follow mode).
     private var open = false
@@ -108,6 +109,7 @@ public final class ResultCollector: @unchecked Sendable {
         produced[result.index] = true
         doneCount += 1
         if result.error != nil { failedCount += 1 }
+        statsSoFar.add(result)
         switch order {
         case .input: pending[result.index] = result
         case .completed: fifo.append(result)
@@ -125,6 +127,15 @@ public final class ResultCollector: @unchecked Sendable {
     /// each of these a result of its own so that no URL is ever lost.
     public func missing() -> [Int] {
         lock.withLock { produced.indices.filter { !produced[$0] } }
+    }
+
+    /// The batch's statistics so far, from every result accepted (duplicates never count).
+    public var stats: BatchStats {
+        lock.withLock {
+            var s = statsSoFar
+            s.wallSeconds = MonotonicClock.now() - started
+            return s
+        }
     }
 
     /// The current progress.

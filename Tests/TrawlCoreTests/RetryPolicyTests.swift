@@ -87,3 +87,37 @@ import Testing
         #expect(RetryPolicy(o).tries == TryPolicy(limit: 3))
     }
 }
+
+/// Batch statistics summed from results.
+@Suite struct BatchStatsTests {
+    @Test func resultsAddUp() {
+        var s = BatchStats()
+        var a = CrawlResult(index: 0, url: "http://A.example:8080/x?y", status: 200, bytes: 10, elapsed: 2)
+        a.timing = CrawlResult.Timing(fetch: 1.5, decode: 0.25, extract: 0.25)
+        var b = CrawlResult(index: 1, url: "https://user:pw@b.example/", status: 503, bytes: 5, elapsed: 3)
+        b.attempts = 3
+        var c = CrawlResult(index: 2, url: "nonsense", error: TrawlError(.invalidURL, "bad"))
+        c.attempts = 0
+        let d = CrawlResult(index: 3, url: "http://a.example:8080/z", error: TrawlError(.robotsDisallowed, "no"))
+        for r in [a, b, c, d] { s.add(r) }
+        s.wallSeconds = 2
+        #expect(s.results == 4 && s.pages == 2 && s.bytes == 15)
+        #expect(s.statuses == [200: 1, 503: 1])
+        #expect(s.errors == ["invalid_url": 1, "robots_disallowed": 1])
+        #expect(s.attempts == 5 && s.retries == 2 && s.robotsRefusals == 1)
+        #expect(s.fetchSeconds == 1.5 && s.decodeSeconds == 0.25 && s.extractSeconds == 0.25)
+        #expect(s.pagesPerSecond == 1)
+        #expect(s.topHosts().map(\.host) == ["b.example", "a.example:8080", ""])
+        #expect(s.topHosts()[1].results == 2)
+        #expect(s.json.contains(#""statuses":{"200":1,"503":1}"#))
+        #expect(s.json.contains(#""top_hosts":[{"host":"b.example","results":1,"seconds":3.0}"#))
+        #expect(s.text.contains("4 results, 2 pages"))
+    }
+
+    @Test func topHostsKeepsTen() {
+        var s = BatchStats()
+        for i in 0..<25 { s.add(CrawlResult(index: i, url: "http://h\(i).example/", status: 200, elapsed: Double(i))) }
+        #expect(s.topHosts().count == 10)
+        #expect(s.topHosts().first?.host == "h24.example")
+    }
+}

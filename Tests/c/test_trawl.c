@@ -679,6 +679,18 @@ static void test_streaming(void) {
     CHECK_EQ_INT(failed, 1);
     CHECK(elapsed >= 0.0);
     CHECK_EQ_INT(trawl_batch_progress(b, NULL, NULL, NULL, NULL), TRAWL_OK);
+    {
+        /* The batch's stats add up: 9 results, one invalid URL. */
+        size_t len = 1;
+        const char *stats = trawl_batch_stats_json(b, &len);
+        CHECK(stats != NULL && len == strlen(stats));
+        CHECK_CONTAINS(stats, "\"results\":9,");
+        CHECK_CONTAINS(stats, "\"errors\":{\"invalid_url\":1}");
+        CHECK_CONTAINS(stats, "\"retries\":0,");
+        CHECK(trawl_batch_stats_json(b, NULL) != NULL);
+        len = 1;
+        CHECK(trawl_batch_stats_json(NULL, &len) == NULL && len == 0);
+    }
     /* Cancelling a finished batch is harmless. */
     CHECK_EQ_INT(trawl_batch_cancel(b), TRAWL_OK);
     trawl_batch_free(b);

@@ -168,3 +168,30 @@ def test_write_sends_the_librarys_json_lines_to_a_file(site_urls, tmp_path):
         assert sorted(r["url"] for r in json.loads((tmp_path / "out.json").read_text())) == sorted(urls)
         with pytest.raises(ValueError):
             c.write(urls, tmp_path / "x", format="csv")
+
+
+# MARK: retries and stats (issue 14)
+
+def test_stats_add_up_to_the_batch(base_url, site_urls):
+    urls = site_urls[:3] + [base_url + "/status/404", base_url + "/status/503", "not a url"]
+    with trawl.Crawler(max_retries=1, retry_base=0.01) as c:
+        assert c.stats() is None
+        results = c.crawl_results(urls)
+        stats = c.stats()
+    assert [r.attempts for r in results[:4]] == [1, 1, 1, 1]
+    assert results[4].status == 503 and results[4].attempts == 2
+    assert stats["results"] == len(urls)
+    assert stats["pages"] == 5 and sum(stats["statuses"].values()) == 5
+    assert stats["statuses"]["404"] == 1 and stats["statuses"]["503"] == 1
+    assert stats["errors"] == {"invalid_url": 1}
+    assert stats["retries"] == 1 and stats["attempts"] == sum(r.attempts for r in results)
+    assert stats["bytes"] == sum(r.bytes for r in results)
+    assert stats["robots_refusals"] == 0
+    assert stats["top_hosts"][0]["results"] == 5
+    assert set(stats["seconds"]) == {"fetch", "decode", "extract"}
+
+
+def test_host_unavailable_is_its_own_url_error():
+    assert issubclass(trawl.HostUnavailable, trawl.URLError)
+    from trawl._errors import _URL_CLASSES
+    assert _URL_CLASSES[34] is trawl.HostUnavailable

@@ -81,6 +81,7 @@ class Crawler:
                  default_patterns: bool = True, order: Union[str, int] = "input",
                  verbose: int = 0, **options: Any):
         self._handle = None
+        self._last_stats: Optional[Dict[str, Any]] = None
         if order not in _ORDERS:
             raise InvalidArgument(f"option 'order' must be one of input, completed, got {order!r}",
                                   code=1, name="invalid_argument")
@@ -194,11 +195,22 @@ class Crawler:
             return self._engine.stream(urls, ordered, progress, self._empty_matches())
         reporter = Reporter(verbose=self._verbose, progress=progress, total=len(urls),
                             n_jobs=self._jobs, backend=self._backend)
-        return BatchStream(self._require(), urls, ordered, reporter)
+        return BatchStream(self._require(), urls, ordered, reporter, on_close=self._keep_stats)
 
     def _empty_matches(self) -> Dict[str, list]:
         """Every pattern with no match: what a URL the cluster lost maps to."""
         return {name: [] for name in self.extract("")}
+
+    def _keep_stats(self, stats: Dict[str, Any]) -> None:
+        self._last_stats = stats
+
+    def stats(self) -> Optional[Dict[str, Any]]:
+        """The statistics of this crawler's last finished batch (crawl, crawl_results, write or
+        a closed stream) as a dict: "results", "pages", "pages_per_second", "bytes",
+        "statuses", "errors" by code, "attempts", "retries", "robots_refusals", "seconds"
+        (fetch, decode, extract), "top_hosts"; None before the first (and for batches run by a
+        Python engine rather than the library). A running stream has its own stats()."""
+        return self._last_stats
 
     def write(self, urls: Iterable[str], file, *, format: str = "jsonl") -> None:
         """Crawls `urls` and writes every result to `file` (a path, an open descriptor, or an

@@ -2,7 +2,8 @@
 """BatchStream: the results of one running batch, pulled with trawl_batch_next."""
 
 import ctypes
-from typing import Dict, Iterable, Iterator, Optional
+import json
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional
 
 from . import _lib
 from ._progress import Reporter, quiet
@@ -25,8 +26,11 @@ class BatchStream:
     """
 
     def __init__(self, crawler_handle, urls: Iterable[str], ordered: bool,
-                 reporter: Optional[Reporter] = None):
+                 reporter: Optional[Reporter] = None,
+                 on_close: Optional[Callable[[Dict[str, Any]], None]] = None):
         self._batch = None
+        self._stats: Optional[Dict[str, Any]] = None
+        self._on_close = on_close
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
         encoded = []
@@ -110,11 +114,25 @@ class BatchStream:
         if self._batch is not None:
             lib.trawl_batch_cancel(self._batch)
 
+    def stats(self) -> Dict[str, Any]:
+        """What the batch did (so far, while it runs; all of it once done): the JSON object of
+        trawl_batch_stats_json as a dict ("pages_per_second", "bytes", "statuses", "errors",
+        "retries", "robots_refusals", "seconds", "top_hosts", ...; docs/politeness.md)."""
+        if self._batch is None:
+            return dict(self._stats or {})
+        n = ctypes.c_size_t()
+        ptr = lib.trawl_batch_stats_json(self._batch, ctypes.byref(n))
+        return json.loads(ctypes.string_at(ptr, n.value)) if ptr else {}
+
     def close(self) -> None:
-        """Cancels the batch if it still runs and frees it."""
+        """Cancels the batch if it still runs and frees it (its stats are kept)."""
+        if self._batch is not None:
+            self._stats = self.stats()
         batch, self._batch = self._batch, None
         if batch is not None:
             lib.trawl_batch_free(batch)
             self._reporter.close()
+            if self._on_close is not None and self._stats is not None:
+                self._on_close(self._stats)
 
     __del__ = close

@@ -134,6 +134,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TrawlRobotsTests", dependencies: ["TrawlRobots"], swiftSettings: strict),
+        .testTarget(name: "TrawlRedisTests", dependencies: ["TrawlRedis", "CHiredis", "TrawlCore"], swiftSettings: strict),
         .testTarget(
             name: "TrawlHTTPTests",
             dependencies: ["TrawlHTTP", "TrawlTestSupport"],

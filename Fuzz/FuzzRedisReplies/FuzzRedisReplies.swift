@@ -7,14 +7,16 @@ import CHiredis
 
 /// Redis replies as a server (or whatever listens on its port) may send them: the bytes go
 /// through hiredis's reader (`redisReaderFeed`, `redisReaderGetReply`, which `redisGetReply`
-/// uses), each reply through ``RedisConnection``'s copy into ``RedisReply``, then through the
-/// stream entry parsing of the cluster backend: `streamEntries`, `streamEntries(of:)` for each
+/// uses) building replies with the functions ``RedisConnection`` installs (``BoundedReplies``),
+/// each reply through ``RedisConnection``'s copy into ``RedisReply``, then through the stream
+/// entry parsing of the cluster backend: `streamEntries`, `streamEntries(of:)` for each
 /// stream the reply names, the `b`/`i`/`u` fields of a task, the `r` field of a result
 /// (``CrawlResult`` in ``Wire`` form) and a batch's options (``ClusterBatchMeta``).
-/// Checks: no crash.
+/// Checks: no crash, and no allocation beyond libFuzzer's limit (a declared length is not an
+/// allocation).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let reader = redisReaderCreate() else { return 0 }
+    guard let reader = BoundedReplies.makeReader() else { return 0 }
     defer { redisReaderFree(reader) }
     let fed = data.withMemoryRebound(to: CChar.self, capacity: size) { redisReaderFeed(reader, $0, size) }
     guard fed == REDIS_OK else { return 0 }

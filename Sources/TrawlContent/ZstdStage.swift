@@ -9,8 +9,10 @@ final class ZstdStage: DecodingStage {
     private let memory: DecoderMemory
     private let context: OpaquePointer
     private let out: UnsafeMutableRawBufferPointer
-    /// ZSTD_decompressStream's last hint: 0 when a frame has just ended.
-    private var hint = 0
+    /// Between frames: the next bytes start a frame, whose magic number is checked first.
+    private var atFrameStart = true
+    /// The next frame's first bytes, held until its 4-byte magic number is whole.
+    private var magic: [UInt8] = []
     private var sawInput = false
 
     init(memory: DecoderMemory) throws(TrawlError) {
@@ -38,22 +40,61 @@ final class ZstdStage: DecodingStage {
     func decode(_ input: UnsafeRawBufferPointer, _ output: StageOutput) throws(TrawlError) {
         guard input.count > 0, let base = input.baseAddress else { return }
         sawInput = true
-        var inBuffer = ZSTD_inBuffer(src: base, size: input.count, pos: 0)
-        while true {
-            var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
-            let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
-            if ZSTD_isError(result) != 0 { throw failure(result) }
-            hint = result
-            if outBuffer.pos > 0 { try output(UnsafeRawBufferPointer(rebasing: out[0..<outBuffer.pos])) }
-            // Done with this input once it is consumed and the decoder did not fill the
-            // buffer (a full buffer may mean more output is waiting).
-            if inBuffer.pos == inBuffer.size && outBuffer.pos < outBuffer.size { return }
+        var at = 0
+        while at < input.count {
+            if atFrameStart {
+                // Hold a frame's first bytes until its magic number is whole: libzstd only
+                // recognises its legacy (pre-RFC 8878) formats when all four arrive in one
+                // call, so the same body would decode whole and fail byte by byte.
+                let take = min(4 - magic.count, input.count - at)
+                magic += UnsafeRawBufferPointer(rebasing: input[at..<at + take])
+                at += take
+                guard magic.count == 4 else { return }
+                try Self.checkMagic(magic)
+                atFrameStart = false
+                var held = (magic[0], magic[1], magic[2], magic[3])
+                magic = []
+                _ = try withUnsafeBytes(of: &held) { (raw) throws(TrawlError) -> Int in try run(raw, output) }
+                continue
+            }
+            at += try run(UnsafeRawBufferPointer(start: base + at, count: input.count - at), output)
         }
     }
 
     func finish(_ output: StageOutput) throws(TrawlError) {
-        if sawInput && hint != 0 {
+        if sawInput && (!magic.isEmpty || !atFrameStart) {
             throw TrawlError(.badResponse, "zstd body ends before its compressed stream does")
+        }
+    }
+
+    /// Feeds `input` to libzstd up to the end of the current frame.
+    /// - Returns: the bytes consumed: all of them, or fewer when a frame ended first (the rest
+    ///   starts the next frame, whose magic number must be checked first).
+    private func run(_ input: UnsafeRawBufferPointer, _ output: StageOutput) throws(TrawlError) -> Int {
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        while true {
+            var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
+            let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+            if ZSTD_isError(result) != 0 { throw failure(result) }
+            if outBuffer.pos > 0 { try output(UnsafeRawBufferPointer(rebasing: out[0..<outBuffer.pos])) }
+            // 0: the frame is decoded and flushed, and ZSTD_decompressStream stops there.
+            if result == 0 {
+                atFrameStart = true
+                return inBuffer.pos
+            }
+            // Done with this input once it is consumed and the decoder did not fill the
+            // buffer (a full buffer may mean more output is waiting).
+            if inBuffer.pos == inBuffer.size && outBuffer.pos < outBuffer.size { return inBuffer.pos }
+        }
+    }
+
+    /// RFC 8878: a Zstandard frame (0xFD2FB528) or a skippable frame (0x184D2A50-5F), little
+    /// endian; anything else, libzstd's legacy formats included, is not HTTP's `zstd`.
+    private static func checkMagic(_ bytes: [UInt8]) throws(TrawlError) {
+        let value = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        guard value == 0xFD2F_B528 || value & 0xFFFF_FFF0 == 0x184D_2A50 else {
+            throw TrawlError(.badResponse, "zstd body is not valid Zstandard data: a frame starts with "
+                             + "0x\(String(value, radix: 16, uppercase: true)), not Zstandard's magic number")
         }
     }
 

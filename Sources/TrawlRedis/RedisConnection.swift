@@ -125,6 +125,8 @@ public final class RedisConnection {
             context = nil
             throw TrawlError(.backendUnavailable, url.redact("cannot connect to Redis at \(url.address) within \(Self.seconds(timeout)): \(reason)"))
         }
+        // Before the first reply: array headers must not allocate what they merely declare.
+        BoundedReplies.install(on: c)
         _ = redisEnableKeepAlive(c)
         try setTimeout(timeout)
         if let password = url.password {

@@ -89,6 +89,37 @@ private let tools: [String: [String]] = [
         }
     }
 
+    /// Found by FuzzContentDecoding: a frame with zstd 0.7's magic number (a legacy format
+    /// libzstd still reads) decoded whole to an empty body, but failed when its magic number
+    /// arrived in pieces; RFC 8878 frames only, whatever the chunking.
+    @Test func legacyZstdFramesAreRefusedInEveryChunking() throws {
+        let legacy: [UInt8] = [0x27, 0xB5, 0x2F, 0xFD, 0, 0, 0, 0, 0]
+        let whole = try #require(decode(legacy, "zstd").failure)
+        #expect(whole.code == .badResponse)
+        #expect(whole.message.contains("magic number"), "\(whole)")
+        for chunk in [1, 2, 3, 5] {
+            #expect(throws: whole, "chunks of \(chunk)") { try decodeInChunks(legacy, ["zstd"], chunk: chunk) }
+        }
+    }
+
+    /// Skippable frames (RFC 8878 section 3.1.2) are allowed before, between and after frames;
+    /// bytes after the last frame that start no frame are refused, whatever the chunking.
+    @Test func zstdSkippableFramesAndTrailingBytes() throws {
+        let a = Compression.sample(5_000, seed: 7), b = Compression.sample(3_000, seed: 8)
+        let skippable: [UInt8] = [0x53, 0x2A, 0x4D, 0x18, 3, 0, 0, 0, 9, 9, 9]
+        let body = skippable + (try Compression.run(["zstd", "-q", "-c"], a)) + skippable
+            + (try Compression.run(["zstd", "-q", "-c"], b)) + skippable
+        #expect(try decode(body, "zstd").get() == a + b)
+        for chunk in [1, 2, 3, 4, 5, 11, 4096] {
+            #expect(try decodeInChunks(body, ["zstd"], chunk: chunk) == a + b, "chunks of \(chunk)")
+        }
+        let trailing = body + [0x28, 0xB5, 0x2F]
+        for chunk in [1, 2, 3, 4096, trailing.count] {
+            #expect(throws: TrawlError.self, "chunks of \(chunk)") { try decodeInChunks(trailing, ["zstd"], chunk: chunk) }
+        }
+        #expect(decode(body + [0, 0, 0, 0], "zstd").failure?.code == .badResponse)
+    }
+
     @Test func emptyBodiesAndIdentity() throws {
         for coding in ["gzip", "deflate", "br", "zstd", "identity", ""] {
             #expect(try decode([], coding).get() == [], "\(coding)")

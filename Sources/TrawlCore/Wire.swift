@@ -134,6 +134,13 @@ extension CrawlResult {
         res.elapsed = try r.f64()
         res.attempts = try r.i64()
         res.timing = CrawlResult.Timing(fetch: try r.f64(), decode: try r.f64(), extract: try r.f64())
+        // No fetch takes negative, infinite or NaN seconds or has a negative size: a peer
+        // sending one is broken or hostile, and its frame is refused as a protocol error.
+        let seconds = [res.elapsed, res.timing.fetch, res.timing.decode, res.timing.extract]
+        guard seconds.allSatisfy({ $0.isFinite && $0 >= 0 }), res.bytes >= 0, res.attempts >= 0 else {
+            throw TrawlError(.internalError, "malformed result: elapsed \(res.elapsed) s (timing \(res.timing)), "
+                             + "\(res.bytes) bytes, \(res.attempts) attempts")
+        }
         let code = Int32(bitPattern: try r.u32())
         if code != 0 {
             let message = try r.string()

@@ -75,6 +75,29 @@ import TrawlTestSupport
         #expect(response.error?.message.contains("international domain name") == true)
     }
 
+    // MARK: Paths and queries as browsers send them
+
+    /// libcurl sent a path's UTF-8 bytes raw; browsers percent-encode them (and `"<>` and a
+    /// few more, WHATWG URL's percent-encode sets), leaving `%` escapes alone.
+    @Test func nonASCIIPathsAndQueriesArePercentEncodedBeforeSending() throws {
+        let cases = [
+            ("/request-target/Grüße/日本", "/request-target/Gr%C3%BC%C3%9Fe/%E6%97%A5%E6%9C%AC"),
+            ("/request-target/%c3%bc/ü", "/request-target/%c3%bc/%C3%BC"),
+            ("/request-target/b%C3%BCcher/ü\"<>`{}|^'?q=café&x=\"<>'`{}#frägment",
+             "/request-target/b%C3%BCcher/%C3%BC%22%3C%3E%60%7B%7D|^'?q=caf%C3%A9&x=%22%3C%3E%27`{}"),
+            ("/request-target/plain?q=1", "/request-target/plain?q=1"),
+        ]
+        let responses = try fetch(cases.map { server($0.0) })
+        for ((path, expected), response) in zip(cases, responses) {
+            #expect(response.error == nil, "\(path): \(String(describing: response.error))")
+            #expect(String(decoding: response.body, as: UTF8.self) == expected, "\(path)")
+            #expect(response.url == server(path), "the URL as given stays in the result")
+        }
+        // With an international host name too, and escapes already there kept as they are.
+        let idn = try idnFetch(["http://bücher.example:\(TestServer.shared.port)/request-target/ü?q=%C3"])
+        #expect(idn.first.map { String(decoding: $0.body, as: UTF8.self) } == "/request-target/%C3%BC?q=%C3")
+    }
+
     // MARK: libcurl's errors
 
     /// Every CURLcode of libcurl 7.88 (1...99) and the trawl code it must give, written out

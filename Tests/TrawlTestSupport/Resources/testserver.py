@@ -450,7 +450,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = bytes.fromhex(q.get("hex", [""])[0])
         except ValueError:
             body = b""
-        self.send_body(200, body, q.get("ct", ["text/html"])[0])
+        ce = q.get("ce", [])
+        self.send_body(200, body, q.get("ct", ["text/html"])[0],
+                       headers=[("Content-Encoding", ce[0])] if ce else ())
 
     def route_invalid_utf8(self, rest, q):
         body = (
@@ -475,6 +477,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             seen[key] = value if key not in seen else seen[key] + ", " + value
         body = json.dumps(seen, sort_keys=True).encode()
         self.send_body(200, body, "application/json")
+
+    def route_request_target(self, rest, q):
+        # The request target exactly as it arrived (http.server decodes it as Latin-1).
+        self.send_body(200, self.path.encode("iso-8859-1"), "text/plain")
 
     def route_conn(self, rest, q):
         # The client's port identifies its connection: equal ports mean keep-alive reuse.

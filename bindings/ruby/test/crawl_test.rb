@@ -106,6 +106,17 @@ class CrawlTest < Minitest::Test
     end
     assert_equal({ 20 => Trawl::InvalidURL, 24 => Trawl::Timeout, 31 => Trawl::Cancelled },
                  Trawl::ERROR_CLASSES.slice(20, 24, 31))
+    # Every error code the library names has its own class (0 is OK; 9 and 10 are the
+    # batch's done and timed-out statuses, never raised).
+    named = (1..99).reject { |c| [9, 10].include?(c) }
+                   .reject { |c| Trawl::Native.string(Trawl::Native.trawl_status_name(c)) == "unknown" }
+    assert_equal named, Trawl::ERROR_CLASSES.keys.sort
+  end
+
+  def test_a_body_that_is_not_its_content_encoding_is_a_bad_response
+    r = Trawl.crawl(["#{TestSupport.base_url}/bytes?hex=3c703e&ce=gzip"]).first
+    assert_instance_of Trawl::BadResponse, r.error
+    assert_equal [37, :bad_response], [r.error.code, r.error.name]
   end
 
   def test_options_come_from_the_library

@@ -80,6 +80,9 @@ import TrawlTestSupport
         options.connectTimeout = 1
         options.maxRedirects = Self.maxRedirects
         options.maxBytes = Self.maxBytes
+        // One attempt per URL: the bound is per attempt; retries of transient failures
+        // (max_retries, back-off) have their own tests.
+        options.maxRetries = 0
         let crawler = try Crawler(options: options)
         var urls: [String] = []
         for c in Self.cases {

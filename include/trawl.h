@@ -111,9 +111,11 @@ enum {
     TRAWL_ROBOTS_DISALLOWED = 35, /* the site's robots.txt refuses the URL (respect_robots) */
     TRAWL_BLOCKED_ADDRESS = 36,   /* the SSRF guard refused the address (block_private_addresses);
                                      the message names the address */
-    TRAWL_BAD_RESPONSE = 37       /* the response violates HTTP: garbage, HTTP/0.9, headers over
+    TRAWL_BAD_RESPONSE = 37,      /* the response violates HTTP: garbage, HTTP/0.9, headers over
                                      256 KiB (or one line over 100 KiB), a body that is not what
                                      its Content-Encoding says, a zstd window above 8 MiB */
+    TRAWL_INPUT_ERROR = 38        /* a streamed batch's URL source failed: its input ends there,
+                                     reported once; every URL read before gets its result */
 };
 
 /* A fixed English sentence for `code` ("invalid URL"); "unknown error" for a code this library

@@ -20,6 +20,9 @@ public struct BackendCapabilities: OptionSet, Sendable {
     /// Starting a batch contacts a service on the caller's thread, so that an unreachable
     /// one fails the start rather than every URL.
     public static let submitsOnStart = BackendCapabilities(rawValue: 1 << 4)
+    /// Reads a streamed batch's URLs as it has room for them (``Crawler/start(source:onProgress:)``);
+    /// other backends read the whole source when the batch starts.
+    public static let streamsInput = BackendCapabilities(rawValue: 1 << 5)
 }
 
 /// One way of running a batch. A backend is made on the caller's thread by ``start(hub:)``

@@ -16,13 +16,32 @@ public final class Batch: Sendable {
     let hub: BatchHub
     private let driver = Mutex<OSThread?>(nil)
 
-    init(urls: [String], crawler: Crawler, order: ResultOrder? = nil,
+    init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder? = nil,
          onProgress: (@Sendable (Progress) -> Void)?) throws(TrawlError) {
+        var urls = urls
+        var source = source
+        var readError: TrawlError?
+        // Only the thread backend streams; the others take the whole list, read here, and so
+        // does a journalled batch (resuming checks the URL at every index it holds).
+        if let s = source,
+           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.options.journal != nil {
+            reading: while true {
+                switch s.next() {
+                case .url(let u): urls.append(u)
+                case .end: break reading
+                case .failed(let e):
+                    readError = TrawlError(.inputError, e.message)
+                    break reading
+                }
+            }
+            source = nil
+        }
         let journal = try crawler.options.journal.map { path throws(TrawlError) in
             try Self.openJournal(path, urls: urls, crawler: crawler)
         }
-        let hub = BatchHub(urls: urls, crawler: crawler, order: order ?? crawler.options.order,
+        let hub = BatchHub(urls: urls, source: source, crawler: crawler, order: order ?? crawler.options.order,
                            onProgress: onProgress, journal: journal)
+        if let readError { hub.inputEnded(readError) }
         self.hub = hub
         do throws(TrawlError) {
             // Made here, on the caller's thread: a backend that submits on start (the cluster's
@@ -62,8 +81,12 @@ public final class Batch: Sendable {
     /// without a result end with this error's code, `io`.
     public var journalError: TrawlError? { hub.journal?.error }
 
-    /// How many URLs the batch holds.
+    /// How many URLs the batch holds (so far, for a streamed batch).
     public var total: Int { hub.collector.total }
+
+    /// Why a streamed batch's input ended early (`input_error`: the source failed); every URL
+    /// read before it still gets its result. Nil while the input is fine, and for a list.
+    public var inputError: TrawlError? { hub.inputError }
 
     /// The next result, waiting at most `timeout` seconds (`nil`: as long as it takes).
     /// - Returns: `.result`, `.done` once every result has been handed out, or `.timedOut`.

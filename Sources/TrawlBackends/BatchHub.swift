@@ -26,7 +26,14 @@ extension ResultDelivery {
 /// and the wakers that interrupt a backend's wait, progress callbacks and joblib-style
 /// progress lines. ``Batch`` is the consumer's side over the same hub.
 final class BatchHub: ResultDelivery {
+    /// The batch's URLs, by index; empty for a streamed batch, whose URLs come from ``source``.
     let urls: [String]
+    /// Where a streamed batch reads its URLs (thread backend); nil for a list.
+    let source: (any URLSource)?
+    /// A streamed batch's URLs read so far, by index, for failures of URLs without a page.
+    private let streamed = Mutex<[String]>([])
+    /// Why a streamed batch's source failed, once it did.
+    private let sourceError = Mutex<TrawlError?>(nil)
     let options: CrawlOptions
     let crawler: Crawler
     let collector: ResultCollector
@@ -43,17 +50,19 @@ final class BatchHub: ResultDelivery {
     /// URLs whose results came from the journal: backends never run them.
     let resumed: Set<Int>
 
-    init(urls: [String], crawler: Crawler, order: ResultOrder, onProgress: (@Sendable (Progress) -> Void)?,
-         journal: Journal? = nil) {
+    init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
+         onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil) {
         self.urls = urls
+        self.source = source
         self.journal = journal
         self.resumed = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
         self.crawler = crawler
         self.options = crawler.options
-        self.collector = ResultCollector(total: urls.count, order: order)
+        self.collector = ResultCollector(total: urls.count, order: order, open: source != nil)
         self.onProgress = onProgress
         self.failed = FailedResults(crawler.extractor)
-        lanes = min(crawler.options.effectiveJobs(cores: OSThread.availableCores), max(1, urls.count))
+        let jobs = crawler.options.effectiveJobs(cores: OSThread.availableCores)
+        lanes = source != nil ? jobs : min(jobs, max(1, urls.count))
         reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
     }
 
@@ -99,8 +108,29 @@ final class BatchHub: ResultDelivery {
     }
 
     func failure(index: Int, _ error: TrawlError) -> CrawlResult {
-        failed.result(index: index, url: index >= 0 && index < urls.count ? urls[index] : "", error)
+        if source != nil {
+            let url = streamed.withLock { index >= 0 && index < $0.count ? $0[index] : "" }
+            return failed.result(index: index, url: url, error)
+        }
+        return failed.result(index: index, url: index >= 0 && index < urls.count ? urls[index] : "", error)
     }
+
+    // MARK: Streamed input
+
+    /// Records URL `index` of a streamed batch (indexes come in order) and expects its result.
+    func streamed(_ url: String, index: Int) {
+        streamed.withLock { $0.append(url) }
+        collector.expand(by: 1)
+    }
+
+    /// The streamed input is over; `error` when its source failed.
+    func inputEnded(_ error: TrawlError?) {
+        if let error { sourceError.withLock { $0 = error } }
+        collector.close()
+    }
+
+    /// Why the streamed input ended early, nil when it did not (or the batch is a list).
+    var inputError: TrawlError? { sourceError.withLock { $0 } }
 
     func failMissing(_ error: TrawlError) {
         fail(collector.missing(), error)
@@ -115,6 +145,9 @@ final class BatchHub: ResultDelivery {
         failMissing(isCancelled
             ? TrawlError(.cancelled, "batch cancelled before this URL was fetched")
             : TrawlError(.internalError, "no worker produced a result for this URL"))
+        // A streamed batch's input may still be open (cancelled, or no lane could start):
+        // what was read has its results, and nothing more is expected.
+        collector.close()
     }
 
     /// Hands the journal's results to the consumer, each in its place (before the backend

@@ -60,6 +60,20 @@ public final class Crawler: Sendable {
         try Batch(urls: urls, crawler: self, onProgress: onProgress)
     }
 
+    /// Starts a batch whose URLs are read from `source` as the batch has room for them: at
+    /// most 4 × ``CrawlOptions/concurrency`` URLs (and at least 1,024) are read ahead of the
+    /// results the consumer has taken, so memory stays bounded whatever the input's length, and results
+    /// come out while the source is still being read. A source that fails ends the input:
+    /// every URL read before it gets its result and ``Batch/inputError`` says why.
+    ///
+    /// Backends without ``BackendCapabilities/streamsInput`` (process, cluster) read the
+    /// whole source here first.
+    /// - Throws: as ``start(_:onProgress:)-([String],_)``.
+    public func start(source: any URLSource,
+                      onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> Batch {
+        try Batch(urls: [], source: source, crawler: self, onProgress: onProgress)
+    }
+
     /// Crawls `urls` to completion and returns one result per URL, in input order.
     /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func crawl(_ urls: [String],

@@ -12,12 +12,13 @@ struct ThreadBackend: Backend {
     let batch: BatchHub
     var lanes: Int { batch.lanes }
 
-    static let capabilities: BackendCapabilities = [.inProcess]
+    static let capabilities: BackendCapabilities = [.inProcess, .streamsInput]
 
     static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 
     func run() {
-        let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries, skip: batch.resumed)
+        let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries, skip: batch.resumed,
+                                    open: batch.source != nil)
         let options = batch.options
         let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
@@ -52,8 +53,21 @@ struct ThreadBackend: Backend {
                 break
             }
         }
+        var intake: OSThread?
+        if let source = batch.source {
+            let reader = URLIntake(source: source, hub: batch, frontier: frontier)
+            do {
+                intake = try OSThread(name: "trawl-intake") { reader.run() }
+            } catch {
+                frontier.close()
+                batch.inputEnded(error)
+            }
+        }
         for t in threads { t.join() }
         matchers.finish()
+        // A cancelled batch does not wait for a source blocked in a read (standard input):
+        // the intake ends by itself after its next URL.
+        if batch.isCancelled { intake?.detach() } else { intake?.join() }
     }
 
     /// Pages waiting for a matcher at which lanes stop pulling new URLs.
@@ -73,6 +87,7 @@ struct ThreadBackend: Backend {
         }
         let waker = lane.waker
         batch.register { waker.wake() }
+        frontier.register(waker)
         matchers.register(waker)
         lane.run(
             inFlight: inFlight,
@@ -101,23 +116,53 @@ struct ThreadBackend: Backend {
 /// when it has room, so a slow lane never holds URLs that another lane could run, and a URL
 /// waiting to be retried waits here, holding no transfer slot.
 final class LaneFrontier: Sendable {
-    /// The frontier, and the transfer seconds of the earlier attempts of URLs being retried.
-    private let state: Mutex<(frontier: Frontier, spent: [Int: Double])>
+    /// The frontier, the transfer seconds of the earlier attempts of URLs being retried, and
+    /// whether a lane was told to wait since the last URL arrived.
+    private let state: Mutex<(frontier: Frontier, spent: [Int: Double], starved: Bool)>
+    private let wakers = Mutex<[LaneWaker]>([])
 
-    /// - Parameter skip: indexes that have their results already (resumed from a journal).
-    init(urls: [String], tries: TryPolicy, skip: Set<Int> = []) {
-        var frontier = Frontier(urls: urls, tries: tries)
+    /// - Parameters:
+    ///   - skip: indexes that have their results already (resumed from a journal).
+    ///   - open: URLs are still to come through ``add(_:)`` (a streamed batch).
+    init(urls: [String], tries: TryPolicy, skip: Set<Int> = [], open: Bool = false) {
+        var frontier = Frontier(urls: urls, tries: tries, open: open)
         for i in skip { frontier.skip(i) }
-        state = Mutex((frontier, [:]))
+        state = Mutex((frontier, [:], false))
     }
 
     /// The next request for a lane.
     func pull() -> Pull {
-        switch state.withLock({ $0.frontier.next(now: MonotonicClock.now()) }) {
-        case .request(let index, let url, _): .request(FetchRequest(index: index, url: url))
-        case .wait: .wait
-        case .finished: .finished
+        let next = state.withLock { s in
+            let n = s.frontier.next(now: MonotonicClock.now())
+            if case .wait = n { s.starved = true }
+            return n
         }
+        switch next {
+        case .request(let index, let url, _): return .request(FetchRequest(index: index, url: url))
+        case .wait: return .wait
+        case .finished: return .finished
+        }
+    }
+
+    /// Registers a lane to wake when a URL arrives while lanes had nothing to run.
+    func register(_ waker: LaneWaker) {
+        wakers.withLock { $0.append(waker) }
+    }
+
+    /// Adds a streamed URL; wakes the lanes if one was told to wait.
+    func add(_ url: String) {
+        let wake = state.withLock { s in
+            s.frontier.add(url)
+            defer { s.starved = false }
+            return s.starved
+        }
+        if wake { for w in wakers.withLock({ $0 }) { w.wake() } }
+    }
+
+    /// No more URLs: lanes finish once the last one ran.
+    func close() {
+        state.withLock { $0.frontier.close() }
+        for w in wakers.withLock({ $0 }) { w.wake() }
     }
 
     /// The number of URL `index`'s running attempt, and its earlier attempts' transfer seconds.

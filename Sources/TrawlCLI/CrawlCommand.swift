@@ -146,7 +146,7 @@ struct CrawlCommand: ParsableCommand {
         guard let fmt = ResultFormat(rawValue: format) else {
             throw ValidationError("--format must be jsonl or json, got '\(format)'")
         }
-        let urls = try InputList.read(inputs.isEmpty ? ["-"] : inputs)
+        let source = try InputList(inputs.isEmpty ? ["-"] : inputs)
         let crawler: Crawler
         do {
             crawler = try Crawler(options: options)
@@ -163,12 +163,12 @@ struct CrawlCommand: ParsableCommand {
         } catch {
             throw CLIError(error.message)
         }
-        let bar = progress && !quiet ? ProgressBar(total: urls.count, jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
+        let bar = progress && !quiet ? ProgressBar(jobs: options.effectiveJobs(cores: OSThread.availableCores)) : nil
         var onProgress: (@Sendable (Progress) -> Void)? = nil
         if let bar { onProgress = { p in bar.update(p) } }
         let batch: Batch
         do throws(TrawlError) {
-            batch = try crawler.start(urls, onProgress: onProgress)
+            batch = try crawler.start(source: source, onProgress: onProgress)
         } catch {
             // The cluster backend contacts Redis here: say why it failed, in one line.
             throw CLIError(error.message)
@@ -186,6 +186,8 @@ struct CrawlCommand: ParsableCommand {
             try sink.close()
             // Results were written, but the URLs after the failure were not run: not a whole batch.
             if let e = batch.journalError { throw e }
+            // Every URL read before the input failed has its result above.
+            if let inputError = batch.inputError { throw inputError }
         } catch {
             // A truncated output never exits 0.
             throw CLIError(error.message)

@@ -5,56 +5,84 @@ import TrawlCore
 import Glibc
 #endif
 
-/// Reads the CLI's inputs: URLs given as arguments, files of URLs, or `-` for stdin.
-enum InputList {
-    /// The URLs named by `arguments`, in order.
-    ///
-    /// An argument containing `://` is a URL; `-` is standard input; anything else is a file
-    /// with one URL per line. In files, blank lines and lines starting with `#` are skipped;
-    /// every other line is an input and will get a result, even if it is not a valid URL. A
-    /// UTF-8 byte order mark at the start of a file or of standard input (Windows Notepad
-    /// writes one) is skipped.
-    static func read(_ arguments: [String]) throws(CLIError) -> [String] {
-        var urls: [String] = []
+/// The CLI's inputs, read as the batch has room for them: URLs given as arguments, files of
+/// URLs, or `-` for standard input, so a list of any length is never held whole and results
+/// are printed while standard input is still open.
+///
+/// An argument containing `://` is a URL; `-` is standard input; anything else is a file
+/// with one URL per line. In files, blank lines and lines starting with `#` are skipped;
+/// every other line is an input and will get a result, even if it is not a valid URL. A
+/// UTF-8 byte order mark at the start of a file or of standard input (Windows Notepad
+/// writes one) is skipped. A read error ends the input as `input_error`.
+///
+/// `@unchecked Sendable`: the batch's intake thread is the only caller of ``next()`` (one
+/// call at a time, never after `.end` or `.failed`); the `FILE` handles are opened in `init`
+/// and closed in `deinit`, when no call can be running.
+final class InputList: URLSource, @unchecked Sendable {
+    private enum Input {
+        case url(String)
+        case file(UnsafeMutablePointer<FILE>, name: String, owned: Bool)
+    }
+    private var inputs: [Input]
+    private var current = 0
+    private var first = true
+    private var line: UnsafeMutablePointer<CChar>? = nil
+    private var capacity = 0
+
+    /// Opens every file named in `arguments` now, so that a missing one is a usage error
+    /// before anything is crawled.
+    init(_ arguments: [String]) throws(CLIError) {
+        var inputs: [Input] = []
         for arg in arguments {
             if arg.contains("://") {
-                urls.append(arg)
+                inputs.append(.url(arg))
             } else if arg == "-" {
-                try readLines(from: StandardStreams.input, name: "standard input", into: &urls)
+                inputs.append(.file(StandardStreams.input, name: "standard input", owned: false))
             } else {
                 guard let f = fopen(arg, "r") else {
-                    throw CLIError("cannot read URL list '\(arg)': \(String(cString: strerror(errno)))")
+                    let message = "cannot read URL list '\(arg)': \(String(cString: strerror(errno)))"
+                    for case .file(let f, _, true) in inputs { fclose(f) }
+                    throw CLIError(message)
                 }
-                defer { fclose(f) }
-                try readLines(from: f, name: arg, into: &urls)
+                inputs.append(.file(f, name: arg, owned: true))
             }
         }
-        return urls
+        self.inputs = inputs
     }
 
-    private static func readLines(from f: UnsafeMutablePointer<FILE>, name: String,
-                                  into urls: inout [String]) throws(CLIError) {
-        var line: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(line) }
-        var first = true
-        while true {
-            let n = getline(&line, &capacity, f)
-            if n < 0 { break }
-            guard let line else { break }
-            var bytes = UnsafeRawBufferPointer(start: line, count: n)
-            if first {
-                first = false
-                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+    deinit {
+        for case .file(let f, _, true) in inputs { fclose(f) }
+        free(line)
+    }
+
+    func next() -> URLSourceItem {
+        while current < inputs.count {
+            switch inputs[current] {
+            case .url(let u):
+                current += 1
+                return .url(u)
+            case .file(let f, let name, _):
+                while true {
+                    let n = getline(&line, &capacity, f)
+                    if n < 0 { break }
+                    guard let line else { break }
+                    var bytes = UnsafeRawBufferPointer(start: line, count: n)
+                    if first {
+                        first = false
+                        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+                    }
+                    let trimmed = Self.trim(String(decoding: bytes, as: UTF8.self))
+                    if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                    return .url(trimmed)
+                }
+                if ferror(f) != 0 {
+                    return .failed(TrawlError(.io, "error reading \(name): \(String(cString: strerror(errno)))"))
+                }
+                current += 1
+                first = true
             }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let trimmed = trim(text)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            urls.append(trimmed)
         }
-        if ferror(f) != 0 {
-            throw CLIError("error reading \(name): \(String(cString: strerror(errno)))")
-        }
+        return .end
     }
 
     static func trim(_ s: String) -> String {

@@ -11,13 +11,11 @@ import Glibc
 /// `@unchecked Sendable`: the batch calls `update` one call at a time (its progress lock),
 /// and `finish` runs after the batch has ended; `lastDraw` is only touched there.
 final class ProgressBar: @unchecked Sendable {
-    private let total: Int
     private let isTerminal: Bool
     private let lines: ProgressReporter
     private var lastDraw = -1.0
 
-    init(total: Int, jobs: Int) {
-        self.total = total
+    init(jobs: Int) {
         isTerminal = isatty(STDERR_FILENO) == 1
         lines = ProgressReporter(verbose: 10, jobs: jobs)
     }

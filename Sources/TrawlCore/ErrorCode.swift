@@ -38,6 +38,9 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case robotsDisallowed = 35
     case blockedAddress = 36
     case badResponse = 37
+    /// A streamed batch's URL source failed (a read error, a Python iterable that raised, a
+    /// C source callback that returned an error): the input ends there, reported once.
+    case inputError = 38
 
     /// The stable snake_case name: `"invalid_url"`, `"regex_budget_exceeded"`, ...
     public var name: String {
@@ -71,6 +74,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .robotsDisallowed: "robots_disallowed"
         case .blockedAddress: "blocked_address"
         case .badResponse: "bad_response"
+        case .inputError: "input_error"
         }
     }
 
@@ -106,6 +110,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .robotsDisallowed: "refused by the site's robots.txt"
         case .blockedAddress: "address refused by the SSRF guard"
         case .badResponse: "the server's response violates HTTP"
+        case .inputError: "reading the batch's URLs failed"
         }
     }
 

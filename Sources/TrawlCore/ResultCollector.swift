@@ -48,6 +48,8 @@ public final class ResultCollector: @unchecked Sendable {
     private var fifoHead = 0
     private var nextIndex = 0
     private var handedOut = 0
+    /// Whether an intake waits in ``waitForRoom(window:deadline:)`` for the consumer.
+    private var intakeWaiting = false
     private var doneCount = 0
     private var failedCount = 0
     private var statsSoFar = BatchStats()
@@ -149,26 +151,48 @@ public final class ResultCollector: @unchecked Sendable {
     /// The next result in the collector's order.
     /// - Parameter deadline: a ``MonotonicClock`` time; `nil` waits as long as it takes.
     public func next(deadline: Double?) -> NextResult {
+        let (next, wakeIntake) = lock.withLock { () -> (NextResult, Bool) in
+            let r = nextLocked(deadline: deadline)
+            defer { if case .result = r { intakeWaiting = false } }
+            if case .result = r { return (r, intakeWaiting) }
+            return (r, false)
+        }
+        if wakeIntake { lock.broadcast() }
+        return next
+    }
+
+    /// Waits until fewer than `window` URLs of an open batch are without a result handed out
+    /// (running, waiting to run, or results in the reorder buffer or queue), or `deadline`
+    /// passes; returns whether there is room. The intake of a streamed batch calls it before
+    /// reading each URL, so its memory is bounded whatever the input's length and however
+    /// slowly the consumer reads.
+    public func waitForRoom(window: Int, deadline: Double?) -> Bool {
         lock.withLock {
-            let ready = lock.wait(until: { self.readyLocked() || (!self.open && self.handedOut == self.count) },
-                                  deadline: deadline)
-            guard ready else { return .timedOut }
-            if handedOut == count && !open { return .done }
-            handedOut += 1
-            switch order {
-            case .input:
-                let r = pending.removeValue(forKey: nextIndex)
-                nextIndex += 1
-                return r.map(NextResult.result) ?? .done
-            case .completed:
-                let r = fifo[fifoHead]
-                fifoHead += 1
-                if fifoHead > 1024 && fifoHead * 2 > fifo.count {
-                    fifo.removeFirst(fifoHead)
-                    fifoHead = 0
-                }
-                return .result(r)
+            guard count - handedOut >= window else { return true }
+            intakeWaiting = true
+            return lock.wait(until: { self.count - self.handedOut < window }, deadline: deadline)
+        }
+    }
+
+    private func nextLocked(deadline: Double?) -> NextResult {
+        let ready = lock.wait(until: { self.readyLocked() || (!self.open && self.handedOut == self.count) },
+                              deadline: deadline)
+        guard ready else { return .timedOut }
+        if handedOut == count && !open { return .done }
+        handedOut += 1
+        switch order {
+        case .input:
+            let r = pending.removeValue(forKey: nextIndex)
+            nextIndex += 1
+            return r.map(NextResult.result) ?? .done
+        case .completed:
+            let r = fifo[fifoHead]
+            fifoHead += 1
+            if fifoHead > 1024 && fifoHead * 2 > fifo.count {
+                fifo.removeFirst(fifoHead)
+                fifoHead = 0
             }
+            return .result(r)
         }
     }
 

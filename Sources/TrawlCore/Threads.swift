@@ -44,6 +44,13 @@ public final class OSThread: @unchecked Sendable {
         pthread_join(h, nil)
     }
 
+    /// Lets the thread end on its own; its resources are freed when it does.
+    public func detach() {
+        guard let h = handle else { return }
+        handle = nil
+        pthread_detach(h)
+    }
+
     /// Waits for the thread to end, or, when called on the thread itself (where joining
     /// would fail with EDEADLK), detaches it so that its resources are freed when it ends.
     public func joinOrDetach() {

@@ -103,6 +103,56 @@ import TrawlTestSupport
         #expect(p.terminationStatus == 0)
     }
 
+    /// Standard input is read as the batch needs it: a result is printed while standard
+    /// input is still open (before, nothing was crawled until it closed).
+    @Test func resultsArriveBeforeStandardInputCloses() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+        p.arguments = ["crawl", "-j", "1", "-"]
+        let out = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = inp
+        try p.run()
+        inp.fileHandleForWriting.write(Data((server.url("/status/200") + "\n").utf8))
+        // Without streaming the line below never comes while stdin is open: close it after
+        // 20 s so that such a failure ends, and say so.
+        let closedByWatchdog = ManagedFlag()
+        let writer = inp.fileHandleForWriting
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+            if closedByWatchdog.set() { try? writer.close() }
+        }
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        let beforeClose = closedByWatchdog.set()
+        #expect(beforeClose, "the first result came only once standard input closed")
+        if beforeClose {
+            writer.write(Data((server.url("/empty") + "\n").utf8))
+            try writer.close()
+        }
+        let rest = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let lines = String(decoding: first + rest, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == (beforeClose ? 2 : 1))
+        #expect(lines.first?.contains("/status/200") == true)
+    }
+
+    /// A list that fails while it is read (a directory: getline fails with EISDIR) ends the
+    /// input: the URLs before it get their results, the error is one line, exit status 1.
+    @Test func aReadErrorEndsTheInputAfterTheResultsBeforeIt() throws {
+        let run = try trawl(["crawl", server.url("/status/200"), NSTemporaryDirectory(), server.url("/empty")])
+        #expect(run.status == 1)
+        #expect(run.lines.count == 1)
+        #expect(run.lines.first?["url"] as? String == server.url("/status/200"))
+        #expect(run.stderr.contains("error reading \(NSTemporaryDirectory())"), "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: "error reading").count == 2, "reported once")
+    }
+
     @Test func everyInputLineGetsAResultEvenWhenInvalid() throws {
         let good = server.siteURL("001.html")
         let run = try trawl(["crawl", "-"], stdin: "\(good)\n  # comment\nnot-a-url\n\nfile:///etc/passwd\n")
@@ -280,5 +330,19 @@ import TrawlTestSupport
         #expect(v.stdout.hasPrefix("0."))
         let h = try trawl(["crawl", "--help"])
         #expect(h.stdout.contains("--pattern"))
+    }
+}
+
+/// Set once, by whichever caller comes first.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+
+    /// Sets the flag; returns whether this call set it (false when it was set before).
+    func set() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { isSet = true }
+        return !isSet
     }
 }

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TrawlCore
+
+/// Reads a streamed batch's ``URLSource`` on a thread of its own (a source may block, lanes
+/// must not), into the batch and its lanes' frontier, pausing while the batch holds
+/// ``window(concurrency:)`` URLs whose results the consumer has not taken: that bounds the
+/// URLs waiting to run, the input-order reorder buffer and the results queued for a slow
+/// consumer, whatever the input's length.
+struct URLIntake: Sendable {
+    let source: any URLSource
+    let hub: BatchHub
+    let frontier: LaneFrontier
+
+    /// URLs read ahead of the consumer: enough to keep every transfer busy while results
+    /// wait in the reorder buffer behind a slow URL.
+    static func window(concurrency: Int) -> Int { max(1024, 4 * max(1, concurrency)) }
+
+    /// Reads until the source ends or fails or the batch is cancelled, then closes the
+    /// frontier and the collector.
+    func run() {
+        let window = Self.window(concurrency: hub.options.concurrency)
+        var error: TrawlError?
+        var index = 0
+        reading: while !hub.isCancelled {
+            // Timed waits, so that a cancel is noticed while the consumer reads nothing.
+            guard hub.collector.waitForRoom(window: window, deadline: MonotonicClock.now() + 0.1) else {
+                continue
+            }
+            switch source.next() {
+            case .url(let url):
+                if hub.isCancelled { break reading }
+                // The collector expects the result before any lane can produce it.
+                hub.streamed(url, index: index)
+                frontier.add(url)
+                index += 1
+            case .end:
+                break reading
+            case .failed(let e):
+                error = TrawlError(.inputError, e.message)
+                break reading
+            }
+        }
+        frontier.close()
+        hub.inputEnded(error)
+    }
+}

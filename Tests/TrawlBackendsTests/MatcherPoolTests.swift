@@ -47,11 +47,14 @@ import TrawlTestSupport
     /// is matched for about a second; the fast page, answered by the server 0.3 s later,
     /// gets its result first. Before the pool, the lane matched the slow page itself and
     /// the fast page's response waited in libcurl until it was done.
-    @Test(arguments: [BackendKind.thread, .process])
-    func aFastPageOnTheSameLaneFinishesBeforeASlowOne(backend: BackendKind) throws {
+    @Test func aFastPageOnTheSameLaneFinishesBeforeASlowOne() throws {
+        try Self.fastBeforeSlow(CrawlOptions())
+    }
+
+    /// With `options`' backend.
+    static func fastBeforeSlow(_ options: CrawlOptions) throws {
         let server = TestServer.shared
-        var o = CrawlOptions()
-        o.backend = backend
+        var o = options
         o.jobs = 1
         o.concurrency = 2
         o.order = .completed
@@ -66,5 +69,13 @@ import TrawlTestSupport
         batch.wait()
         #expect(results.map(\.index) == [1, 0], "the fast page's result comes first")
         for r in results { #expect(r.error == nil, "\(r.url): \(String(describing: r.error))") }
+    }
+}
+
+/// The same on a worker process's lanes (QueuedLanes), in the serialized suite that counts
+/// and kills this test process's workers.
+extension ProcessBackendTests {
+    @Test func aFastPageOnAWorkersLaneFinishesBeforeASlowOne() throws {
+        try MatcherPoolTests.fastBeforeSlow(crawler().options)
     }
 }

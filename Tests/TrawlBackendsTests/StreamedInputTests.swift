@@ -47,9 +47,8 @@ final class ScriptedSource: URLSource {
 @Suite struct StreamedInputTests {
     let server = TestServer.shared
 
-    func crawler(_ backend: BackendKind = .thread, concurrency: Int = 16) throws -> Crawler {
+    func crawler(concurrency: Int = 16) throws -> Crawler {
         var o = CrawlOptions()
-        o.backend = backend
         o.jobs = 2
         o.concurrency = concurrency
         return try Crawler(options: o)
@@ -96,11 +95,16 @@ final class ScriptedSource: URLSource {
         #expect(indexes == Array(0..<count))
     }
 
-    @Test(arguments: [BackendKind.thread, .process])
-    func aFailingSourceEndsTheInputOnceAndKeepsWhatWasRead(backend: BackendKind) throws {
+    @Test func aFailingSourceEndsTheInputOnceAndKeepsWhatWasRead() throws {
+        try Self.failingSource(crawler())
+    }
+
+    /// On `crawler`'s backend.
+    static func failingSource(_ crawler: Crawler) throws {
+        let server = TestServer.shared
         let urls = [server.url("/status/200"), "not a url", server.url("/empty")]
         let source = ScriptedSource(urls.map { .url($0) } + [.failed(TrawlError(.io, "disk gone")), .url(server.url("/conn"))])
-        let batch = try crawler(backend).start(source: source)
+        let batch = try crawler.start(source: source)
         let results = batch.results()
         #expect(results.map(\.url) == urls)
         #expect(results.map(\.index) == [0, 1, 2])
@@ -118,5 +122,12 @@ final class ScriptedSource: URLSource {
         source.release()
         #expect(results.count == 1)
         #expect(results.first?.error?.code == .cancelled)
+    }
+}
+
+/// The process backend reads the whole source when the batch starts, failure included.
+extension ProcessBackendTests {
+    @Test func aFailingSourceOnTheProcessBackend() throws {
+        try StreamedInputTests.failingSource(crawler())
     }
 }

@@ -187,6 +187,9 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   resolve                  list    -                       none
  *   block_private_addresses  bool    0, 1                    0
  *   allow_hosts              list    -                       none
+ *   proxy                    string  -                       none
+ *   no_proxy                 string  -                       none
+ *   use_env_proxy            bool    0, 1                    1
  *   respect_robots           bool    0, 1                    0
  *   max_retries              int     0..100                  2
  *   retry_base               double  0..3600                 0.5

@@ -18,12 +18,23 @@ struct SafetyOptions: ParsableArguments {
     @Flag(help: registryHelp("respect_robots"))
     var respectRobots = false
 
+    @Option(help: registryHelp("proxy"))
+    var proxy: String? = nil
+
+    @Option(help: registryHelp("no_proxy"))
+    var noProxy: String? = nil
+
+    @Flag(help: registryHelp("use_env_proxy"))
+    var noEnvProxy = false
+
     /// Sets the options whose flags were given, validated as the C ABI validates them.
     func apply(to options: inout CrawlOptions) throws {
         try options.setFlags(resolve.map { ("resolve", .string($0)) } + [
             ("block_private_addresses", blockPrivateAddresses ? .int(1) : nil),
             ("allow_hosts", allowHosts.map { .string($0) }),
             ("respect_robots", respectRobots ? .int(1) : nil),
+            ("proxy", proxy.map { .string($0) }), ("no_proxy", noProxy.map { .string($0) }),
+            ("use_env_proxy", noEnvProxy ? .int(0) : nil),
         ])
     }
 }

@@ -80,7 +80,7 @@ public enum OptionDocs {
             case .null: text = ""
             case .int(let n): text = String(n)
             case .double(let d): text = String(d)
-            case .string(let s): text = spec.name == "redis_url" ? hidingPassword(s) : s
+            case .string(let s): text = spec.name == "redis_url" || spec.name == "proxy" ? hidingPassword(s) : s
             case .bool(let b): text = b ? "1" : "0"
             case .list(let items): text = items.joined(separator: spec.repeatable ? "\t" : ",")
             }

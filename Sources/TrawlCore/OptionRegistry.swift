@@ -77,6 +77,20 @@ extension CrawlOptions {
                   item.utf8.contains(where: { $0 <= 32 || $0 == 127 }) || (item.contains("/") && IPRange(item) == nil)
                       ? "allow_hosts items must be host names, addresses or CIDR ranges such as 10.1.0.0/16, got '\(item)'" : nil
               }),
+        .string("proxy", \.proxy, scope: .fetch, flag: "--proxy",
+                doc: "A proxy for every transfer: http://, https://, socks5:// or socks5h:// [user:password@]host[:port] (the password is never printed).",
+                check: { p in
+                    if p.isEmpty { return nil }  // none
+                    do throws(TrawlError) { _ = try ProxyURL(p) } catch { return error.message }
+                    return nil
+                }),
+        .string("no_proxy", \.noProxy, scope: .fetch, flag: "--no-proxy",
+                doc: "Hosts reached without the proxy, comma-separated as curl's NO_PROXY (* for all).",
+                check: { s in
+                    s.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) ? nil : "no_proxy must be comma-separated host names without spaces, got '\(s)'"
+                }),
+        .bool("use_env_proxy", \.useEnvProxy, scope: .fetch, flag: "--no-env-proxy",
+              doc: "Without proxy, take one from the environment (http_proxy, https_proxy, ALL_PROXY, NO_PROXY) as libcurl does (--no-env-proxy turns it off)."),
         .bool("respect_robots", \.respectRobots, scope: .fetch, flag: "--respect-robots",
               doc: "Fetch each origin's robots.txt once per batch (per worker process on the process and cluster backends) and end the URLs it disallows for the user agent's product token with robots_disallowed (RFC 9309; 4xx allows all, 5xx or no answer refuses all)."),
 
@@ -176,6 +190,10 @@ extension CrawlOptions {
         var fresh = CrawlOptions()
         for spec in Self.registry {
             for value in spec.settings(from: self) { try spec.store(&fresh, value) }
+        }
+        if blockPrivateAddresses, let p = proxy, (try? ProxyURL(p))?.resolvesNames == true {
+            throw TrawlError(.invalidArgument, "proxy: a socks5h proxy resolves host names itself, so block_private_addresses "
+                             + "could not check where they lead; use socks5:// (names resolved and checked here) or turn the guard off")
         }
     }
 

@@ -105,6 +105,14 @@ public struct CrawlOptions: Sendable, Equatable {
     public var blockPrivateAddresses: Bool = false
     /// Host names, addresses or CIDR ranges the guard lets through.
     public var allowHosts: [String] = []
+    /// The proxy every transfer goes through: `http://`, `https://`, `socks5://` or
+    /// `socks5h://`, with optional `user:password@` (never printed).
+    public var proxy: String? = nil
+    /// Hosts reached without the proxy, comma-separated as curl's `NO_PROXY` (`*`: all).
+    public var noProxy: String? = nil
+    /// Whether libcurl may take a proxy from `http_proxy`, `https_proxy`, `ALL_PROXY` and
+    /// `NO_PROXY` when ``proxy`` is not set.
+    public var useEnvProxy: Bool = true
     /// Fetch each origin's robots.txt first and skip the URLs it disallows (RFC 9309).
     public var respectRobots: Bool = false
 

@@ -144,6 +144,28 @@ final class CurlEasy {
             }, "CURLOPT_OPENSOCKETFUNCTION")
             try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, me), "CURLOPT_OPENSOCKETDATA")
         }
+        if connectCheck?.checksNames == true {
+            // Called before every request, redirects included, once its connection (to the
+            // proxy) is up and before a byte of the request is sent.
+            try check(trawl_curl_easy_setopt_prereq(handle) { user, _, _, _, _ in
+                guard let user else { return Int32(CURL_PREREQFUNC_ABORT) }
+                let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
+                guard let url = easy.effectiveURL, easy.connectCheck?.checkTarget(url: url) == nil else {
+                    return Int32(CURL_PREREQFUNC_ABORT)
+                }
+                return Int32(CURL_PREREQFUNC_OK)
+            }, "CURLOPT_PREREQFUNCTION")
+            try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_PREREQDATA, me), "CURLOPT_PREREQDATA")
+        }
+        if let proxy = options.proxy, !proxy.isEmpty {
+            try set(CURLOPT_PROXY, proxy, "CURLOPT_PROXY (proxy)")
+        } else if !options.useEnvProxy {
+            // An empty proxy turns libcurl's environment variables off.
+            try set(CURLOPT_PROXY, "", "CURLOPT_PROXY (use_env_proxy 0)")
+        }
+        if let noProxy = options.noProxy, !noProxy.isEmpty {
+            try set(CURLOPT_NOPROXY, noProxy, "CURLOPT_NOPROXY (no_proxy)")
+        }
 
         if let ca = options.caBundle, !ca.isEmpty {
             try set(CURLOPT_CAINFO, ca, "CURLOPT_CAINFO")
@@ -170,7 +192,8 @@ final class CurlEasy {
     /// now (libcurl moves the effective URL to a redirect's target before connecting).
     private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
         guard let connectCheck else { return CURL_SOCKET_BAD }
-        return connectCheck.open(address, host: effectiveURL.flatMap(ConnectCheck.host(of:)))
+        let url = effectiveURL
+        return connectCheck.open(address, host: url.flatMap(ConnectCheck.host(of:)), url: url)
     }
 
     /// Seconds -> libcurl milliseconds; 0, negative or NaN mean "no limit" (libcurl's 0).

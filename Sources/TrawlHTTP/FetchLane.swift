@@ -21,6 +21,8 @@ public final class FetchLane {
     private let validation: URLValidation
     /// The SSRF guard's rule, nil when it is off.
     private let addressGuard: AddressGuard?
+    /// The `proxy` option parsed, nil without one; its password is kept out of messages.
+    private let proxy: ProxyURL?
     /// robots.txt verdicts shared with the batch's other lanes, nil without `respect_robots`.
     private let robots: RobotsGate?
     /// This lane's id in ``robots``.
@@ -84,6 +86,11 @@ public final class FetchLane {
         self.share = share
         validation = try URLValidation(allowedProtocols: options.allowedProtocols)
         addressGuard = options.blockPrivateAddresses ? AddressGuard(allowHosts: options.allowHosts) : nil
+        proxy = try options.proxy.flatMap { p throws(TrawlError) in p.isEmpty ? nil : try ProxyURL(p) }
+        if let proxy, proxy.resolvesNames, addressGuard != nil {
+            throw TrawlError(.invalidArgument, "proxy: socks5h together with block_private_addresses is refused "
+                             + "(the proxy would resolve names the guard cannot check); use socks5://")
+        }
         let policy = self.hosts
         self.robots = options.respectRobots
             ? robots ?? RobotsGate(userAgent: options.userAgent) { policy.raiseDelay(host: $0, seconds: $1) } : nil
@@ -95,7 +102,24 @@ public final class FetchLane {
     /// A new easy handle with the lane's settings (each has its own guard state).
     private func makeEasy() throws(TrawlError) -> CurlEasy {
         try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
-                     connectCheck: addressGuard.map(ConnectCheck.init))
+                     connectCheck: addressGuard.map(makeConnectCheck))
+    }
+
+    /// The guard's state for one easy handle: with a proxy, the proxy's own addresses are
+    /// exempt and targets are checked by name before each request.
+    private func makeConnectCheck(_ rule: AddressGuard) -> ConnectCheck {
+        let check = ConnectCheck(rule)
+        if let proxy {
+            check.exempt = Set(IPAddress(proxy.host).map { [$0] } ?? ConnectCheck.lookUp(proxy.host))
+            check.checksNames = true
+            for entry in options.resolve {
+                let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+                guard parts.count == 3 else { continue }
+                check.pinned["\(parts[0].lowercased()):\(parts[1])"] = parts[2].split(separator: ",")
+                    .compactMap { IPAddress(String($0).trimmingSpaces()) }
+            }
+        }
+        return check
     }
 
     /// A lane for `options`' fetch settings, with a per-host policy of its own.
@@ -349,7 +373,9 @@ public final class FetchLane {
             }
         } else {
             _ = easy.takeBody()
-            response.error = error(for: result, easy: easy, request: request)
+            var failure = error(for: result, easy: easy, request: request)
+            if let proxy { failure.message = proxy.redacting(failure.message) }
+            response.error = failure
         }
         if response.status != nil {
             outcome = .responded

@@ -32,6 +32,12 @@ public struct FetchOptions: Sendable, Equatable {
     public var blockPrivateAddresses: Bool
     /// What the guard lets through: host names, addresses, CIDR ranges.
     public var allowHosts: [String]
+    /// The proxy URL (``ProxyURL``), nil for none.
+    public var proxy: String?
+    /// Hosts reached without the proxy (`CURLOPT_NOPROXY`).
+    public var noProxy: String?
+    /// Whether libcurl may read proxy settings from the environment.
+    public var useEnvProxy: Bool
     /// Fetch robots.txt per origin and refuse what it disallows (``RobotsGate``).
     public var respectRobots: Bool
 
@@ -74,5 +80,8 @@ public struct FetchOptions: Sendable, Equatable {
         retryBase = options.retryBase
         retryMax = options.retryMax
         respectRobots = options.respectRobots
+        proxy = options.proxy
+        noProxy = options.noProxy
+        useEnvProxy = options.useEnvProxy
     }
 }

@@ -22,6 +22,7 @@ public enum OptionSamples {
         case (.list, _) where spec.name == "resolve": return .string("sample.test:80:127.0.0.1")
         case (.list, _) where spec.name == "retry_statuses": return .string("503")
         case (.list, _): return .string(spec.repeatable ? "X-Sample: 1" : "https")
+        case (.string, _) where spec.name == "proxy": return .string("http://user:pw@127.0.0.1:3128")
         default: return .string("sample-\(spec.name)")
         }
     }
@@ -50,7 +51,7 @@ public enum OptionSamples {
         case .bool: values += [.int(0), .int(1)]
         case .string, .list:
             values.append(.string(["protocols": "http", "header": "X-Sample: 2", "resolve": "sample2.test:443:::1,10.0.0.1",
-                                 "retry_statuses": "429, 503"][spec.name] ?? "sample2"))
+                                 "retry_statuses": "429, 503", "proxy": "socks5://[::1]:1080"][spec.name] ?? "sample2"))
         default: break
         }
         return values.filter { !(spec.name == "jobs" && $0 == .int(0)) }
@@ -80,6 +81,7 @@ public enum OptionSamples {
         if spec.name == "resolve" {
             values += [.string("sample.test:80"), .string("sample.test:80:127.1"), .string("sample.test:0:127.0.0.1")]
         }
+        if spec.name == "proxy" { values += [.string("ftp://h:1"), .string("http://h:0"), .string("http:/h")] }
         if spec.name == "allow_hosts" { values += [.string("10.0.0.0/33"), .string("with space")] }
         if spec.name == "retry_statuses" {
             values += [.string("https"), .string("99"), .string("600"), .string("503,x"), .string("5030")]

@@ -148,7 +148,7 @@ public final class TestServer: @unchecked Sendable {
 
     /// Reads `count` newline-terminated lines from `fd`, byte by byte so that nothing after
     /// them is consumed.
-    private static func readLines(_ count: Int, from fd: Int32) throws -> [String] {
+    static func readLines(_ count: Int, from fd: Int32) throws -> [String] {
         var lines: [String] = []
         var current: [UInt8] = []
         var byte: UInt8 = 0

@@ -25,4 +25,5 @@ def blog(urls):
 
 
 def with_trawl(urls):
-    return trawl.crawl(urls, backend="dask")  # the Client above, found with get_client()
+    # The Client above, found with get_client().
+    return trawl.crawl(urls, backend="dask", decode="requests")

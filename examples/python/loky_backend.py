@@ -13,4 +13,4 @@ def blog(urls):
 
 
 def with_trawl(urls):
-    return trawl.crawl(urls, backend="process")
+    return trawl.crawl(urls, backend="process", decode="requests")

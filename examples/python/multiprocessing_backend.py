@@ -12,4 +12,4 @@ def blog(urls):
 
 
 def with_trawl(urls):
-    return trawl.crawl(urls, backend="process")
+    return trawl.crawl(urls, backend="process", decode="requests")

@@ -34,4 +34,4 @@ def blog(urls):
 
 
 def with_trawl(urls):
-    return trawl.crawl(urls, backend="ray")
+    return trawl.crawl(urls, backend="ray", decode="requests")

@@ -12,4 +12,4 @@ def blog(urls):
 
 
 def with_trawl(urls):
-    return trawl.crawl(urls, backend="thread")
+    return trawl.crawl(urls, backend="thread", decode="requests")

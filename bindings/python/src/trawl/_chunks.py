@@ -48,6 +48,7 @@ class ChunkSizer:
         """The size of the next chunk when `remaining` URLs are not yet in any chunk."""
         if self.fixed:
             return max(1, min(self.fixed, remaining))
-        # The tail: leave at least two chunks per slot so the last ones end together.
-        balanced = math.ceil(remaining / (2 * self.slots))
+        # The tail: what is left spread over every slot, so the last chunks end together;
+        # never below the first chunks' size, since every task costs the cluster tens of ms.
+        balanced = max(math.ceil(remaining / self.slots), FIRST_CHUNK)
         return max(1, min(self.size, balanced, remaining))

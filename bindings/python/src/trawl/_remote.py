@@ -45,10 +45,12 @@ def _crawler_for(shipped: Dict[str, Any]):
         return crawler
 
 
-def run_chunk(shipped: Dict[str, Any], urls: List[str]) -> Tuple[float, List[Any]]:
-    """Crawls `urls` on this worker; returns (crawl seconds, [Result]) with each Result's
-    index its position in `urls`. Raises only for the batch's own errors (a version mismatch),
-    never for a failed URL, which is a Result with its error."""
+def run_chunk(shipped: Dict[str, Any],
+              urls: List[str]) -> Tuple[float, List[Tuple[int, float, bytes]]]:
+    """Crawls `urls` on this worker; returns (crawl seconds, [(index in `urls`, elapsed,
+    the library's JSON of the result)]): bytes travel back, not Result objects, so the
+    worker neither parses nor pickles matches. Raises only for the batch's own errors (a
+    version mismatch), never for a failed URL, whose JSON carries its error."""
     start = time.monotonic()
     marker = shipped.get("crash_marker")
     if marker and any(marker in u for u in urls):
@@ -56,8 +58,8 @@ def run_chunk(shipped: Dict[str, Any], urls: List[str]) -> Tuple[float, List[Any
         # has for the process backend): the worker dies as a crashing page would kill it.
         os._exit(70)
     crawler = _crawler_for(shipped)
-    results = list(crawler.stream(urls, ordered=False))
-    return time.monotonic() - start, results
+    rows = list(crawler.stream(urls, ordered=False).raw_rows())
+    return time.monotonic() - start, rows
 
 
 def install(shipped: Dict[str, Any]) -> None:
@@ -72,7 +74,7 @@ def uninstall(token: str) -> None:
         _cache.pop(token, None)
 
 
-def run_installed(token: str, urls: List[str]) -> Tuple[float, List[Any]]:
+def run_installed(token: str, urls: List[str]) -> Tuple[float, List[Tuple[int, float, bytes]]]:
     """run_chunk with the settings installed on this worker for batch `token`."""
     shipped = _installed.get(token)
     if shipped is None:

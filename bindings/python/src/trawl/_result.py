@@ -4,7 +4,7 @@
 import ctypes
 import json
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 from . import _lib
 from ._errors import TrawlError, error_for
@@ -56,18 +56,30 @@ def check(status: int, message_source: Optional[Callable[[], str]] = None) -> No
     raise error_for(status, lib.trawl_status_name(status).decode(), message)
 
 
-def from_handle(handle: ctypes.c_void_p) -> Result:
-    """Reads a trawl_result through its JSON rendering: one foreign call per result."""
+def raw_from_handle(handle: ctypes.c_void_p) -> Tuple[int, float, bytes]:
+    """(index, elapsed, JSON bytes) of a trawl_result: what a Dask or Ray task sends back,
+    parsed by from_raw on the caller's side only (no Result objects to pickle)."""
     n = ctypes.c_size_t()
     ptr = lib.trawl_result_json(handle, ctypes.byref(n))
-    row = json.loads(ctypes.string_at(ptr, n.value))
+    return (lib.trawl_result_index(handle), lib.trawl_result_elapsed(handle),
+            ctypes.string_at(ptr, n.value))
+
+
+def from_raw(index: int, elapsed: float, raw: bytes) -> Result:
+    """The Result of a trawl_result's JSON rendering."""
+    row = json.loads(raw)
     err = row["error"]
     error = None
     if err is not None:
         error = error_for(_CODES.get(err["code"], -1), err["code"], err["message"])
     matches = {name: [tuple(m) if isinstance(m, list) else m for m in found]
                for name, found in row["matches"].items()}
-    return Result(index=lib.trawl_result_index(handle), url=row["url"], final_url=row["final_url"],
+    return Result(index=index, url=row["url"], final_url=row["final_url"],
                   status=row["status"], content_type=row["content_type"], charset=row["charset"],
-                  bytes=row["bytes"], elapsed=lib.trawl_result_elapsed(handle), error=error,
+                  bytes=row["bytes"], elapsed=elapsed, error=error,
                   matches=matches, attempts=row.get("attempts", 1))
+
+
+def from_handle(handle: ctypes.c_void_p) -> Result:
+    """Reads a trawl_result through its JSON rendering: one foreign call per result."""
+    return from_raw(*raw_from_handle(handle))

@@ -3,11 +3,11 @@
 
 import ctypes
 import json
-from typing import Any, Callable, Dict, Iterable, Iterator, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from . import _lib
 from ._progress import Reporter, quiet
-from ._result import Result, check, from_handle
+from ._result import Result, check, from_handle, raw_from_handle
 
 lib = _lib.lib
 
@@ -81,6 +81,26 @@ class BatchStream:
 
     def _pull(self) -> Optional[Result]:
         """The next result to complete, or None when the batch has handed out every one."""
+        r = self._take(from_handle)
+        if r is not None:
+            self._reporter.step(r)
+        return r
+
+    def raw_rows(self) -> Iterator[Tuple[int, float, bytes]]:
+        """Every result as (index, elapsed, JSON bytes) in completion order, with no Result
+        made and no progress reported: what a Dask or Ray task sends back (from_raw parses
+        it on the caller's side). Closes the batch at the end or when dropped."""
+        try:
+            while True:
+                row = self._take(raw_from_handle)
+                if row is None:
+                    return
+                yield row
+        finally:
+            self.close()
+
+    def _take(self, convert: Callable[[ctypes.c_void_p], Any]) -> Any:
+        """convert(handle) of the next result to complete (freed after), or None at the end."""
         if self._batch is None:
             return None
         out = ctypes.c_void_p()
@@ -88,11 +108,9 @@ class BatchStream:
             status = lib.trawl_batch_next(self._batch, ctypes.byref(out), _POLL_MS)
             if status == _lib.OK:
                 try:
-                    r = from_handle(out)
+                    return convert(out)
                 finally:
                     lib.trawl_result_free(out)
-                self._reporter.step(r)
-                return r
             if status == _lib.DONE:
                 return None
             if status != _lib.TIMED_OUT:

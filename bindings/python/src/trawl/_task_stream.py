@@ -23,7 +23,7 @@ from typing import Any, Deque, Dict, List, Optional
 from ._chunks import ChunkSizer
 from ._errors import BackendUnavailable, Cancelled, WorkerCrashed
 from ._progress import Reporter, quiet
-from ._result import Result
+from ._result import Result, from_raw
 
 _POLL_S = 0.1
 # A lost chunk is split into at most this many parts: few enough that a large chunk does not
@@ -126,7 +126,7 @@ class TaskStream:
 
     def _collect(self, future: Any, chunk: _Chunk) -> None:
         try:
-            seconds, results = self._engine.result(future)
+            seconds, rows = self._engine.result(future)
         except Exception as e:
             if self._engine.orphaned(e) and chunk.resubmits < _RESUBMITS:
                 chunk.resubmits += 1
@@ -142,9 +142,10 @@ class TaskStream:
             self._lost(chunk, e)
             return
         self._sizer.observe(len(chunk.indices), seconds)
-        for r in results:
-            r.index = chunk.indices[r.index]
-            self._deliver(r)
+        for index, elapsed, raw in rows:
+            i = chunk.indices[index]
+            if not self._done[i]:
+                self._deliver(from_raw(i, elapsed, raw))
 
     def _lost(self, chunk: _Chunk, error: BaseException) -> None:
         self.chunks_lost += 1

@@ -104,6 +104,10 @@ def test_options_no_task_can_honour_are_refused(client):
         trawl.Crawler(backend="dask", chunk_size=0)
     with pytest.raises(trawl.InvalidArgument, match="write"):
         trawl.Crawler(backend="dask", client=client).write(["x"], os.devnull)
+    # A journal would be written by every task on its own worker: refused, never half-kept.
+    with pytest.raises(trawl.InvalidArgument, match="'journal' is not supported with "
+                                                     "backend='dask'"):
+        trawl.Crawler(backend="dask", client=client, journal=os.devnull)
 
 
 def test_a_url_that_kills_its_workers_ends_as_worker_crashed(client, site_urls, monkeypatch):

@@ -124,6 +124,19 @@ def test_a_url_that_kills_its_workers_ends_as_worker_crashed(client, site_urls, 
         [checks.comparable(r) for r in expected[:5] + expected[6:]]
 
 
+def test_rate_and_delay_budgets_are_divided_among_tasks():
+    # What each of 4 running tasks crawls with (the rate observed by a server is the thread
+    # backend's own test; here the division, which needs no cluster).
+    from trawl._budgets import task_kwargs
+    kwargs, tasks = task_kwargs({"host_rate": 10.0, "host_delay": 0.5, "concurrency": 64},
+                                "dask", 4)
+    assert tasks == 4
+    assert kwargs["host_rate"] == 2.5 and kwargs["host_delay"] == 2.0
+    assert kwargs["concurrency"] == 16 and kwargs["jobs"] == 1 and kwargs["backend"] == "thread"
+    kwargs, tasks = task_kwargs({"per_host_connections": 3}, "ray", 8)
+    assert (tasks, kwargs["per_host_connections"]) == (3, 1)
+
+
 def test_no_client_is_one_clear_error():
     code = ("import trawl\n"
             "try:\n"

@@ -18,6 +18,9 @@ _BATCH_ONLY = {
 }
 
 
+_MAX_DELAY = 86_400.0
+
+
 def _refuse(backend: str, key: str, why: str) -> InvalidArgument:
     return InvalidArgument(f"option {key!r} is not supported with backend={backend!r}: {why}; "
                            "use the thread, process or cluster backend for it", code=1,
@@ -48,7 +51,8 @@ def task_kwargs(kwargs: Dict[str, Any], backend: str, tasks: int) -> Tuple[Dict[
     if kwargs.get("host_rate"):
         out["host_rate"] = float(kwargs["host_rate"]) / tasks
     if kwargs.get("host_delay"):
-        out["host_delay"] = float(kwargs["host_delay"]) * tasks
+        # The library's longest delay (a day) bounds the product: far beyond any real use.
+        out["host_delay"] = min(float(kwargs["host_delay"]) * tasks, _MAX_DELAY)
     return out, tasks
 
 

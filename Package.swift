@@ -68,13 +68,15 @@ let package = Package(
         ),
         .target(name: "TrawlDecode", dependencies: ["TrawlCore"], swiftSettings: strict),
         .target(name: "TrawlExtract", dependencies: ["TrawlCore", "CPCRE2"], swiftSettings: strict),
+        .target(name: "TrawlWARC", dependencies: ["TrawlCore", "CZlib"], swiftSettings: strict),
         .target(name: "TrawlRobots", swiftSettings: strict),
         .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "TrawlRobots", "CCurl", "CIdn2"],
                 swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
-            dependencies: ["TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis", "CPosix"],
+            dependencies: ["TrawlCore", "TrawlContent", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis", "TrawlWARC",
+                           "CPosix"],
             swiftSettings: strict
         ),
         .target(
@@ -101,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "TrawlCLI",
             dependencies: [
-                "TrawlBackends", "TrawlCore", "TrawlDecode", "TrawlExtract", "CPosix",
+                "TrawlBackends", "TrawlCore", "TrawlDecode", "TrawlExtract", "TrawlWARC", "CPosix",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
@@ -140,6 +142,7 @@ let package = Package(
             dependencies: ["TrawlHTTP", "TrawlTestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TrawlWARCTests", dependencies: ["TrawlWARC", "TrawlTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TrawlBackendsTests",
             dependencies: ["TrawlBackends", "TrawlTestSupport"],

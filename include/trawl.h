@@ -172,6 +172,8 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   order                    choice  input, completed        "input"
  *   verbose                  int     0..1000                 0
  *   journal                  string  -                       none
+ *   warc                     string  -                       none
+ *   warc_max_bytes           int     4096..9007199254740992  1073741824
  *   per_host_connections     int     0..100000               0
  *   connect_timeout          double  0.001..31536000         10
  *   timeout                  double  0.001..31536000         30

@@ -35,6 +35,11 @@ static inline CURLcode trawl_curl_easy_setopt_opensocket(CURL *h, curl_opensocke
 static inline CURLcode trawl_curl_easy_setopt_prereq(CURL *h, curl_prereq_callback cb) {
     return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, cb);
 }
+/* CURLOPT_DEBUGFUNCTION: how the request head as sent reaches a WARC writer (CURLINFO_HEADER_OUT). */
+static inline CURLcode trawl_curl_easy_setopt_debug(CURL *h,
+        int (*cb)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb);
+}
 static inline CURLcode trawl_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) {
     return curl_easy_getinfo(h, i, v);
 }

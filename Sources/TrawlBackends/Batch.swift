@@ -52,6 +52,7 @@ public final class Batch: Sendable {
                 backend.run()
                 self.hub.finish()
                 try? self.hub.journal?.close()
+                try? self.hub.warc?.close()
             }
             driver.withLock { $0 = thread }
         } catch {
@@ -80,6 +81,14 @@ public final class Batch: Sendable {
     /// Why the journal stopped the batch (a full disk, say), or nil: the URLs it left
     /// without a result end with this error's code, `io`.
     public var journalError: TrawlError? { hub.journal?.error }
+
+    /// Why the batch's WARC files stopped (a full disk, a missing directory), or nil; the
+    /// results are whole either way. Worker processes report theirs on standard error.
+    public var warcError: TrawlError? { hub.warc?.error }
+
+    /// The WARC files this process wrote for the batch so far (worker processes' files are
+    /// theirs: `PATH-PID-NNNNN.warc.gz`).
+    public var warcFiles: [String] { hub.warc?.files ?? [] }
 
     /// How many URLs the batch holds (so far, for a streamed batch).
     public var total: Int { hub.collector.total }

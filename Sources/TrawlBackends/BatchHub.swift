@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TrawlCore
+import TrawlWARC
 import Synchronization
 
 /// Where a backend puts results: the backend-side sink. Backends never build failed results
@@ -49,6 +50,9 @@ final class BatchHub: ResultDelivery {
     let journal: Journal?
     /// URLs whose results came from the journal: backends never run them.
     let resumed: Set<Int>
+    /// The WARC files of lanes in this process (`warc` option, in-process backends; worker
+    /// processes write their own).
+    let warc: WARCWriter?
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
          onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil) {
@@ -56,6 +60,7 @@ final class BatchHub: ResultDelivery {
         self.source = source
         self.journal = journal
         self.resumed = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
+        self.warc = crawler.options.backend.capabilities.contains(.inProcess) ? WARCArchive.writer(crawler.options) : nil
         self.crawler = crawler
         self.options = crawler.options
         self.collector = ResultCollector(total: urls.count, order: order, open: source != nil)

@@ -3,6 +3,7 @@
 import TrawlCore
 import TrawlExtract
 import TrawlHTTP
+import TrawlWARC
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -43,6 +44,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     /// Matches the pages of every lane; a result carries its task's tag and whether the batch
     /// was cancelled while its transfer ran.
     private let matchers: MatcherPool<Settled>
+    /// This worker's own WARC files for the batch (`warc` option), `PATH-PID-NNNNN.warc.gz`.
+    private let warc: WARCWriter?
     #if DEBUG
     /// Test hook, compiled into debug builds only: a task whose URL contains this marker
     /// aborts the worker, so tests can crash a real worker at a chosen URL.
@@ -59,6 +62,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.onFinished = onFinished
         self.hosts = HostPolicy(FetchOptions(options))
         self.share = try? LaneShare()
+        let warc = WARCArchive.writer(options, pid: getpid())
+        self.warc = warc
         let retries = Retries(options)
         self.retries = retries
         queue.withLock { $0.frontier = Frontier(tries: retries.tries, open: true) }
@@ -66,7 +71,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         let count = max(1, lanes)
         matchers = try MatcherPool(
             threads: MatcherPool<Settled>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
-            makeProcessor: { PageProcessor(extractor: extractor, decode: options.decode) },
+            makeProcessor: {
+                PageProcessor(extractor: extractor, decode: options.decode,
+                              observer: warc.map(WARCArchive.init(writer:)))
+            },
             onResult: { result, settled in
                 var r = retries.finish(result, settled.stamp)
                 r.index = settled.request.index
@@ -104,6 +112,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         for w in wakers.withLock({ $0 }) { w.wake() }
         for t in threads.withLock({ ts in defer { ts = [] }; return ts }) { t.join() }
         matchers.finish()
+        try? warc?.close()
         return queue.withLock { q in
             defer { q.items = [:] }
             return q.frontier.drain().compactMap { q.items[$0] }

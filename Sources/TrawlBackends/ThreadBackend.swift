@@ -29,13 +29,14 @@ struct ThreadBackend: Backend {
         let robots = RobotsGate.forBatch(options, hosts: hosts)
         let batch = self.batch
         let retries = Retries(options)
+        let observer = PageObservers.of([batch.crawler.observer, batch.warc.map(WARCArchive.init(writer:))])
         let matchers: MatcherPool<Retries.Stamp>
         do {
             matchers = try MatcherPool(
                 threads: MatcherPool<Retries.Stamp>.threads(lanes: lanes), backlog: Self.backlog(lanes: lanes),
                 makeProcessor: {
                     PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
-                                  observer: batch.crawler.observer)
+                                  observer: observer)
                 },
                 onResult: { result, stamp in batch.deliver(retries.finish(result, stamp)) })
         } catch {
@@ -80,7 +81,7 @@ struct ThreadBackend: Backend {
         let lane: FetchLane
         do {
             var fetch = FetchOptions(options)
-            fetch.keepHeaders = batch.crawler.observer != nil
+            fetch.keepHeaders = batch.crawler.observer != nil || batch.warc != nil
             lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots)
         } catch {
             return

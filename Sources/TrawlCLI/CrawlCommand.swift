@@ -45,6 +45,12 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: registryHelp("journal"))
     var journal: String? = nil
 
+    @Option(help: registryHelp("warc"))
+    var warc: String? = nil
+
+    @Option(help: registryHelp("warc_max_bytes"))
+    var warcMaxBytes: Int? = nil
+
     @Option(help: registryHelp("per_host_connections"))
     var perHost: Int? = nil
 
@@ -188,6 +194,7 @@ struct CrawlCommand: ParsableCommand {
             if let e = batch.journalError { throw e }
             // Every URL read before the input failed has its result above.
             if let inputError = batch.inputError { throw inputError }
+            if let e = batch.warcError { throw e }
         } catch {
             // A truncated output never exits 0.
             throw CLIError(error.message)
@@ -203,7 +210,8 @@ struct CrawlCommand: ParsableCommand {
             ("backend", backend.map { .string($0) }), ("jobs", jobs.map { .int($0) }),
             ("concurrency", concurrency.map { .int($0) }), ("order", order.map { .string($0) }),
             ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
-            ("journal", journal.map { .string($0) }),
+            ("journal", journal.map { .string($0) }), ("warc", warc.map { .string($0) }),
+            ("warc_max_bytes", warcMaxBytes.map { .int($0) }),
             ("per_host_connections", perHost.map { .int($0) }),
             ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
             ("read_timeout", readTimeout.map { .double($0) }),

@@ -5,6 +5,7 @@ import TrawlBackends
 import TrawlCore
 import TrawlDecode
 import TrawlExtract
+import TrawlWARC
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,10 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Run the patterns over local files and print one JSON object per file.",
         discussion: "A file is decoded as `trawl crawl` decodes a page served without a charset: "
             + "BOM, then <meta charset>, else UTF-8 (--decode browser); --charset decodes it as if "
-            + "served with that charset."
+            + "served with that charset. A WARC file (.warc or .warc.gz, as `trawl crawl --warc` writes "
+            + "them) gives one object per response record instead, its body decoded as the crawl "
+            + "decoded it (Content-Encoding, then the served charset); a truncated record ends that "
+            + "file's reading with a message (exit status 1), the records before it are kept."
     )
 
     @Argument(help: "Files to read.")
@@ -55,6 +59,15 @@ struct ExtractCommand: ParsableCommand {
         guard let mode = DecodeMode(rawValue: decode) else {
             throw ValidationError("--decode must be one of: " + DecodeMode.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        if files.contains(where: Self.isWARC) {
+            guard files.allSatisfy(Self.isWARC) else {
+                throw ValidationError("give either WARC files (.warc, .warc.gz) or other files, not both")
+            }
+            var o = options
+            o.decode = mode
+            try Self.extractWARC(files, crawler: crawler, options: o)
+            return
+        }
         // The Content-Type a server would have sent: none, or one naming --charset.
         let contentType = charset.map { "text/html; charset=\($0)" }
         // Files are read and decoded before the clock starts: the figure is matching speed alone.
@@ -88,6 +101,39 @@ struct ExtractCommand: ParsableCommand {
             let mbps = cpu > 0 ? Double(totalBytes) / cpu / 1_000_000 : 0
             Console.error("extract: \(totalBytes) bytes in \(cpu) s = \(Int(mbps)) MB/s (cpu; wall \(wall) s)\n")
         }
+    }
+
+    static func isWARC(_ path: String) -> Bool {
+        path.hasSuffix(".warc") || path.hasSuffix(".warc.gz")
+    }
+
+    /// One result per response record of every file, through the crawl's own page processing.
+    static func extractWARC(_ files: [String], crawler: Crawler, options: CrawlOptions) throws {
+        let processor = PageProcessor(extractor: crawler.extractor, decode: options.decode)
+        let sink = FileResultSink(descriptor: 1, format: .jsonl)
+        var index = 0
+        var damaged = false
+        var failure: TrawlError? = nil
+        for path in files {
+            let message: String?
+            do throws(TrawlError) {
+                message = try WARCReader.read(path: path) { record in
+                    guard failure == nil,
+                          let response = record.archivedResponse(index: index, maxBytes: options.maxBytes) else { return }
+                    index += 1
+                    do throws(TrawlError) { try sink.write(processor.result(for: response)) } catch { failure = error }
+                }
+            } catch {
+                throw CLIError(error.message)
+            }
+            if let failure { throw CLIError(failure.message) }
+            if let message {
+                damaged = true
+                Console.error("trawl extract: \(message)\n")
+            }
+        }
+        do throws(TrawlError) { try sink.close() } catch { throw CLIError(error.message) }
+        if damaged { throw ExitCode(1) }
     }
 
     static func readFile(_ path: String) throws(CLIError) -> [UInt8] {

@@ -22,6 +22,10 @@ extension CrawlOptions {
         // MARK: Resuming and archiving (docs/resume-and-warc.md)
         .string("journal", \.journal, scope: .batch, flag: "--journal",
                 doc: "Journal file: finished results are appended; running the same batch again with it fetches only the URLs it lacks (thread and process backends; the cluster backend resumes with batch_id)."),
+        .string("warc", \.warc, scope: .fetch, flag: "--warc",
+                doc: "Write every response as WARC/1.1 to PATH-NNNNN.warc.gz (worker processes: PATH-PID-NNNNN.warc.gz; empty: none)."),
+        .int("warc_max_bytes", \.warcMaxBytes, 4096...(1 << 53), scope: .fetch, flag: "--warc-max-bytes",
+             doc: "Bytes after which a WARC file is closed and the next one started."),
 
         // MARK: Fetching
         .int("per_host_connections", \.perHostConnections, 0...100_000, scope: .fetch, flag: "--per-host",

@@ -46,6 +46,11 @@ public struct CrawlOptions: Sendable, Equatable {
     /// A journal file: every finished result is appended to it, and a batch run again with
     /// the same journal skips the URLs it holds and hands out their results again.
     public var journal: String? = nil
+    /// Where WARC files go: `PATH-00000.warc.gz`, `PATH-00001.warc.gz`, … (worker processes
+    /// add their process id); `nil` for none.
+    public var warc: String? = nil
+    /// Size at which a WARC file is closed and the next one started.
+    public var warcMaxBytes: Int = 1 << 30
 
     // MARK: Process backend
     /// Address-space limit of each worker process in bytes (RLIMIT_AS); 0 for none.

@@ -58,6 +58,11 @@ final class CurlEasy {
     private var raw: [UInt8] = []
     /// Why content decoding stopped the transfer.
     private(set) var contentError: TrawlError?
+    /// Whether the heads are kept (``FetchOptions/keepHeads``).
+    private let keepHeads: Bool
+    /// The current request's head as sent and the current response's head as received.
+    private var requestHead: [UInt8] = []
+    private var responseHead: [UInt8] = []
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
@@ -74,6 +79,7 @@ final class CurlEasy {
         self.share = share
         self.maxBytes = max(0, options.maxBytes)
         self.connectCheck = connectCheck
+        self.keepHeads = options.keepHeads
         try configure(options)
     }
 
@@ -104,6 +110,19 @@ final class CurlEasy {
             return easy.receiveHeader(data, size: size, count: count)
         }, "CURLOPT_HEADERFUNCTION")
         try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, me), "CURLOPT_HEADERDATA")
+        if options.keepHeads {
+            // The request head as sent reaches us only through the debug callback, which
+            // libcurl calls only in verbose mode (nothing goes to stderr with a callback set).
+            try check(trawl_curl_easy_setopt_debug(handle) { _, type, data, size, user in
+                guard let user, let data, type == CURLINFO_HEADER_OUT else { return 0 }
+                let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
+                // Each request (a redirect's too) starts afresh: the last one is kept.
+                easy.requestHead = Array(UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            }, "CURLOPT_DEBUGFUNCTION")
+            try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_DEBUGDATA, me), "CURLOPT_DEBUGDATA")
+            try set(CURLOPT_VERBOSE, 1, "CURLOPT_VERBOSE")
+        }
 
         // Every coding TrawlContent decodes is offered; libcurl passes bodies on undecoded.
         try set(CURLOPT_ACCEPT_ENCODING, ContentCoding.acceptEncoding, "CURLOPT_ACCEPT_ENCODING")
@@ -234,6 +253,8 @@ final class CurlEasy {
         raw = []
         contentError = nil
         connectCheck?.refusal = nil
+        requestHead = []
+        responseHead = []
         self.request = request
         limit = request.robotsOrigin != nil ? RobotsGate.maxBytes : maxBytes
         started = now
@@ -261,6 +282,12 @@ final class CurlEasy {
         return (bytes, text, encoded ? received : bytes)
     }
 
+    /// Takes the request head as sent and the response head as received (``keepHeads``).
+    func takeHeads() -> (request: [UInt8], response: [UInt8]) {
+        defer { requestHead = []; responseHead = [] }
+        return (requestHead, responseHead)
+    }
+
     /// The transfer ended well: flushes the content decoder, which may find the compressed
     /// stream incomplete.
     func finishBody() throws(TrawlError) {
@@ -284,12 +311,14 @@ final class CurlEasy {
             headerBytes = 0
             declaredLength = nil
             retryAfter = nil
+            responseHead = []
         }
         headerBytes += total
         guard headerBytes <= Self.maxHeaderBytes else {
             headerProblem = "response headers exceed \(Self.maxHeaderBytes) bytes"
             return 0
         }
+        if keepHeads { responseHead.append(contentsOf: line) }
         if let value = Self.value(of: "content-encoding:", in: line) {
             contentEncoding.append(value)
         } else if let value = Self.value(of: "retry-after:", in: line) {

@@ -54,6 +54,9 @@ public struct FetchOptions: Sendable, Equatable {
     /// Whether responses keep their header fields (``FetchResponse/headers``): set for page
     /// observers, off otherwise so that no page pays for them.
     public var keepHeaders = false
+    /// Whether responses keep the request head as sent and the response head as received
+    /// (``FetchResponse/requestHead``, ``FetchResponse/responseHead``): for WARC archives.
+    public var keepHeads = false
 
     /// The defaults of ``CrawlOptions``, the one home of every default.
     public init() { self.init(CrawlOptions()) }
@@ -83,5 +86,6 @@ public struct FetchOptions: Sendable, Equatable {
         proxy = options.proxy
         noProxy = options.noProxy
         useEnvProxy = options.useEnvProxy
+        keepHeads = options.warc != nil
     }
 }

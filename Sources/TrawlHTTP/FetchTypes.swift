@@ -44,6 +44,12 @@ public struct FetchResponse: Sendable {
     /// The last response's header fields, in the order received; kept only when
     /// ``FetchOptions/keepHeaders`` asks (for page observers), else empty.
     public var headers: [(name: String, value: String)] = []
+    /// The last request's head as libcurl sent it (request line, headers, blank line); kept
+    /// only when ``FetchOptions/keepHeads`` asks (for WARC), else empty.
+    public var requestHead: [UInt8] = []
+    /// The last response's head as received (status line, header lines, blank line); kept
+    /// only when ``FetchOptions/keepHeads`` asks, else empty.
+    public var responseHead: [UInt8] = []
     /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
     /// arrived; nil when it is not, or was not checked.
     public var validUTF8: UTF8Text?

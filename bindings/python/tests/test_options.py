@@ -57,8 +57,19 @@ def set_c(name, value):
         c.trawl_options_free(opts)
 
 
+# Options whose values have a syntax of their own: valid samples written out.
+SAMPLES = {
+    "header": ["X-Sample: 1"],
+    "resolve": ["example.com:80:127.0.0.1", "x.test:8080:127.0.0.1,::1"],
+    "allow_hosts": ["example.com", "10.0.0.0/8"],
+    "proxy": ["", "http://user:pw@127.0.0.1:3128", "socks5h://127.0.0.1:1080"],
+}
+
+
 def valid_values(o):
     t, lo, hi = o["type"], o["min"], o["max"]
+    if o["name"] in SAMPLES:
+        return SAMPLES[o["name"]]
     if t == "int":
         return [v for v in {o["default"], lo, hi, (lo + hi) // 2} if not (o["name"] == "jobs" and v == 0)]
     if t == "double":

@@ -6,7 +6,7 @@ import TrawlCore
 import Glibc
 #endif
 
-/// The SSRF guard at connect time: libcurl asks ``CurlEasy`` for every socket it opens
+/// The SSRF guard at connect time: libcurl asks `CurlEasy` for every socket it opens
 /// (`CURLOPT_OPENSOCKETFUNCTION`), with the address it resolved and is about to connect to,
 /// for the first request, each redirect, and each address of a name (happy eyeballs). A
 /// refused address gets no socket, so no packet leaves for it; libcurl then tries the next

@@ -10,7 +10,7 @@ public import TrawlCore
 /// Connections stay per lane: libcurl does not support sharing them across threads.
 ///
 /// `@unchecked Sendable`: the handle is written once in `init` and freed in `deinit`, when
-/// no easy handle can use it any more (each ``CurlEasy`` holds its share); libcurl serialises
+/// no easy handle can use it any more (each `CurlEasy` holds its share); libcurl serialises
 /// every use of the shared data through the share's lock callbacks (one mutex per data type).
 public final class LaneShare: @unchecked Sendable {
     let handle: UnsafeMutablePointer<trawl_curl_share>

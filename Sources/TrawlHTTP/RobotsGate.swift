@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// For each origin (`scheme://host:port`) the first lane that asks is told to fetch
 /// `/robots.txt` (``Admission/fetch``); every other request for that origin, in any lane, is
-/// parked in its lane (``Admission/wait``) until ``store(_:rules:reason:)`` gives the
+/// parked in its lane (``Admission/wait``) until `store(_:host:rules:reason:)` gives the
 /// verdict, which wakes the waiting lanes. So robots.txt is fetched once per origin per
 /// batch (per worker process on the process and cluster backends), through the same
 /// per-host limits as any other transfer.

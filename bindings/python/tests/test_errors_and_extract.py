@@ -69,6 +69,11 @@ def test_errors_pickle_with_their_code():
     assert type(back) is trawl.InvalidRegex and back.code == 3 and back.message == e.message
 
 
+def test_input_error_has_its_class():
+    e = trawl._errors.error_for(38, "input_error", "reading urls.txt: Is a directory")
+    assert type(e) is trawl.InputError and isinstance(e, trawl.URLError) and e.code == 38
+
+
 def test_bad_response_has_its_class():
     e = trawl._errors.error_for(37, "bad_response", "Received HTTP/0.9 when not allowed")
     assert type(e) is trawl.BadResponse and isinstance(e, trawl.URLError) and e.code == 37

@@ -13,7 +13,7 @@ A binding over libtrawl.so (ctypes); the package README lists every option.
 from ._lib import HEADER_VERSION_NUM, LibraryNotFound
 from ._lib import lib as _clib
 from ._errors import (BackendUnavailable, BadResponse, BlockedAddress, Cancelled, ConnectError, DNSError,
-                      HostUnavailable,
+                      HostUnavailable, InputError,
                       HTTPError, InternalError, InvalidArgument, InvalidRegex, InvalidState, InvalidURL,
                       NetworkError, OptionTypeError, RegexBudgetExceeded, Timeout, TLSError,
                       RobotsDisallowed, TooLarge, TooManyRedirects, TrawlError, TrawlWarning, UnknownOption,
@@ -52,7 +52,7 @@ __all__ = [
     "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError", "OptionTypeError",
     "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",
     "TooManyRedirects", "TooLarge", "TLSError", "HTTPError", "NetworkError", "WorkerCrashed",
-    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "BadResponse", "RobotsDisallowed", "BlockedAddress", "HostUnavailable", "LibraryNotFound",
+    "WorkerLost", "RegexBudgetExceeded", "Cancelled", "BadResponse", "RobotsDisallowed", "BlockedAddress", "HostUnavailable", "InputError", "LibraryNotFound",
     "HEADER_VERSION_NUM",
     "__version__", "version_num",
 ]

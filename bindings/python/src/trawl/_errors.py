@@ -130,6 +130,10 @@ class BadResponse(URLError):
     that is not what its Content-Encoding says."""
 
 
+class InputError(URLError):
+    """The batch's URL source failed while it was read; reported once."""
+
+
 class RobotsDisallowed(URLError):
     """The site's robots.txt refuses this URL to trawl's user-agent token (respect_robots)."""
 
@@ -151,7 +155,8 @@ _API_CLASSES = {
 _URL_CLASSES = {20: InvalidURL, 21: UnsupportedProtocol, 22: DNSError, 23: ConnectError,
                 24: Timeout, 25: TooManyRedirects, 26: TooLarge, 27: TLSError, 28: HTTPError,
                 29: NetworkError, 30: RegexBudgetExceeded, 31: Cancelled, 32: WorkerCrashed,
-                33: WorkerLost, 34: HostUnavailable, 35: RobotsDisallowed, 36: BlockedAddress, 37: BadResponse}
+                33: WorkerLost, 34: HostUnavailable, 35: RobotsDisallowed, 36: BlockedAddress, 37: BadResponse,
+                38: InputError}
 
 
 class TrawlWarning(UserWarning):

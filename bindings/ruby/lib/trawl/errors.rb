@@ -60,12 +60,15 @@ module Trawl
   class RobotsDisallowed < URLError; CODE = 35; end
   class BlockedAddress < URLError; CODE = 36; end
   class BadResponse < URLError; CODE = 37; end
+  # The URL source failed while the batch read it (a streamed input); reported once.
+  class InputError < URLError; CODE = 38; end
 
   ERROR_CLASSES = [InvalidArgument, UnknownOption, InvalidRegex, InvalidState, OutOfMemory,
                    IOError, InternalError, BackendUnavailable, InvalidURL, UnsupportedProtocol,
                    DNSError, ConnectError, Timeout, TooManyRedirects, TooLarge, TLSError,
                    HTTPError, NetworkError, RegexBudgetExceeded, Cancelled, WorkerCrashed,
-                   WorkerLost, HostUnavailable, RobotsDisallowed, BlockedAddress, BadResponse].to_h { |c| [c::CODE, c] }.freeze
+                   WorkerLost, HostUnavailable, RobotsDisallowed, BlockedAddress, BadResponse,
+                   InputError].to_h { |c| [c::CODE, c] }.freeze
 
   # The exception for status `code` (a code newer than this binding maps to its range's base).
   def self.error_for(code, message)

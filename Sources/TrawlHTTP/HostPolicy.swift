@@ -140,7 +140,7 @@ public struct HostTable: Sendable {
 /// on it.
 public final class HostPolicy: Sendable {
     private let table: Mutex<HostTable>
-    private let lanes = Mutex<(next: Int, wakers: [Int: LaneWaker])>((0, [:]))
+    private let lanes = LaneRegistry()
     /// Whether the table can never refuse (no per-host limit): lanes then skip the lock.
     public let isUnlimited: Bool
 
@@ -167,17 +167,9 @@ public final class HostPolicy: Sendable {
     }
 
     /// Registers a lane; the id names it in ``admit(_:lane:)``.
-    func join(_ waker: LaneWaker) -> Int {
-        lanes.withLock { l in
-            defer { l.next += 1 }
-            l.wakers[l.next] = waker
-            return l.next
-        }
-    }
+    func join(_ waker: LaneWaker) -> Int { lanes.join(waker) }
 
-    func leave(_ lane: Int) {
-        lanes.withLock { _ = $0.wakers.removeValue(forKey: lane) }
-    }
+    func leave(_ lane: Int) { lanes.leave(lane) }
 
     /// Asks, under one lock, to start a transfer for each of `hosts`, in order.
     func admit(_ hosts: [String], lane: Int) -> [HostAdmission] {
@@ -190,8 +182,7 @@ public final class HostPolicy: Sendable {
         let now = MonotonicClock.now()
         let wake = table.withLock { $0.finished(host: host, outcome: outcome, now: now) }
         guard !wake.isEmpty else { return }
-        let wakers = lanes.withLock { l in wake.compactMap { l.wakers[$0] } }
-        for w in wakers { w.wake() }
+        lanes.wake(wake)
     }
 
     /// At least `seconds` between request starts on `host` from now on, across every lane

@@ -32,7 +32,7 @@ public final class RobotsGate: Sendable {
     /// The product token robots.txt groups are matched against (`trawl`).
     public let token: String
     private let state = Mutex<[String: Entry]>([:])
-    private let lanes = Mutex<(next: Int, wakers: [Int: LaneWaker])>((0, [:]))
+    private let lanes = LaneRegistry()
     /// Called once per origin whose rules carry a Crawl-delay: (host key, seconds).
     private let onCrawlDelay: @Sendable (String, Double) -> Void
 
@@ -60,17 +60,9 @@ public final class RobotsGate: Sendable {
         return RobotsGate(userAgent: options.userAgent) { host, seconds in hosts.raiseDelay(host: host, seconds: seconds) }
     }
 
-    func join(_ waker: LaneWaker) -> Int {
-        lanes.withLock { l in
-            defer { l.next += 1 }
-            l.wakers[l.next] = waker
-            return l.next
-        }
-    }
+    func join(_ waker: LaneWaker) -> Int { lanes.join(waker) }
 
-    func leave(_ lane: Int) {
-        lanes.withLock { _ = $0.wakers.removeValue(forKey: lane) }
-    }
+    func leave(_ lane: Int) { lanes.leave(lane) }
 
     /// Asks for `origin` on behalf of lane `lane`.
     func admit(_ origin: String, lane: Int) -> Admission {
@@ -100,8 +92,7 @@ public final class RobotsGate: Sendable {
             return []
         }
         if let delay = rules.crawlDelay, delay > 0 { onCrawlDelay(host, min(delay, Self.maxCrawlDelay)) }
-        let wakers = lanes.withLock { l in waiters.compactMap { l.wakers[$0] } }
-        for w in wakers { w.wake() }
+        lanes.wake(waiters)
     }
 
     /// The verdict for a finished robots.txt transfer (RFC 9309 2.3.1): a 2xx is parsed, a

@@ -192,6 +192,8 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   proxy                    string  -                       none
  *   no_proxy                 string  -                       none
  *   use_env_proxy            bool    0, 1                    1
+ *   cookies                  bool    0, 1                    0
+ *   cookie_file              string  -                       none
  *   respect_robots           bool    0, 1                    0
  *   max_retries              int     0..100                  2
  *   retry_base               double  0..3600                 0.5

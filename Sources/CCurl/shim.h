@@ -49,6 +49,9 @@ static inline CURLcode trawl_curl_easy_getinfo_str(CURL *h, CURLINFO i, char **v
 static inline CURLcode trawl_curl_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) {
     return curl_easy_getinfo(h, i, v);
 }
+static inline CURLcode trawl_curl_easy_getinfo_slist(CURL *h, CURLINFO i, struct curl_slist **v) {
+    return curl_easy_getinfo(h, i, v);
+}
 static inline CURLcode trawl_curl_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) {
     return curl_easy_getinfo(h, i, v);
 }

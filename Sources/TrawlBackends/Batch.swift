@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import TrawlCore
+import TrawlHTTP
 import Synchronization
 
 /// One running batch of URLs.
@@ -36,11 +37,14 @@ public final class Batch: Sendable {
             }
             source = nil
         }
+        // An unreadable or malformed cookie file fails the start on every backend (worker
+        // processes load the same file for their own jars).
+        let cookies = try CookieJar.forBatch(crawler.options)
         let journal = try crawler.options.journal.map { path throws(TrawlError) in
             try Self.openJournal(path, urls: urls, crawler: crawler)
         }
         let hub = BatchHub(urls: urls, source: source, crawler: crawler, order: order ?? crawler.options.order,
-                           onProgress: onProgress, journal: journal)
+                           onProgress: onProgress, journal: journal, cookies: cookies)
         if let readError { hub.inputEnded(readError) }
         self.hub = hub
         do throws(TrawlError) {
@@ -89,6 +93,10 @@ public final class Batch: Sendable {
     /// The WARC files this process wrote for the batch so far (worker processes' files are
     /// theirs: `PATH-PID-NNNNN.warc.gz`).
     public var warcFiles: [String] { hub.warc?.files ?? [] }
+
+    /// Why the cookie jar could not be saved to ``CrawlOptions/cookieFile`` at the end of the
+    /// batch (thread backend), or nil; the results are whole either way.
+    public var cookieError: TrawlError? { hub.cookieError }
 
     /// How many URLs the batch holds (so far, for a streamed batch).
     public var total: Int { hub.collector.total }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TrawlCore
+import TrawlHTTP
 import TrawlWARC
 import Synchronization
 
@@ -53,10 +54,17 @@ final class BatchHub: ResultDelivery {
     /// The WARC files of lanes in this process (`warc` option, in-process backends; worker
     /// processes write their own).
     let warc: WARCWriter?
+    /// The batch's cookie jar (`cookies` option), loaded from `cookie_file` at the start: the
+    /// lanes of in-process backends share it and ``saveCookies()`` writes it back; worker
+    /// processes keep jars of their own (loaded from the same file, not saved).
+    let cookies: CookieJar?
+    /// Why the jar could not be saved to `cookie_file`, once that failed.
+    private let cookieSaveError = Mutex<TrawlError?>(nil)
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
-         onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil) {
+         onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil) {
         self.urls = urls
+        self.cookies = cookies
         self.source = source
         self.journal = journal
         self.resumed = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
@@ -70,6 +78,18 @@ final class BatchHub: ResultDelivery {
         lanes = source != nil ? jobs : min(jobs, max(1, urls.count))
         reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
     }
+
+    // MARK: Cookies
+
+    /// Writes the jar to `cookie_file` (when the batch has both), keeping the error for
+    /// ``cookieError``.
+    func saveCookies() {
+        guard let cookies, let file = options.cookieFile, !file.isEmpty else { return }
+        do throws(TrawlError) { try cookies.save(to: file) } catch { cookieSaveError.withLock { $0 = error } }
+    }
+
+    /// Why `cookie_file` could not be written at the end of the batch, or nil.
+    var cookieError: TrawlError? { cookieSaveError.withLock { $0 } }
 
     // MARK: Cancellation
 

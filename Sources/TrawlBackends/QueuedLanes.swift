@@ -41,6 +41,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let share: LaneShare?
     /// robots.txt verdicts of this worker's lanes: fetched once per origin per worker.
     private let robots: RobotsGate?
+    /// This worker's cookie jar, loaded from `cookie_file` (on this worker's machine) and not
+    /// saved: several workers writing one file would each undo the others' cookies.
+    private let cookies: CookieJar?
     /// Matches the pages of every lane; a result carries its task's tag and whether the batch
     /// was cancelled while its transfer ran.
     private let matchers: MatcherPool<Settled>
@@ -68,6 +71,14 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.retries = retries
         queue.withLock { $0.frontier = Frontier(tries: retries.tries, open: true) }
         self.robots = RobotsGate.forBatch(options, hosts: hosts)
+        do {
+            self.cookies = try CookieJar.forBatch(options)
+        } catch {
+            // The submitter read the file; this worker (another machine of a cluster, say)
+            // cannot: its lanes start with an empty jar rather than refuse their tasks.
+            Console.error("trawl worker: \(label): \(error.message); starting with no cookies\n")
+            self.cookies = CookieJar()
+        }
         let count = max(1, lanes)
         matchers = try MatcherPool(
             threads: MatcherPool<Settled>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
@@ -173,7 +184,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     private func runLane(inFlight: Int) {
         let lane: FetchLane
-        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share, robots: robots) } catch {
+        do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share, robots: robots,
+                                       cookies: cookies) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
             // task with the reason rather than leave it waiting or to be reclaimed forever.
             Console.error("trawl worker: \(label): \(error.message)\n")

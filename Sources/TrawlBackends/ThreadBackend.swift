@@ -27,6 +27,7 @@ struct ThreadBackend: Backend {
         let share = try? LaneShare()
         // robots.txt once per origin for the whole batch.
         let robots = RobotsGate.forBatch(options, hosts: hosts)
+        let cookies = batch.cookies
         let batch = self.batch
         let retries = Retries(options)
         let observer = PageObservers.of([batch.crawler.observer, batch.warc.map(WARCArchive.init(writer:))])
@@ -46,7 +47,8 @@ struct ThreadBackend: Backend {
         for lane in 0..<lanes {
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
-                    Self.runLane(batch: batch, hosts: hosts, share: share, robots: robots, inFlight: inFlight,
+                    Self.runLane(batch: batch, hosts: hosts, share: share, robots: robots, cookies: cookies,
+                                 inFlight: inFlight,
                                  frontier: frontier, retries: retries, matchers: matchers)
                 })
             } catch {
@@ -65,6 +67,8 @@ struct ThreadBackend: Backend {
             }
         }
         for t in threads { t.join() }
+        // Every transfer has ended (and merged its cookies): the jar is complete.
+        batch.saveCookies()
         matchers.finish()
         // A cancelled batch does not wait for a source blocked in a read (standard input):
         // the intake ends by itself after its next URL.
@@ -75,6 +79,7 @@ struct ThreadBackend: Backend {
     static func backlog(lanes: Int) -> Int { 16 * MatcherPool<Void>.threads(lanes: lanes) }
 
     private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, robots: RobotsGate?,
+                                cookies: CookieJar?,
                                 inFlight: Int, frontier: LaneFrontier, retries: Retries,
                                 matchers: MatcherPool<Retries.Stamp>) {
         let options = batch.options
@@ -82,7 +87,7 @@ struct ThreadBackend: Backend {
         do {
             var fetch = FetchOptions(options)
             fetch.keepHeaders = batch.crawler.observer != nil || batch.warc != nil
-            lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots)
+            lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots, cookies: cookies)
         } catch {
             return
         }

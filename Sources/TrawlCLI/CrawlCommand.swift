@@ -195,6 +195,7 @@ struct CrawlCommand: ParsableCommand {
             // Every URL read before the input failed has its result above.
             if let inputError = batch.inputError { throw inputError }
             if let e = batch.warcError { throw e }
+            if let e = batch.cookieError { throw e }
         } catch {
             // A truncated output never exits 0.
             throw CLIError(error.message)

@@ -27,6 +27,12 @@ struct SafetyOptions: ParsableArguments {
     @Flag(help: registryHelp("use_env_proxy"))
     var noEnvProxy = false
 
+    @Flag(help: registryHelp("cookies"))
+    var cookies = false
+
+    @Option(help: registryHelp("cookie_file"))
+    var cookieFile: String? = nil
+
     /// Sets the options whose flags were given, validated as the C ABI validates them.
     func apply(to options: inout CrawlOptions) throws {
         try options.setFlags(resolve.map { ("resolve", .string($0)) } + [
@@ -35,6 +41,7 @@ struct SafetyOptions: ParsableArguments {
             ("respect_robots", respectRobots ? .int(1) : nil),
             ("proxy", proxy.map { .string($0) }), ("no_proxy", noProxy.map { .string($0) }),
             ("use_env_proxy", noEnvProxy ? .int(0) : nil),
+            ("cookies", cookies ? .int(1) : nil), ("cookie_file", cookieFile.map { .string($0) }),
         ])
     }
 }

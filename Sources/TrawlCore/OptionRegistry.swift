@@ -95,6 +95,10 @@ extension CrawlOptions {
                 }),
         .bool("use_env_proxy", \.useEnvProxy, scope: .fetch, flag: "--no-env-proxy",
               doc: "Without proxy, take one from the environment (http_proxy, https_proxy, ALL_PROXY, NO_PROXY) as libcurl does (--no-env-proxy turns it off)."),
+        .bool("cookies", \.cookies, scope: .fetch, flag: "--cookies",
+              doc: "Keep a cookie jar for the batch: cookies a response sets are sent with the requests that start after it, under libcurl's domain, path, Secure and expiry rules (one jar per process: shared by the thread backend's lanes, one per worker on the process and cluster backends)."),
+        .string("cookie_file", \.cookieFile, scope: .fetch, flag: "--cookie-file",
+                doc: "A Netscape cookie file (curl's -b/-c format; a missing file is empty) loaded into the jar when the batch starts and, on the thread backend, written back (mode 0600) when it ends; turns cookies on. Lines that are not cookies are skipped; an unreadable or binary file fails the start."),
         .bool("respect_robots", \.respectRobots, scope: .fetch, flag: "--respect-robots",
               doc: "Fetch each origin's robots.txt once per batch (per worker process on the process and cluster backends) and end the URLs it disallows for the user agent's product token with robots_disallowed (RFC 9309; 4xx allows all, 5xx or no answer refuses all)."),
 

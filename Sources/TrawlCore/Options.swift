@@ -118,6 +118,13 @@ public struct CrawlOptions: Sendable, Equatable {
     /// Whether libcurl may take a proxy from `http_proxy`, `https_proxy`, `ALL_PROXY` and
     /// `NO_PROXY` when ``proxy`` is not set.
     public var useEnvProxy: Bool = true
+    /// A cookie jar for the batch: cookies set by one response are sent with later requests.
+    public var cookies: Bool = false
+    /// A Netscape cookie file loaded into the jar when a batch starts (and written back when
+    /// it ends, by the thread backend); setting it turns ``cookies`` on. Empty: none.
+    public var cookieFile: String? = nil
+    /// Whether the batch keeps cookies (``cookies`` or a ``cookieFile``).
+    public var usesCookies: Bool { cookies || !(cookieFile ?? "").isEmpty }
     /// Fetch each origin's robots.txt first and skip the URLs it disallows (RFC 9309).
     public var respectRobots: Bool = false
 

@@ -22,6 +22,10 @@ final class CurlEasy {
     private let maxBytes: Int
     /// The SSRF guard, nil when `block_private_addresses` is off.
     let connectCheck: ConnectCheck?
+    /// The batch's cookies, nil without `cookies`.
+    private let jar: CookieJar?
+    /// The cookies the current transfer started with.
+    private var fedCookies: [String] = []
 
     /// The request being fetched, nil while idle.
     var request: FetchRequest?
@@ -66,7 +70,7 @@ final class CurlEasy {
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
-         share: LaneShare? = nil, connectCheck: ConnectCheck? = nil) throws(TrawlError) {
+         share: LaneShare? = nil, connectCheck: ConnectCheck? = nil, jar: CookieJar? = nil) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -80,6 +84,7 @@ final class CurlEasy {
         self.maxBytes = max(0, options.maxBytes)
         self.connectCheck = connectCheck
         self.keepHeads = options.keepHeads
+        self.jar = jar
         try configure(options)
     }
 
@@ -176,6 +181,10 @@ final class CurlEasy {
             }, "CURLOPT_PREREQFUNCTION")
             try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_PREREQDATA, me), "CURLOPT_PREREQDATA")
         }
+        if jar != nil {
+            // "" turns the cookie engine on without reading a file.
+            try set(CURLOPT_COOKIEFILE, "", "CURLOPT_COOKIEFILE (cookies)")
+        }
         if let proxy = options.proxy, !proxy.isEmpty {
             try set(CURLOPT_PROXY, proxy, "CURLOPT_PROXY (proxy)")
         } else if !options.useEnvProxy {
@@ -255,6 +264,12 @@ final class CurlEasy {
         connectCheck?.refusal = nil
         requestHead = []
         responseHead = []
+        if let jar {
+            // The engine starts each transfer with exactly the jar's cookies.
+            _ = trawl_curl_easy_setopt_str(handle, CURLOPT_COOKIELIST, "ALL")
+            fedCookies = jar.lines
+            for line in fedCookies { _ = trawl_curl_easy_setopt_str(handle, CURLOPT_COOKIELIST, line) }
+        }
         self.request = request
         limit = request.robotsOrigin != nil ? RobotsGate.maxBytes : maxBytes
         started = now
@@ -268,6 +283,22 @@ final class CurlEasy {
         guard code == CURLE_OK else {
             throw TrawlError(.invalidURL, "\(CurlErrors.strerror(code)): \(String(reflecting: request.url))")
         }
+    }
+
+    /// The transfer ended (however): what it did to its cookies goes back to the jar.
+    func returnCookies() {
+        guard let jar else { return }
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        guard trawl_curl_easy_getinfo_slist(handle, CURLINFO_COOKIELIST, &list) == CURLE_OK else { return }
+        defer { curl_slist_free_all(list) }
+        var lines: [String] = []
+        var node = list
+        while let n = node {
+            if let data = n.pointee.data { lines.append(String(cString: data)) }
+            node = n.pointee.next
+        }
+        jar.merge(before: fedCookies, after: lines)
+        fedCookies = []
     }
 
     /// Takes the body out (leaving the handle's buffer empty for its next transfer), the

@@ -23,6 +23,8 @@ public final class FetchLane {
     private let addressGuard: AddressGuard?
     /// The `proxy` option parsed, nil without one; its password is kept out of messages.
     private let proxy: ProxyURL?
+    /// The batch's cookie jar (shared by its lanes in this process), nil without `cookies`.
+    private let jar: CookieJar?
     /// robots.txt verdicts shared with the batch's other lanes, nil without `respect_robots`.
     private let robots: RobotsGate?
     /// This lane's id in ``robots``.
@@ -58,18 +60,21 @@ public final class FetchLane {
     /// - Throws: `invalid_argument` for options libcurl refuses (a protocol other than http
     ///   and https, a header with a line break), `out_of_memory` or `internal` if libcurl
     ///   cannot start.
+    ///   - cookies: the batch's cookie jar; nil for a jar of this lane's own when
+    ///     ``FetchOptions/cookies`` is on.
     ///   - robots: the batch's robots.txt verdicts (shared by its lanes in this process);
     ///     nil for a gate of this lane's own when ``FetchOptions/respectRobots`` is on.
     public convenience init(options: FetchOptions, hosts: HostPolicy? = nil,
-                            share: LaneShare? = nil, robots: RobotsGate? = nil) throws(TrawlError) {
-        try self.init(options: options, hosts: hosts, resolve: [], share: share, robots: robots)
+                            share: LaneShare? = nil, robots: RobotsGate? = nil,
+                            cookies: CookieJar? = nil) throws(TrawlError) {
+        try self.init(options: options, hosts: hosts, resolve: [], share: share, robots: robots, cookies: cookies)
     }
 
     /// As the public initializer; `resolve` adds `CURLOPT_RESOLVE` entries
     /// ("host:port:address") to ``FetchOptions/resolve``'s, so that tests reach names such as
     /// `bücher.example` on loopback without DNS.
     init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil,
-         robots: RobotsGate? = nil) throws(TrawlError) {
+         robots: RobotsGate? = nil, cookies: CookieJar? = nil) throws(TrawlError) {
         try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
         multi = try CurlMulti()
@@ -91,6 +96,7 @@ public final class FetchLane {
             throw TrawlError(.invalidArgument, "proxy: socks5h together with block_private_addresses is refused "
                              + "(the proxy would resolve names the guard cannot check); use socks5://")
         }
+        jar = options.cookies ? cookies ?? CookieJar() : nil
         let policy = self.hosts
         self.robots = options.respectRobots
             ? robots ?? RobotsGate(userAgent: options.userAgent) { policy.raiseDelay(host: $0, seconds: $1) } : nil
@@ -102,7 +108,7 @@ public final class FetchLane {
     /// A new easy handle with the lane's settings (each has its own guard state).
     private func makeEasy() throws(TrawlError) -> CurlEasy {
         try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
-                     connectCheck: addressGuard.map(makeConnectCheck))
+                     connectCheck: addressGuard.map(makeConnectCheck), jar: jar)
     }
 
     /// The guard's state for one easy handle: with a proxy, the proxy's own addresses are
@@ -346,6 +352,7 @@ public final class FetchLane {
     /// ``idle``.
     private func finish(_ easy: CurlEasy, result: CURLcode) -> FetchResponse {
         let elapsed = MonotonicClock.now() - easy.started
+        easy.returnCookies()
         multi.remove(easy)
         active[ObjectIdentifier(easy)] = nil
         var outcome = HostTable.Outcome.other

@@ -38,6 +38,8 @@ public struct FetchOptions: Sendable, Equatable {
     public var noProxy: String?
     /// Whether libcurl may read proxy settings from the environment.
     public var useEnvProxy: Bool
+    /// Whether transfers use a ``CookieJar``.
+    public var cookies: Bool
     /// Fetch robots.txt per origin and refuse what it disallows (``RobotsGate``).
     public var respectRobots: Bool
 
@@ -83,6 +85,7 @@ public struct FetchOptions: Sendable, Equatable {
         retryBase = options.retryBase
         retryMax = options.retryMax
         respectRobots = options.respectRobots
+        cookies = options.usesCookies
         proxy = options.proxy
         noProxy = options.noProxy
         useEnvProxy = options.useEnvProxy

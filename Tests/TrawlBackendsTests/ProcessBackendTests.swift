@@ -187,4 +187,24 @@ import TrawlTestSupport
         let small = try crawler { $0.maxBytes = 10 }.crawl([server.url("/headers")])
         #expect(small.first?.error?.code == .tooLarge)
     }
+
+    /// Each worker loads `cookie_file` into a jar of its own, and does not write the file
+    /// back (docs/real-web.md): the cookie it holds reaches the server, the file is unchanged.
+    @Test func workersLoadTheCookieFile() throws {
+        let file = NSTemporaryDirectory() + "trawl-cookie-\(UUID().uuidString).txt"
+        let text = "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\tfile\n"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { unlink(file) }
+        let c = try crawler { o in
+            try? o.set("cookie_file", .string(file))
+            o.useDefaultPatterns = false
+            o.patterns = [PatternSpec(name: "cookie", source: #""cookie": "([^"]*)""#)]
+        }
+        let results = try c.crawl((0..<6).map { server.url("/set-cookie?n\($0)=1&ignored=\($0)") }
+                                  + (0..<6).map { server.url("/headers/\($0)") })
+        for r in results.suffix(6) {
+            #expect(r[pattern: "cookie"]?.strings.first?.contains("from=file") == true, "\(r.url)")
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
+    }
 }

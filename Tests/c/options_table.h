@@ -131,6 +131,8 @@ static const struct option_case option_cases[] = {
     {"proxy", {S(""), S("http://user:pw@127.0.0.1:3128"), S("socks5h://127.0.0.1:1080"), END}, {S("ftp://127.0.0.1:21"), I(1), END}},
     {"no_proxy", {S(""), S("localhost,.example.com"), END}, {I(1), END}},
     {"use_env_proxy", {I(0), I(1), END}, {I(2), S("1"), END}},
+    {"cookies", {I(0), I(1), END}, {I(2), I(-1), S("1"), END}},
+    {"cookie_file", {S(""), S("/tmp/trawl-cookies.txt"), END}, {I(1), D(1.5), END}},
     {"respect_robots", {I(0), I(1), END}, {I(2), S("1"), END}},
     {"max_retries", {I(0), I(2), I(100), END}, {I(-1), I(101), S("2"), END}},
     {"retry_base", {D(0), D(0.5), D(3600), END}, {D(-1), D(3601), S("1"), END}},

@@ -478,6 +478,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = json.dumps(seen, sort_keys=True).encode()
         self.send_body(200, body, "application/json")
 
+    def route_set_cookie(self, rest, q):
+        """Sets each query parameter as a cookie (Path=/); ?expire=NAME deletes one; each
+        ?raw=VALUE is sent as a Set-Cookie header as it is (Domain, Path, Secure, ...)."""
+        special = ("expire", "raw")
+        headers = [("Set-Cookie", f"{k}={v[0]}; Path=/") for k, v in q.items() if k not in special]
+        headers += [("Set-Cookie", f"{v}=; Path=/; Max-Age=0") for v in q.get("expire", [])]
+        headers += [("Set-Cookie", v) for v in q.get("raw", [])]
+        self.send_body(200, b"<html><body>cookies set</body></html>", headers=headers)
+
     def route_request_target(self, rest, q):
         # The request target exactly as it arrived (http.server decodes it as Latin-1).
         self.send_body(200, self.path.encode("iso-8859-1"), "text/plain")

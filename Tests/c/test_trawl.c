@@ -260,6 +260,19 @@ static void test_crawler_errors(void) {
     trawl_crawler_free(c);
     CHECK_EQ_INT(trawl_options_set_str(o, "redis_url", ""), TRAWL_OK);
 
+    /* A cookie file that cannot be read (a directory): the start fails naming it. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "thread"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "cookie_file", "/"), TRAWL_OK);
+    c = NULL;
+    if (CHECK(trawl_crawler_new(o, &c) == TRAWL_OK)) {
+        b = (trawl_batch *)&b;
+        CHECK_EQ_INT(trawl_batch_start(c, urls, 1, &b), TRAWL_IO);
+        CHECK(b == NULL);
+        CHECK_CONTAINS(trawl_last_error(), "cookie_file: cannot read /:");
+    }
+    trawl_crawler_free(c);
+    CHECK_EQ_INT(trawl_options_set_str(o, "cookie_file", ""), TRAWL_OK);
+
     /* A backend this build cannot run. */
     CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
     c = NULL;

@@ -105,6 +105,51 @@ S.test("cancel and an empty batch", function()
   c:close()
 end)
 
+S.test("stats add up to the batch", function()
+  local base = S.base_url()
+  local c = trawl.crawler({ jobs = 2, max_retries = 0 })
+  S.eq(c:stats(), nil, "no batch yet")
+  local batch = c:start({ base .. "/headers", base .. "/headers", base .. "/status/404", "not a url" })
+  local attempts = 0
+  for r in function() return batch:next() end do attempts = attempts + r.attempts end
+  local s = c:stats()
+  S.eq(batch:stats(), s, "a finished batch keeps its stats")
+  S.eq({ s.results, s.pages, s.attempts, s.retries }, { 4, 3, attempts, 0 }, "counts")
+  S.eq(s.statuses, { [200] = 2, [404] = 1 }, "statuses by number")
+  S.eq(s.errors, { invalid_url = 1 }, "errors by name")
+  S.ok(s.seconds.fetch >= 0 and s.seconds.decode >= 0 and s.seconds.extract >= 0, "seconds")
+  S.eq({ s.top_hosts[1].host, s.top_hosts[1].results }, { base:gsub("^http://", ""), 3 }, "top host")
+  S.ok(s.bytes > 0, "bytes")
+  local list, stats = trawl.crawl({ base .. "/headers" })
+  S.eq({ #list, stats.results, stats.statuses[200] }, { 1, 1, 1 }, "trawl.crawl returns the stats too")
+  c:close()
+end)
+
+S.test("cookie file is loaded and saved", function()
+  local base = S.base_url()
+  local file = os.tmpname()
+  local f = assert(io.open(file, "w"))
+  f:write("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\tlua\n")
+  f:close()
+  local r = trawl.crawl({ base .. "/headers", base .. "/set-cookie?made=here" },
+                        { cookie_file = file, default_patterns = false, patterns = { cookie = '"cookie": "([^"]*)"' } })
+  S.eq(r[1].matches.cookie, { "from=lua" }, "the file's cookie is sent")
+  local lines = {}
+  for line in io.lines(file) do
+    if line ~= "" and line:sub(1, 1) ~= "#" then lines[#lines + 1] = line end
+  end
+  table.sort(lines)
+  S.eq(lines, { "127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\tlua", "127.0.0.1\tFALSE\t/\tFALSE\t0\tmade\there" }, "saved")
+  S.eq(trawl.options().cookies.type, "bool", "cookies is an option")
+  f = assert(io.open(file, "wb"))
+  f:write("\0\1")
+  f:close()
+  local e = S.raises(function() trawl.crawl({ base .. "/headers" }, { cookie_file = file }) end)
+  S.eq(e.name, "invalid_argument", "a binary cookie file")
+  S.ok(e.message:find(file, 1, true), e.message)
+  os.remove(file)
+end)
+
 S.test("memory stays flat over a thousand cycles", function()
   local url = { S.page_urls()[1] }
   local function cycle()

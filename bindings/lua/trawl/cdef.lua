@@ -35,6 +35,7 @@ trawl_status trawl_batch_start(trawl_crawler *crawler, const char *const *urls, 
 trawl_status trawl_batch_next(trawl_batch *batch, trawl_result **out, int64_t timeout_ms);
 trawl_status trawl_batch_cancel(trawl_batch *batch);
 void trawl_batch_free(trawl_batch *batch);
+const char *trawl_batch_stats_json(trawl_batch *batch, size_t *len);
 trawl_status trawl_extract(trawl_crawler *crawler, const char *text, size_t len, trawl_result **out);
 size_t trawl_result_index(const trawl_result *result);
 const char *trawl_result_url(const trawl_result *result);

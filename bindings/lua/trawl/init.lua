@@ -230,16 +230,54 @@ function Batch:next(timeout_ms)
   return r
 end
 
+-- JSON objects as plain tables (the decoder's __order lists dropped), statuses by number.
+local function plain(v)
+  if type(v) ~= "table" or v == json.null then return v end
+  local t = {}
+  for k, x in pairs(v) do
+    if k ~= "__order" then t[k] = plain(x) end
+  end
+  return t
+end
+
+local function read_stats(h)
+  local n = ffi.new("size_t[1]")
+  local p = C.trawl_batch_stats_json(h, n)
+  if p == nil then return {} end
+  local s = plain(json.decode(ffi.string(p, n[0])))
+  if type(s.statuses) == "table" then
+    local by_number = {}
+    for k, v in pairs(s.statuses) do by_number[tonumber(k) or k] = v end
+    s.statuses = by_number
+  end
+  return s
+end
+
+--- What the batch did (so far while it runs, all of it once done; kept after close), from
+-- trawl_batch_stats_json: a table with results, pages, wall_seconds, pages_per_second, bytes,
+-- attempts, retries, robots_refusals, statuses ({[200] = n, ...}), errors ({timeout = n, ...}),
+-- seconds ({fetch, decode, extract}) and top_hosts (a list of {host, results, seconds}). Keys
+-- may be added, never removed (docs/politeness.md).
+function Batch:stats()
+  if self.handle ~= nil then return read_stats(self.handle) end
+  return self.last_stats or {}
+end
+
 --- Stops the batch soon: URLs not yet done come back with "cancelled" errors.
 function Batch:cancel()
   if self.handle ~= nil then C.trawl_batch_cancel(self.handle) end
 end
 
---- Cancels the batch if it still runs and frees it now (ffi.gc would, later).
+--- Cancels the batch if it still runs and frees it now (ffi.gc would, later); its stats are
+-- kept, and become its crawler's.
 function Batch:close()
   local h = self.handle
   self.handle = nil
-  if h ~= nil then C.trawl_batch_free(ffi.gc(h, nil)) end
+  if h ~= nil then
+    self.last_stats = read_stats(h)
+    if self.crawler then self.crawler.last_stats = self.last_stats end
+    C.trawl_batch_free(ffi.gc(h, nil))
+  end
 end
 
 -- MARK: crawler
@@ -282,7 +320,13 @@ function Crawler:start(urls)
   -- A failed start hands back no batch to hold its message: the library keeps it per thread.
   check(C.trawl_batch_start(self.handle, arr, n, out), function() return ffi.string(C.trawl_last_error()) end)
   -- arr must outlive the call only: the library copies the URLs.
-  return setmetatable({ handle = ffi.gc(out[0], C.trawl_batch_free), size = n }, Batch)
+  return setmetatable({ handle = ffi.gc(out[0], C.trawl_batch_free), size = n, crawler = self }, Batch)
+end
+
+--- The stats of this crawler's last finished batch (crawl, a results loop run to its end, or
+-- a closed batch), as Batch:stats gives them; nil before the first.
+function Crawler:stats()
+  return self.last_stats
 end
 
 --- An iterator over the results: `for r in crawler:results(urls) do ... end`. The second
@@ -320,12 +364,12 @@ end
 
 -- MARK: one-call forms
 
---- Crawls urls with a new crawler: a table of results in input order.
+--- Crawls urls with a new crawler: a table of results in input order, and the batch's stats.
 function M.crawl(urls, opts)
   local c = M.crawler(opts)
   local list = c:crawl(urls)
   c:close()
-  return list
+  return list, c:stats()
 end
 
 --- `for r in trawl.results(urls, opts) do ... end`: results as the "order" option has them.

@@ -2,6 +2,7 @@
 # frozen_string_literal: true
 
 require_relative "helper"
+require "tmpdir"
 
 # Crawling the shared pages: the same matches as the C API and as Ruby's own String#scan.
 class CrawlTest < Minitest::Test
@@ -180,6 +181,46 @@ class CrawlTest < Minitest::Test
     assert_raises(Interrupt) { Trawl.crawl(["#{TestSupport.base_url}/slow?seconds=60"] * 3, timeout: 120) }
     assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - start, :<, 30
     assert_nil Trawl.crawl(TestSupport.page_urls.first(1)).first.error, "the next crawl is unaffected"
+  end
+
+  def test_stats_add_up_to_the_batch
+    base = TestSupport.base_url
+    crawler = Trawl::Crawler.new(jobs: 2, max_retries: 0)
+    assert_nil crawler.stats, "no batch yet"
+    urls = ["#{base}/headers", "#{base}/headers", "#{base}/status/404", "not a url"]
+    batch = crawler.start(urls)
+    results = batch.to_a # runs the batch to its end and closes it
+    s = crawler.stats
+    assert_equal s, batch.stats, "a closed batch keeps its stats"
+    assert_equal 4, s[:results]
+    assert_equal 3, s[:pages]
+    assert_equal({ 200 => 2, 404 => 1 }, s[:statuses])
+    assert_equal({ invalid_url: 1 }, s[:errors])
+    assert_equal [results.sum(&:attempts), 0], [s[:attempts], s[:retries]]
+    assert_equal %i[decode extract fetch], s[:seconds].keys.sort
+    assert_equal({ host: TestSupport.base_url.sub(%r{\Ahttp://}, ""), results: 3 },
+                 s[:top_hosts].first.slice(:host, :results))
+    assert_operator s[:bytes], :>, 0
+    crawler.crawl(["#{base}/headers"])
+    assert_equal 1, crawler.stats[:results], "the last batch's"
+  end
+
+  def test_cookie_file_is_loaded_and_saved
+    base = TestSupport.base_url
+    Dir.mktmpdir do |dir|
+      file = File.join(dir, "jar.txt")
+      File.write(file, "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\truby\n")
+      r = Trawl.crawl(["#{base}/headers", "#{base}/set-cookie?made=here"], cookie_file: file,
+                      default_patterns: false, patterns: { cookie: /"cookie": "([^"]*)"/ })
+      assert_equal ["from=ruby"], r[0].matches[:cookie].flatten
+      lines = File.readlines(file, chomp: true).reject { |l| l.start_with?("#") || l.empty? }
+      assert_equal ["127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\truby", "127.0.0.1\tFALSE\t/\tFALSE\t0\tmade\there"],
+                   lines.sort
+      assert_equal "bool", Trawl.options[:cookies].type
+      File.binwrite(file, "\x00\x01")
+      e = assert_raises(Trawl::InvalidArgument) { Trawl.crawl(["#{base}/headers"], cookie_file: file) }
+      assert_includes e.message, file
+    end
   end
 
   def test_memory_stays_flat_over_a_thousand_cycles

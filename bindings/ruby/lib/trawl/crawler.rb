@@ -56,6 +56,19 @@ module Trawl
     end
   end
 
+  # The batch statistics' JSON (trawl_batch_stats_json) shaped for Ruby.
+  module Stats
+    def self.read(handle)
+      len = Handles.out_pointer
+      ptr = Native.trawl_batch_stats_json(handle, len)
+      return {} if ptr.null?
+
+      stats = JSON.parse(ptr.to_s(Handles.read_size(len)), symbolize_names: true)
+      stats[:statuses] = stats[:statuses].to_h { |k, v| [k.to_s.to_i, v] } if stats[:statuses].is_a?(Hash)
+      stats
+    end
+  end
+
   # One running batch. Results come out of the library as they complete; an ordered batch
   # holds early ones back to yield input order. `cancel` may be called from any thread.
   class Batch
@@ -64,7 +77,7 @@ module Trawl
 
     attr_reader :size
 
-    def initialize(crawler_handle, urls, ordered, scan_shaped)
+    def initialize(crawler_handle, urls, ordered, scan_shaped, on_close = nil)
       raise TypeError, "urls must be an Array of Strings, got #{urls.class}" unless urls.respond_to?(:to_ary)
 
       strings = urls.to_ary.map do |u|
@@ -83,6 +96,8 @@ module Trawl
       end
       @handle = Handles.read_pointer(out)
       @lock = Mutex.new
+      @stats = nil
+      @on_close = on_close
     end
 
     # Yields each Result; leaving early (break, an exception, Ctrl-C) cancels the rest.
@@ -111,10 +126,28 @@ module Trawl
       @lock.synchronize { Native.trawl_batch_cancel(@handle) if @handle }
     end
 
-    # Cancels the batch if it still runs and frees it.
+    # What the batch did (so far while it runs, all of it once done; kept after close), from
+    # trawl_batch_stats_json: a Hash with Symbol keys (:results, :pages, :wall_seconds,
+    # :pages_per_second, :bytes, :attempts, :retries, :robots_refusals, ...); :statuses maps
+    # Integer statuses to counts, :errors error names (Symbols) to counts, :seconds has
+    # :fetch, :decode and :extract, :top_hosts is an Array of { host:, results:, seconds: }.
+    # Keys may be added, never removed (docs/politeness.md).
+    def stats
+      @lock.synchronize { @handle ? Stats.read(@handle) : @stats }
+    end
+
+    # Cancels the batch if it still runs and frees it (its stats are kept).
     def close
-      handle = @lock.synchronize { h = @handle; @handle = nil; h }
-      Native.trawl_batch_free(handle) if handle
+      handle, stats = @lock.synchronize do
+        h = @handle
+        @stats = Stats.read(h) if h
+        @handle = nil
+        [h, @stats]
+      end
+      return unless handle
+
+      Native.trawl_batch_free(handle)
+      @on_close&.call(stats)
     end
 
     private
@@ -175,6 +208,7 @@ module Trawl
         Native.trawl_options_free(opts)
       end
       @box = [handle]
+      @last_stats = nil
       ObjectSpace.define_finalizer(self, self.class.releaser(@box))
     end
 
@@ -199,9 +233,15 @@ module Trawl
       start(urls, order: order).each(&block)
     end
 
-    # Starts a batch now and returns it (Trawl::Batch: each, cancel, close).
+    # Starts a batch now and returns it (Trawl::Batch: each, cancel, close, stats).
     def start(urls, order: @order)
-      Batch.new(require_handle, urls, order.to_sym == :input, @scan_shaped)
+      Batch.new(require_handle, urls, order.to_sym == :input, @scan_shaped, ->(s) { @last_stats = s })
+    end
+
+    # The statistics of this crawler's last finished batch (crawl, each_result, or a closed
+    # Batch), as Batch#stats gives them; nil before the first.
+    def stats
+      @last_stats
     end
 
     # Runs the patterns over text with no network: { name => matches }.

@@ -43,6 +43,7 @@ module Trawl
       trawl_batch_next: [[P, P, I64], I32],
       trawl_batch_cancel: [[P], I32],
       trawl_batch_free: [[P], VOID],
+      trawl_batch_stats_json: [[P, P], P],
       trawl_extract: [[P, P, SIZE, P], I32],
       trawl_result_index: [[P], SIZE],
       trawl_result_elapsed: [[P], DBL],

@@ -8,8 +8,8 @@ import Foundation
 /// The server exits when its stdin reaches EOF; this process holds the write end and never
 /// writes to it, so the server dies with the test process however that ends.
 ///
-/// `@unchecked Sendable`: every stored property is immutable after `init`; the `Process` and
-/// the pipe handle are only kept alive, never used again.
+/// `@unchecked Sendable`: every stored property is immutable after `init`; the script's
+/// ``ScriptChild`` is only kept alive (and killed by ``stop()``).
 public final class TestServer: @unchecked Sendable {
     /// One server per test process, started on first use. Traps with the reason when the
     /// server cannot start: no test that needs it could run.
@@ -45,8 +45,7 @@ public final class TestServer: @unchecked Sendable {
         caFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("key.pem").path }
     }
 
-    private let process: Process
-    private let stdinHandle: FileHandle
+    private let child: ScriptChild
 
     /// The server script inside this module's resource bundle.
     public static var scriptPath: String { resource("testserver.py") }
@@ -71,21 +70,10 @@ public final class TestServer: @unchecked Sendable {
     ///   print the same two lines) is given.
     public init(script: String = TestServer.scriptPath, corpus: String, tls: Bool,
                 bind: String = "127.0.0.1") throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", script, "--corpus", corpus, "--bind", bind]
-        if !tls { arguments.append("--no-tls") }
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        self.process = process
-        self.stdinHandle = input.fileHandleForWriting
+        child = try ScriptChild(script, ["--corpus", corpus, "--bind", bind] + (tls ? [] : ["--no-tls"]), lines: 2)
         self.host = bind
 
-        let lines = try TestServer.readLines(2, from: output.fileHandleForReading.fileDescriptor)
+        let lines = child.lines
         guard lines.count == 2, let port = Int(lines[0]) else {
             throw TestServerError(message: "unexpected first lines from testserver.py: \(lines)")
         }
@@ -112,10 +100,7 @@ public final class TestServer: @unchecked Sendable {
 
     /// Ends the server now (SIGKILL) instead of when this test process exits, for tests
     /// that start their own instance and must not leave it behind.
-    public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    public func stop() { child.stop() }
 
     /// The URL of a corpus page: `/corpus/NAME`.
     public func corpusURL(_ page: String) -> String {
@@ -156,7 +141,7 @@ public final class TestServer: @unchecked Sendable {
             let n = read(fd, &byte, 1)
             if n < 0, errno == EINTR { continue }
             if n <= 0 {
-                throw TestServerError(message: "testserver.py exited early (lines so far: \(lines))")
+                throw TestServerError(message: "the server script exited early (lines so far: \(lines))")
             }
             if byte == UInt8(ascii: "\n") {
                 lines.append(String(decoding: current, as: UTF8.self))

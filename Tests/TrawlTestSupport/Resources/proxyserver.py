@@ -29,21 +29,25 @@ def count(kind, target=None):
             COUNTS["targets"].append(target)
 
 
+def copy(src, dst):
+    """Sends dst what src receives until src ends or either socket fails."""
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+
+
 def pipe(a, b):
     def one(src, dst):
+        copy(src, dst)
         try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
+            dst.shutdown(socket.SHUT_WR)
         except OSError:
             pass
-        finally:
-            try:
-                dst.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
     t = threading.Thread(target=one, args=(b, a), daemon=True)
     t.start()
     one(a, b)
@@ -108,14 +112,7 @@ class HTTPProxy(socketserver.BaseRequestHandler):
         out += ["Via: 1.1 trawl-test-proxy", "Connection: close"]
         up.sendall(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + rest)
         # One request per connection: the answer, then close.
-        try:
-            while True:
-                data = up.recv(65536)
-                if not data:
-                    break
-                c.sendall(data)
-        except OSError:
-            pass
+        copy(up, c)
         up.close()
 
 

@@ -326,6 +326,59 @@ TRAWL_API trawl_status trawl_batch_start(trawl_crawler *crawler, const char *con
  * NULL. Any thread. */
 TRAWL_API const char *trawl_last_error(void);
 
+/* Batches whose URLs arrive while they run. The batch reads URLs only as it has room for them
+ * (at most 4 x concurrency, and at least 1,024, ahead of the results the caller has taken), so
+ * memory stays bounded whatever the input's length, and results come out while URLs are still
+ * arriving: take them with trawl_batch_next as usual. Every URL the batch accepted gets exactly
+ * one result. Only the thread backend (without a journal) reads URLs while it runs: the process
+ * and cluster backends, and a journalled batch, read the whole input when the batch starts. */
+
+/* Gives the next URL of a batch started with trawl_batch_start_source. Return 1 with *url set
+ * (any string: an invalid URL gets a result of its own; the batch copies it, so it need only
+ * stay valid until the call returns), 0 at the end of the input, or -1 if reading failed (*url
+ * may then point to a message, or stay NULL): the input ends there, every URL given before gets
+ * its result, and trawl_batch_input_error says why. Called on a thread of the batch, one call
+ * at a time; never again after it returned 0 or -1, nor after the batch was cancelled (with the
+ * thread backend a call already blocked is not waited for by the cancel; with the others it
+ * runs inside trawl_batch_start_source, on the caller's thread). */
+typedef int (*trawl_url_source_fn)(void *user_data, const char **url);
+
+/* Starts a batch that pulls its URLs from next(user_data, &url) (see trawl_url_source_fn).
+ * user_data is passed through untouched and must stay valid until the source returned 0 or -1,
+ * or the batch is freed. Returns as trawl_batch_start; TRAWL_INVALID_ARGUMENT for a NULL
+ * crawler, next or out. Any thread (see crawler). */
+TRAWL_API trawl_status trawl_batch_start_source(trawl_crawler *crawler, trawl_url_source_fn next,
+                                                void *user_data, trawl_batch **out);
+
+/* Starts a batch with no URLs yet: add them with trawl_batch_add, then end the input with
+ * trawl_batch_close_input (the batch is done once every added URL has its result). Returns as
+ * trawl_batch_start; TRAWL_INVALID_ARGUMENT for the process or cluster backend or a journal
+ * (those read their whole input first: use trawl_batch_start or trawl_batch_start_source).
+ * Any thread (see crawler). */
+TRAWL_API trawl_status trawl_batch_open(trawl_crawler *crawler, trawl_batch **out);
+
+/* Adds one URL (copied) to a batch from trawl_batch_open. The batch holds at most 256 added URLs
+ * it has not read yet; while that many wait, this call waits: timeout_ms < 0 as long as it takes,
+ * 0 not at all, > 0 at most that long. A caller that also takes the results on the same thread
+ * passes 0 (or a short timeout) and takes results when the batch is full, since the batch reads
+ * more URLs only as its results are taken.
+ * Returns TRAWL_OK (the URL will get a result); TRAWL_TIMED_OUT (not added: take results, then
+ * try again); TRAWL_INVALID_STATE after trawl_batch_close_input, or for a batch not from
+ * trawl_batch_open; TRAWL_CANCELLED after trawl_batch_cancel (not added; URLs added before it
+ * end with TRAWL_CANCELLED results); TRAWL_INVALID_ARGUMENT for a NULL batch or url.
+ * Any number of threads may add at once, and alongside the consumer. */
+TRAWL_API trawl_status trawl_batch_add(trawl_batch *batch, const char *url, int64_t timeout_ms);
+
+/* Ends the input of a batch from trawl_batch_open; idempotent. Returns TRAWL_OK,
+ * TRAWL_INVALID_STATE for a batch not from trawl_batch_open, TRAWL_INVALID_ARGUMENT for NULL.
+ * Any thread. */
+TRAWL_API trawl_status trawl_batch_close_input(trawl_batch *batch);
+
+/* Why the batch's URL source failed (TRAWL_INPUT_ERROR: a trawl_url_source_fn returned -1, or
+ * the CLI's input could not be read), or NULL if it did not (or NULL batch). Library-owned, valid
+ * until the next call on the batch or trawl_batch_free. The consumer's thread. */
+TRAWL_API const char *trawl_batch_input_error(trawl_batch *batch);
+
 /* Waits for the next result, in the "order" option's order.
  * timeout_ms: < 0 waits as long as it takes, 0 polls, > 0 waits at most that many milliseconds.
  * Returns TRAWL_OK and *out (the caller frees it with trawl_result_free; it outlives the batch);

@@ -77,6 +77,9 @@ final class BatchHub: ResultDelivery {
         let jobs = crawler.options.effectiveJobs(cores: OSThread.availableCores)
         lanes = source != nil ? jobs : min(jobs, max(1, urls.count))
         reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
+        // Told at the cancel itself, not by the intake thread later: a URL pushed into a feed
+        // after the cancel returned must be refused.
+        if let source { register { source.cancel() } }
     }
 
     // MARK: Cookies

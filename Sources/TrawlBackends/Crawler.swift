@@ -74,6 +74,26 @@ public final class Crawler: Sendable {
         try Batch(urls: [], source: source, crawler: self, onProgress: onProgress)
     }
 
+    /// Starts a batch whose URLs are added while it runs, through the returned ``URLFeed``:
+    /// ``URLFeed/add(_:timeout:)`` each URL, then ``URLFeed/close()``; results come from the
+    /// batch as they complete, while URLs are still being added. Memory stays bounded as for
+    /// ``start(source:onProgress:)``: the feed holds at most `capacity` URLs the batch has not
+    /// read, and `add` waits while it is full.
+    /// - Throws: `invalid_argument` with a backend that reads its whole input before it starts
+    ///   (process, cluster) or with a `journal`: give those a list or a ``URLSource``; otherwise
+    ///   as ``start(_:onProgress:)-([String],_)``.
+    public func open(capacity: Int = 256,
+                     onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> (batch: Batch, feed: URLFeed) {
+        guard options.backend.capabilities.contains(.streamsInput), options.journal == nil else {
+            throw TrawlError(.invalidArgument,
+                             "URLs cannot be added to a running batch with the \(options.backend.rawValue) backend"
+                             + (options.journal != nil ? " or a journal" : "")
+                             + ": it reads its whole input before it starts; pass the list or a URL source")
+        }
+        let feed = URLFeed(capacity: capacity)
+        return (try start(source: feed, onProgress: onProgress), feed)
+    }
+
     /// Crawls `urls` to completion and returns one result per URL, in input order.
     /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func crawl(_ urls: [String],

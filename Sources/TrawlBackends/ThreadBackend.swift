@@ -71,8 +71,9 @@ struct ThreadBackend: Backend {
         batch.saveCookies()
         matchers.finish()
         // A cancelled batch does not wait for a source blocked in a read (standard input):
-        // the intake ends by itself after its next URL.
-        if batch.isCancelled { intake?.detach() } else { intake?.join() }
+        // the intake ends by itself after its next URL. A source that drains on cancel never
+        // blocks then, and what it holds must be read before the batch finishes.
+        if batch.isCancelled && batch.source?.drainsOnCancel != true { intake?.detach() } else { intake?.join() }
     }
 
     /// Pages waiting for a matcher at which lanes stop pulling new URLs.

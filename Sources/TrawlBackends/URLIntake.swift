@@ -41,6 +41,14 @@ struct URLIntake: Sendable {
                 break reading
             }
         }
+        if hub.isCancelled && source.drainsOnCancel {
+            // The URLs the source accepted before the cancel: each gets its `cancelled`
+            // result from the batch's finish, none is fetched.
+            while case .url(let url) = source.next() {
+                hub.streamed(url, index: index)
+                index += 1
+            }
+        }
         frontier.close()
         hub.inputEnded(error)
     }

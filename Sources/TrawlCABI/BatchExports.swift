@@ -45,12 +45,17 @@ final class ProgressSlot: Sendable {
 final class BatchHandle {
     let batch: Batch
     let progress: ProgressSlot
+    /// Where `trawl_batch_add` puts URLs; nil unless the batch came from `trawl_batch_open`.
+    let feed: URLFeed?
     /// The JSON of the last `trawl_batch_stats_json`, valid until the next call or free.
     let stats = MessageSlot()
+    /// The message of the last `trawl_batch_input_error`, valid until the next call or free.
+    let inputError = MessageSlot()
 
-    init(batch: Batch, progress: ProgressSlot) {
+    init(batch: Batch, progress: ProgressSlot, feed: URLFeed? = nil) {
         self.batch = batch
         self.progress = progress
+        self.feed = feed
     }
 }
 
@@ -88,12 +93,12 @@ private func batchInputs(_ crawlerPtr: OpaquePointer?, _ urls: UnsafePointer<Uns
 
 /// The status of a failed `trawl_batch_start` or `trawl_crawl`, its message kept for
 /// `trawl_last_error` on this thread.
-private func failed(_ error: TrawlError) -> Int32 {
+func failed(_ error: TrawlError) -> Int32 {
     ThreadMessage.shared.set(error.message)
     return error.code.status
 }
 
-private func batch(_ p: OpaquePointer?) -> BatchHandle? {
+func batch(_ p: OpaquePointer?) -> BatchHandle? {
     Handle.object(p, as: BatchHandle.self)
 }
 

@@ -21,4 +21,21 @@ public enum URLSourceItem: Sendable {
 public protocol URLSource: Sendable {
     /// The next URL, the end of the input, or why the input failed.
     func next() -> URLSourceItem
+
+    /// Whether the batch, once cancelled, still reads this source to its end (without waiting
+    /// for room) and gives each URL read a `cancelled` result. A source that has already
+    /// accepted URLs from a producer (``URLFeed``) says `true`, so that no accepted URL is
+    /// lost; its ``cancel()`` must then make ``next()`` stop blocking. A source that reads as
+    /// it is asked (a file, standard input) says `false` (the default): the batch stops
+    /// reading it, and may stop waiting for a ``next()`` blocked in a read.
+    var drainsOnCancel: Bool { get }
+
+    /// The batch was cancelled; called once, on the cancelling thread. The default does
+    /// nothing.
+    func cancel()
+}
+
+extension URLSource {
+    public var drainsOnCancel: Bool { false }
+    public func cancel() {}
 }

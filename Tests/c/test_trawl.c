@@ -722,6 +722,148 @@ out:
     trawl_crawler_free(c);
 }
 
+/* URLs pushed into a running batch: every added URL gets one result, results come out while the
+ * input is open, and adds after the end are refused. */
+static void test_batch_add(void) {
+    trawl_crawler *c = make_crawler(1);
+    trawl_batch *b = NULL;
+    trawl_result *r = NULL;
+    int seen[12] = {0};
+    size_t i, got = 0, total = 0;
+    trawl_status st;
+    if (!c) return;
+    CHECK_EQ_INT(trawl_batch_open(NULL, &b), TRAWL_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    CHECK_EQ_INT(trawl_batch_open(c, NULL), TRAWL_INVALID_ARGUMENT);
+    if (!CHECK(trawl_batch_open(c, &b) == TRAWL_OK)) goto out;
+    CHECK_EQ_INT(trawl_batch_add(b, NULL, 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_add(NULL, pages[0], 0), TRAWL_INVALID_ARGUMENT);
+    /* One URL in, its result out, before the input ends. */
+    CHECK_EQ_INT(trawl_batch_add(b, pages[0], -1), TRAWL_OK);
+    CHECK_EQ_INT(trawl_batch_next(b, &r, 20000), TRAWL_OK);
+    if (r) {
+        CHECK_EQ_INT(trawl_result_index(r), 0);
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        seen[0] = 1;
+        got++;
+        trawl_result_free(r);
+        r = NULL;
+    }
+    for (i = 1; i < 12; i++) CHECK_EQ_INT(trawl_batch_add(b, i == 5 ? "bad url" : pages[i % 3], 1000), TRAWL_OK);
+    CHECK_EQ_INT(trawl_batch_close_input(b), TRAWL_OK);
+    CHECK_EQ_INT(trawl_batch_close_input(b), TRAWL_OK);
+    CHECK_EQ_INT(trawl_batch_add(b, pages[0], 0), TRAWL_INVALID_STATE);
+    while ((st = trawl_batch_next(b, &r, 20000)) == TRAWL_OK) {
+        size_t idx = trawl_result_index(r);
+        if (CHECK(idx < 12)) {
+            CHECK(!seen[idx]);
+            seen[idx] = 1;
+            CHECK_EQ_INT(trawl_result_error(r), idx == 5 ? TRAWL_INVALID_URL : TRAWL_OK);
+        }
+        got++;
+        trawl_result_free(r);
+        r = NULL;
+    }
+    CHECK_EQ_INT(st, TRAWL_DONE);
+    CHECK_EQ_INT(got, 12);
+    CHECK_EQ_INT(trawl_batch_progress(b, NULL, &total, NULL, NULL), TRAWL_OK);
+    CHECK_EQ_INT(total, 12);
+    CHECK(trawl_batch_input_error(b) == NULL);
+    trawl_batch_free(b);
+    b = NULL;
+
+    /* Cancelled with URLs added: each still gets exactly one result; later adds are refused. */
+    if (CHECK(trawl_batch_open(c, &b) == TRAWL_OK)) {
+        size_t n = 0;
+        for (i = 0; i < 5; i++) CHECK_EQ_INT(trawl_batch_add(b, pages[i % 3], -1), TRAWL_OK);
+        CHECK_EQ_INT(trawl_batch_cancel(b), TRAWL_OK);
+        CHECK_EQ_INT(trawl_batch_add(b, pages[0], 0), TRAWL_CANCELLED);
+        while ((st = trawl_batch_next(b, &r, 20000)) == TRAWL_OK) {
+            n++;
+            trawl_result_free(r);
+            r = NULL;
+        }
+        CHECK_EQ_INT(st, TRAWL_DONE);
+        CHECK_EQ_INT(n, 5);
+        trawl_batch_free(b);
+        b = NULL;
+    }
+
+    /* A batch from trawl_batch_start takes no added URLs. */
+    if (CHECK(trawl_batch_start(c, pages, 1, &b) == TRAWL_OK)) {
+        CHECK_EQ_INT(trawl_batch_add(b, pages[0], 0), TRAWL_INVALID_STATE);
+        CHECK_EQ_INT(trawl_batch_close_input(b), TRAWL_INVALID_STATE);
+        trawl_batch_free(b);
+        b = NULL;
+    }
+out:
+    trawl_crawler_free(c);
+}
+
+/* A C callback as the URL source: pulled lazily, and a failing source ends the input with its
+ * message while the URLs given before still get their results. */
+struct url_source {
+    int next, count, fail_at;
+};
+
+static int next_url(void *user_data, const char **url) {
+    struct url_source *s = user_data;
+    if (s->next == s->fail_at) {
+        *url = "disk on fire";
+        return -1;
+    }
+    if (s->next >= s->count) return 0;
+    *url = pages[s->next++ % 3];
+    return 1;
+}
+
+static void test_batch_start_source(void) {
+    trawl_crawler *c = make_crawler(1);
+    trawl_batch *b = NULL;
+    trawl_result *r = NULL;
+    struct url_source src = {0, 7, -1};
+    size_t got = 0;
+    trawl_status st;
+    if (!c) return;
+    CHECK_EQ_INT(trawl_batch_start_source(c, NULL, &src, &b), TRAWL_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    CHECK_EQ_INT(trawl_batch_start_source(NULL, next_url, &src, &b), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_batch_start_source(c, next_url, &src, NULL), TRAWL_INVALID_ARGUMENT);
+    if (CHECK(trawl_batch_start_source(c, next_url, &src, &b) == TRAWL_OK)) {
+        while ((st = trawl_batch_next(b, &r, 20000)) == TRAWL_OK) {
+            CHECK_EQ_INT(trawl_result_status(r), 200);
+            got++;
+            trawl_result_free(r);
+            r = NULL;
+        }
+        CHECK_EQ_INT(st, TRAWL_DONE);
+        CHECK_EQ_INT(got, 7);
+        CHECK(trawl_batch_input_error(b) == NULL);
+        trawl_batch_free(b);
+        b = NULL;
+    }
+    src.next = 0;
+    src.fail_at = 4;
+    got = 0;
+    if (CHECK(trawl_batch_start_source(c, next_url, &src, &b) == TRAWL_OK)) {
+        const char *why;
+        while ((st = trawl_batch_next(b, &r, 20000)) == TRAWL_OK) {
+            CHECK(trawl_result_index(r) < 4);
+            got++;
+            trawl_result_free(r);
+            r = NULL;
+        }
+        CHECK_EQ_INT(st, TRAWL_DONE);
+        CHECK_EQ_INT(got, 4);
+        why = trawl_batch_input_error(b);
+        CHECK(why != NULL);
+        if (why) CHECK_CONTAINS(why, "disk on fire");
+        CHECK(trawl_batch_input_error(NULL) == NULL);
+        trawl_batch_free(b);
+    }
+    trawl_crawler_free(c);
+}
+
 static void test_timeout_poll(void) {
     trawl_crawler *c = make_crawler(0);
     trawl_batch *b = NULL;
@@ -982,6 +1124,27 @@ static void test_process_backend(void) {
     CHECK_EQ_INT(trawl_crawl(threads, pages, 3, &a), TRAWL_OK);
     CHECK_EQ_INT(trawl_crawl(procs, pages, 3, &b), TRAWL_OK);
     CHECK_EQ_INT(trawl_result_list_count(b), 3);
+    {
+        /* URLs cannot be pushed into a process batch (it reads its whole input first), but a
+         * URL source is read whole at the start. */
+        trawl_batch *pb = NULL;
+        trawl_result *r = NULL;
+        struct url_source src = {0, 3, -1};
+        size_t n = 0;
+        CHECK_EQ_INT(trawl_batch_open(procs, &pb), TRAWL_INVALID_ARGUMENT);
+        CHECK(pb == NULL);
+        CHECK_CONTAINS(trawl_last_error(), "process backend");
+        if (CHECK(trawl_batch_start_source(procs, next_url, &src, &pb) == TRAWL_OK)) {
+            while (trawl_batch_next(pb, &r, 20000) == TRAWL_OK) {
+                CHECK_EQ_INT(trawl_result_status(r), 200);
+                n++;
+                trawl_result_free(r);
+                r = NULL;
+            }
+            CHECK_EQ_INT(n, 3);
+            trawl_batch_free(pb);
+        }
+    }
     for (i = 0; i < 3 && a && b; i++) {
         const trawl_result *x = trawl_result_list_get(a, i), *y = trawl_result_list_get(b, i);
         CHECK_EQ_INT(trawl_result_status(y), 200);
@@ -1029,6 +1192,8 @@ int main(void) {
     test_crawl_to_completion();
     test_site_json();
     test_streaming();
+    test_batch_add();
+    test_batch_start_source();
     test_timeout_poll();
     test_cancel_from_thread();
     test_progress_and_collect();

@@ -7,7 +7,7 @@ import re
 import sys
 import warnings
 from collections import Counter
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sized, Tuple, Union
 
 from . import _lib
 from ._engines import ENGINE_KWARGS, ENGINES, EngineBackend
@@ -15,6 +15,7 @@ from ._errors import InvalidArgument, InvalidRegex, OptionTypeError, TrawlWarnin
 from ._options import settings
 from ._progress import ProgressArg, Reporter
 from ._result import Result, check, from_handle
+from ._source import LazySource
 from ._stream import BatchStream
 
 lib = _lib.lib
@@ -185,8 +186,16 @@ class Crawler:
         that iterates. Closing the iterator, or dropping it, cancels the batch."""
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
-        urls = list(urls)
         ordered = self._ordered if ordered is None else ordered
+        if self._engine is None and not isinstance(urls, Sized):
+            # A generator or other iterator is read lazily, as the batch has room for more.
+            if not isinstance(urls, Iterable):
+                raise TypeError(f"urls must be an iterable of URLs, got {type(urls).__name__}")
+            reporter = Reporter(verbose=self._verbose, progress=progress, total=None,
+                                n_jobs=self._jobs, backend=self._backend)
+            return BatchStream(self._require(), LazySource(iter(urls)), ordered, reporter,
+                               on_close=self._keep_stats)
+        urls = list(urls)
         if self._engine is not None:
             self._require()
             for u in urls:
@@ -278,9 +287,10 @@ class _Failures:
         if errors not in _ERRORS:
             stream.close()
             raise ValueError(f"errors must be one of {', '.join(_ERRORS)}, got {errors!r}")
-        self.errors, self.stream, self.codes = errors, stream, Counter()
+        self.errors, self.stream, self.codes, self.seen = errors, stream, Counter(), 0
 
     def see(self, r: Result) -> None:
+        self.seen += 1
         if r.error is None:
             return
         self.codes[r.error.name] += 1
@@ -293,7 +303,8 @@ class _Failures:
         if self.errors == "warn" and self.codes:
             n = sum(self.codes.values())
             codes = ", ".join(f"{name}: {count}" for name, count in self.codes.most_common())
-            warnings.warn(f"{n} of {self.stream.total} URLs failed ({codes}); their matches are "
+            total = self.seen if self.stream.total is None else self.stream.total
+            warnings.warn(f"{n} of {total} URLs failed ({codes}); their matches are "
                           "empty lists. errors='return' or crawl_results() say why, "
                           "errors='ignore' silences this.", TrawlWarning,
                           stacklevel=_caller_level())
@@ -316,14 +327,14 @@ def _shape(crawler: Crawler, urls, return_as: str, progress: ProgressArg, errors
     failures = _Failures(errors, stream)
     if return_as == "list":
         try:
-            done: List[Optional[Result]] = [None] * stream.total
+            by_index: Dict[int, Result] = {}
             for r in stream:
                 failures.see(r)
-                done[r.index] = r
+                by_index[r.index] = r
         finally:
             stream.close()
         failures.finish()
-        return [convert(r) for r in done]
+        return [convert(by_index[i]) for i in range(len(by_index))]
     return _generate(stream, failures, convert)
 
 

@@ -24,6 +24,7 @@ _size = _c.c_size_t
 _status = _c.c_int32
 
 PROGRESS_FN = _c.CFUNCTYPE(None, _size, _size, _size, _c.c_double, _p)
+URL_SOURCE_FN = _c.CFUNCTYPE(_c.c_int, _p, _c.POINTER(_str))
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -45,6 +46,8 @@ _PROTOTYPES = {
     "trawl_crawler_error_offset": (_c.c_int64, [_p]),
     "trawl_last_error": (_str, []),
     "trawl_batch_start": (_status, [_p, _c.POINTER(_str), _size, _c.POINTER(_p)]),
+    "trawl_batch_start_source": (_status, [_p, URL_SOURCE_FN, _p, _c.POINTER(_p)]),
+    "trawl_batch_input_error": (_str, [_p]),
     "trawl_batch_next": (_status, [_p, _c.POINTER(_p), _c.c_int64]),
     "trawl_batch_cancel": (_status, [_p]),
     "trawl_batch_write": (_status, [_p, _c.c_int, _c.c_char_p]),

@@ -41,7 +41,7 @@ def _tqdm_bar(total: int):
 class Reporter:
     """One batch's progress: `step` after each result the iterator receives."""
 
-    def __init__(self, *, verbose: int, progress: ProgressArg, total: int, n_jobs: int,
+    def __init__(self, *, verbose: int, progress: ProgressArg, total: Optional[int], n_jobs: int,
                  backend: str):
         if not isinstance(verbose, int) or isinstance(verbose, bool) or verbose < 0:
             raise TypeError(f"option 'verbose' takes an int >= 0, got {verbose!r}")
@@ -51,7 +51,8 @@ class Reporter:
         self.verbose, self.total, self.done = verbose, total, 0
         self._callback = progress if callable(progress) else None
         self._bar = _tqdm_bar(total) if progress == "tqdm" else None
-        self._jobs = min(effective_jobs(n_jobs), max(1, total))
+        # total is None for a lazily read iterable: known only once it ends.
+        self._jobs = effective_jobs(n_jobs) if total is None else min(effective_jobs(n_jobs), max(1, total))
         self._start = time.monotonic()
         self._print(f"Using backend {backend.capitalize()}Backend with {self._jobs} "
                     "concurrent workers.")
@@ -70,6 +71,12 @@ class Reporter:
             self._bar.update(1)
         if self._callback is not None:
             self._callback(self.done, self.total, result)
+        if self.total is None:
+            # joblib's lines for a generator of unknown length.
+            if self.verbose and not _filtered(self.done - 1, self.verbose):
+                self._print(f"Done {self.done:4d} tasks      | elapsed: "
+                            f"{_short_time(time.monotonic() - self._start)}")
+            return
         if not self.verbose or (self.done < self.total and _filtered(self.done - 1, self.verbose)):
             return
         elapsed = time.monotonic() - self._start
@@ -86,7 +93,7 @@ class Reporter:
             bar.close()
 
 
-def quiet(total: int) -> Reporter:
+def quiet(total: Optional[int]) -> Reporter:
     return Reporter(verbose=0, progress=None, total=total, n_jobs=1, backend="thread")
 
 

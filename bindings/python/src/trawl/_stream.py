@@ -7,7 +7,9 @@ from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from . import _lib
 from ._progress import Reporter, quiet
+from ._errors import error_for
 from ._result import Result, check, from_handle, raw_from_handle
+from ._source import LazySource
 
 lib = _lib.lib
 
@@ -31,6 +33,26 @@ class BatchStream:
         self._batch = None
         self._stats: Optional[Dict[str, Any]] = None
         self._on_close = on_close
+        self._source: Optional[LazySource] = None
+        if isinstance(urls, LazySource):
+            # Read by the library as it has room (trawl_batch_start_source): the total is
+            # known only once the input ends.
+            self._source = urls
+            self.total: Optional[int] = None
+            self.ordered: bool = ordered
+            self._reporter = reporter or quiet(None)
+            self._held: Dict[int, Result] = {}
+            self._next_index = 0
+            batch = ctypes.c_void_p()
+            try:
+                check(lib.trawl_batch_start_source(crawler_handle, urls.callback, None, ctypes.byref(batch)),
+                      lambda: lib.trawl_last_error().decode())
+            except BaseException:
+                self._reporter.close()
+                urls.release()
+                raise
+            self._batch = batch
+            return
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
         encoded = []
@@ -38,10 +60,10 @@ class BatchStream:
             if not isinstance(u, str):
                 raise TypeError(f"URLs must be str, got {type(u).__name__}")
             encoded.append(u.encode("utf-8"))
-        self.total: int = len(encoded)
-        self.ordered: bool = ordered
+        self.total = len(encoded)
+        self.ordered = ordered
         self._reporter = reporter or quiet(self.total)
-        self._held: Dict[int, Result] = {}
+        self._held = {}
         self._next_index = 0
         array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
         batch = ctypes.c_void_p()
@@ -112,9 +134,20 @@ class BatchStream:
                 finally:
                     lib.trawl_result_free(out)
             if status == _lib.DONE:
+                self._raise_input_error()
                 return None
             if status != _lib.TIMED_OUT:
                 check(status)
+
+    def _raise_input_error(self) -> None:
+        """After the last result: the caller's iterator failed, so the input ended early."""
+        source = self._source
+        if source is None or source.error is None or self._batch is None:
+            return
+        why = lib.trawl_batch_input_error(self._batch)
+        error, source.error = source.error, None
+        raise error_for(38, "input_error", (why or b"").decode(errors="replace")
+                        or f"the URL iterable raised {type(error).__name__}") from error
 
     def write(self, fd: int, format: str = "jsonl") -> None:
         """Writes every result not yet taken to the open descriptor `fd`, as JSON lines or one
@@ -124,6 +157,7 @@ class BatchStream:
             raise ValueError("the batch is closed")
         try:
             check(lib.trawl_batch_write(self._batch, fd, format.encode("ascii")))
+            self._raise_input_error()
         finally:
             self.close()
 
@@ -149,6 +183,8 @@ class BatchStream:
         batch, self._batch = self._batch, None
         if batch is not None:
             lib.trawl_batch_free(batch)
+            if self._source is not None:
+                self._source.release()
             self._reporter.close()
             if self._on_close is not None and self._stats is not None:
                 self._on_close(self._stats)

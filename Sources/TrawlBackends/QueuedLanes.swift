@@ -21,6 +21,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     /// Called on a lane thread for every task that ran: its result, and whether the batch was
     /// cancelled while it ran (the result then says `cancelled`).
     typealias Finished = @Sendable (_ tag: Tag, _ result: CrawlResult, _ cancelled: Bool) -> Void
+    /// Called on a lane thread for a task whose attempt failed transiently, instead of
+    /// retrying it here: the feeder runs it again after `after` seconds (`elapsed`: the
+    /// attempt's transfer seconds). The process backend's host schedules retries this way.
+    typealias HandBack = @Sendable (_ tag: Tag, _ request: FetchRequest, _ after: Double, _ elapsed: Double) -> Void
 
     let extractor: Extractor
     let options: CrawlOptions
@@ -34,6 +38,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let wakers = Mutex<[LaneWaker]>([])
     private let threads = Mutex<[OSThread]>([])
     private let onFinished: Finished
+    private let handBack: HandBack?
     private let label: String
     /// Shared by the lanes: the per-host limit holds for the batch in this process.
     private let hosts: HostPolicy
@@ -56,13 +61,17 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     #endif
 
     /// Starts `lanes` lane threads with `inFlight` transfers each.
-    /// - Parameter label: names the batch in diagnostics.
+    /// - Parameters:
+    ///   - label: names the batch in diagnostics.
+    ///   - handBack: where transient failures go, when the feeder schedules retries (nil:
+    ///     they wait in this worker's frontier).
     init(label: String, options: CrawlOptions, extractor: Extractor, lanes: Int, inFlight: Int,
-         onFinished: @escaping Finished) throws(TrawlError) {
+         handBack: HandBack? = nil, onFinished: @escaping Finished) throws(TrawlError) {
         self.label = label
         self.options = options
         self.extractor = extractor
         self.onFinished = onFinished
+        self.handBack = handBack
         self.hosts = HostPolicy(FetchOptions(options))
         self.share = try? LaneShare()
         let warc = WARCArchive.writer(options, pid: getpid())
@@ -107,9 +116,15 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         }
     }
 
-    func enqueue(_ items: [(FetchRequest, Tag)]) {
+    /// - Parameter attempts: the HTTP attempt number of each item's try, by position (1,
+    ///   its first, where missing): a URL handed back runs again as its next attempt.
+    func enqueue(_ items: [(FetchRequest, Tag)], attempts: [Int] = []) {
         queue.withLock { q in
-            for item in items { q.items[q.frontier.add(item.0.url)] = item }
+            for (k, item) in items.enumerated() {
+                let local = q.frontier.add(item.0.url)
+                q.items[local] = item
+                if k < attempts.count, attempts[k] > 1 { q.earlier[local] = attempts[k] - 1 }
+            }
         }
         for w in wakers.withLock({ $0 }) { w.wake() }
     }
@@ -139,6 +154,8 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         var frontier = Frontier(open: true)
         var items: [Int: (FetchRequest, Tag)] = [:]
         var spent: [Int: Double] = [:]
+        /// HTTP attempts a task made elsewhere before it came here (its feeder's retries).
+        var earlier: [Int: Int] = [:]
     }
 
     /// A final attempt on its way through a matcher: its task, tag and retry history, and
@@ -163,9 +180,21 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private func settle(_ response: FetchResponse) -> Settled? {
         let local = response.index
         let cancelled = cancelled.load(ordering: .acquiring)
-        let (attempt, spent, item) = queue.withLock { q in (q.frontier.attempt(of: local), q.spent[local] ?? 0, q.items[local]) }
+        let (attempt, spent, item) = queue.withLock { q in
+            (q.frontier.attempt(of: local) + (q.earlier[local] ?? 0), q.spent[local] ?? 0, q.items[local])
+        }
         guard let (request, tag) = item else { return nil }
         let decision = cancelled ? .final : retries.judge(response, attempt: attempt)
+        if case .retry(let after) = decision, let handBack {
+            queue.withLock { q in
+                q.items[local] = nil
+                q.spent[local] = nil
+                q.earlier[local] = nil
+                _ = q.frontier.complete(local, .done, now: MonotonicClock.now())
+            }
+            handBack(tag, request, after, spent + response.elapsed)
+            return nil
+        }
         if case .retry(let after) = decision {
             queue.withLock { q in
                 q.spent[local, default: 0] += response.elapsed
@@ -176,6 +205,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         queue.withLock { q in
             q.items[local] = nil
             q.spent[local] = nil
+            q.earlier[local] = nil
             _ = q.frontier.complete(local, .done, now: MonotonicClock.now())
         }
         return Settled(request: request, tag: tag, stamp: Retries.Stamp(attempt: attempt, spent: spent, decision: decision),

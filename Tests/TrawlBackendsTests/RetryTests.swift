@@ -185,29 +185,36 @@ func crawlLoopback(_ urls: [String], backend: BackendKind, jobs: Int, concurrenc
 
     func gaps(_ times: [Double]) -> [Double] { zip(times, times.dropFirst()).map { $1 - $0 } }
 
-    @Test func hostDelayHoldsAcrossEveryLane() throws {
+    /// Thread backend: 4 lanes of one process. Process backend: 4 worker processes, whose
+    /// starts the host process schedules.
+    @Test(arguments: [BackendKind.thread, .process])
+    func hostDelayHoldsAcrossEveryLane(backend: BackendKind) throws {
         let server = try FlakyServer()
         defer { server.stop() }
-        let results = try crawl((0..<8).map { server.url("/ok/d\($0)") }) { $0.hostDelay = 0.2 }
+        // 12 URLs: more than one process worker's window (8), so two workers get some.
+        let results = try crawl((0..<12).map { server.url("/ok/d\($0)") }, backend: backend) { $0.hostDelay = 0.15 }
         #expect(results.allSatisfy { $0.status == 200 })
         let g = gaps(server.allTimes)
-        #expect(g.count == 7)
-        // Each gap between starts is drawn from 0.1-0.3 s. The server sees arrivals, which a
-        // loaded machine delays unevenly: each gap may shrink by that jitter, the whole span
+        #expect(g.count == 11)
+        guard Sanitizers.checksTiming || backend == .thread else { return }
+        // Each gap between starts is drawn from 0.075-0.225 s. The server sees arrivals, which
+        // a loaded machine delays unevenly: each gap may shrink by that jitter, the whole span
         // only by the first arrival's delay.
         #expect(g.allSatisfy { $0 >= 0.05 }, "gaps \(g)")
-        #expect(g.reduce(0, +) >= 7 * 0.1 - 0.05, "gaps \(g)")
+        #expect(g.reduce(0, +) >= 11 * 0.075 - 0.05, "gaps \(g)")
         #expect((g.max() ?? 0) - (g.min() ?? 0) > 0.01, "jitter: gaps \(g)")
     }
 
-    @Test func hostRateHoldsAcrossEveryLane() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func hostRateHoldsAcrossEveryLane(backend: BackendKind) throws {
         let server = try FlakyServer()
         defer { server.stop() }
         let other = try FlakyServer()
         defer { other.stop() }
         let urls = (0..<6).map { server.url("/ok/r\($0)") } + (0..<6).map { other.url("/ok/o\($0)") }
-        let results = try crawl(urls) { $0.hostRate = 5 }
+        let results = try crawl(urls, backend: backend) { $0.hostRate = 5 }
         #expect(results.allSatisfy { $0.status == 200 })
+        guard Sanitizers.checksTiming || backend == .thread else { return }
         for s in [server, other] {
             let g = gaps(s.allTimes)
             #expect(g.count == 5)
@@ -218,12 +225,33 @@ func crawlLoopback(_ urls: [String], backend: BackendKind, jobs: Int, concurrenc
         #expect((other.allTimes.first ?? 99) < (server.allTimes.last ?? 0))
     }
 
-    @Test func withoutPacingRequestsComeTogether() throws {
+    @Test func processRetriesTakeTheirHostsTurn() throws {
+        // Two URLs fail once: their retries are scheduled by the host process, and take the
+        // host's turn like the other URLs' starts, whichever worker runs them.
+        let server = try FlakyServer()
+        defer { server.stop() }
+        let urls = [server.url("/fail/1/503/a"), server.url("/fail/1/503/b")] + (0..<8).map { server.url("/ok/p\($0)") }
+        let results = try crawl(urls, backend: .process) {
+            $0.hostDelay = 0.15
+            $0.retryBase = 0.01
+        }
+        #expect(results.map(\.status) == Array(repeating: 200, count: 10))
+        #expect(results.map(\.attempts) == [2, 2] + Array(repeating: 1, count: 8))
+        #expect(server.times("a").count == 2 && server.times("b").count == 2)
+        let g = gaps(server.allTimes)
+        #expect(g.count == 11)
+        guard Sanitizers.checksTiming else { return }
+        #expect(g.allSatisfy { $0 >= 0.05 }, "gaps \(g)")
+        #expect(g.reduce(0, +) >= 11 * 0.075 - 0.05, "gaps \(g)")
+    }
+
+    @Test(arguments: [BackendKind.thread, .process])
+    func withoutPacingRequestsComeTogether(backend: BackendKind) throws {
         // The checks above could pass by a slow crawl; without pacing the same batch's
         // requests arrive closer than any paced gap.
         let server = try FlakyServer()
         defer { server.stop() }
-        _ = try crawl((0..<8).map { server.url("/ok/n\($0)") }) { _ in }
+        _ = try crawl((0..<8).map { server.url("/ok/n\($0)") }, backend: backend) { _ in }
         #expect((gaps(server.allTimes).min() ?? 1) < 0.09)
     }
 

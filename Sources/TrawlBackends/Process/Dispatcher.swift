@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TrawlCore
+import TrawlHTTP
 
 /// The process backend's policy as pure state: which worker gets which URLs, when a worker is
 /// started, killed or given up on, and what a death costs. No processes, sockets or clock:
@@ -17,6 +18,16 @@ import TrawlCore
 /// retry, and a retry goes only to a worker that holds nothing else, so a second death is
 /// pinned on that URL and no innocent neighbour is blamed. A URL whose tries are used up
 /// (``CrawlOptions/maxAttempts``, a ``TryPolicy``) ends `worker_crashed`.
+///
+/// HTTP retries are the host's too: a worker hands a transiently failed attempt back with its
+/// wait (``retry(_:index:after:elapsed:now:)``), and the URL waits here, holding no worker's
+/// slot, until it is due; then it goes out again to any worker, with its attempt number.
+///
+/// Per-host pacing (``Config/pacer``: `host_delay`, `host_rate`) is decided here for the whole
+/// batch: a URL goes to a worker only when its host's turn is due, and only to a worker with a
+/// free transfer slot (so it starts at once, and the gaps the host chose are the gaps the
+/// server sees). URLs whose host must wait wait here, in a line per host, and the other
+/// hosts' URLs go past them.
 struct Dispatcher {
     struct Config {
         /// Worker processes wanted.
@@ -34,6 +45,13 @@ struct Dispatcher {
         var maxStartFailures: Int = 3
         /// Seconds after a cancel that workers may take to answer what they hold.
         var cancelGrace: Double = 5
+        /// Transfers one worker runs at once: a paced URL goes only to a worker with one free.
+        var slots: Int = Int.max
+        /// The batch's per-host pacing, nil for none (then URLs go out in chunks).
+        var pacer: HostPacer? = nil
+        /// URLs taken from the frontier to wait for their host's turn, at most: enough that
+        /// other hosts' URLs are found behind a long run of one host's.
+        var lookahead: Int = 4096
     }
 
     enum Action: Equatable {
@@ -65,6 +83,23 @@ struct Dispatcher {
 
     let config: Config
     private(set) var frontier: Frontier
+    /// HTTP retries handed back by workers, with the time each is due.
+    private var retrying: [(index: Int, due: Double)] = []
+    /// The HTTP attempt number of a URL's next try, once it is past its first.
+    private var attempts: [Int: Int] = [:]
+    /// Transfer seconds of a URL's earlier HTTP attempts (added to its final result).
+    private var spent: [Int: Double] = [:]
+    /// Paced batches: the per-host start times, the URLs waiting for their host's turn (a
+    /// line per host, hosts in order of arrival) and crash retries waiting for theirs.
+    private var pacer: HostPacer?
+    private var lines: [String: [Int]] = [:]
+    private var lineOrder: [String] = []
+    private var parked = 0
+    private var crashRetries: [Int] = []
+    /// Host keys of the URLs parked or held in a paced batch (a key costs a URL parse).
+    private var keys: [Int: String] = [:]
+    private let hostKey: (String) -> String?
+    private let dice: () -> Double
     private var workers: [Int: Worker] = [:]
     private var startFailures = 0
     private var lastStartError: String? = nil
@@ -75,9 +110,17 @@ struct Dispatcher {
     /// Set once the batch is over for this dispatcher (the loop then stops).
     private(set) var isFinished = false
 
-    /// - Parameter skip: indexes that have their results already (resumed from a journal).
-    init(urls: [String], config: Config, tries: TryPolicy, skip: Set<Int> = []) {
+    /// - Parameters:
+    ///   - skip: indexes that have their results already (resumed from a journal).
+    ///   - hostKey: a URL's `host:port` key for pacing (nil: never paced, it fails anyway).
+    ///   - dice: uniform draws in 0..<1 for `host_delay`'s jitter.
+    init(urls: [String], config: Config, tries: TryPolicy, skip: Set<Int> = [],
+         hostKey: @escaping (String) -> String? = { _ in nil },
+         dice: @escaping () -> Double = { Double.random(in: 0..<1) }) {
         self.config = config
+        self.pacer = config.pacer
+        self.hostKey = hostKey
+        self.dice = dice
         frontier = Frontier(urls: urls, tries: tries)
         for i in skip { frontier.skip(i) }
     }
@@ -87,6 +130,23 @@ struct Dispatcher {
 
     /// URLs held by workers.
     var held: Int { workers.values.reduce(0) { $0 + $1.outstanding.count } }
+
+    /// The HTTP attempt number of URL `index`'s next try (1 for its first).
+    func attempt(of index: Int) -> Int { attempts[index] ?? 1 }
+
+    /// Transfer seconds of URL `index`'s earlier HTTP attempts, for its final result.
+    func spentBefore(_ index: Int) -> Double { spent[index] ?? 0 }
+
+    /// The next time after `now` a paced start or an HTTP retry falls due (the loop wakes
+    /// then), if any. Starts due already wait for a free worker, whose result wakes the loop.
+    func nextDue(after now: Double) -> Double? {
+        var dues = retrying.map(\.due)
+        if let pacer {
+            dues += lineOrder.map { pacer.due($0) }
+            dues += crashRetries.compactMap { keys[$0].map { pacer.due($0) } }
+        }
+        return dues.filter { $0 > now }.min()
+    }
 
     /// Whether `worker` may go back to the pool: alive, holding nothing, batch not cancelled.
     /// One not ready yet goes back too, and finishes its handshake in the next batch.
@@ -124,8 +184,23 @@ struct Dispatcher {
         guard workers[worker]?.outstanding.removeValue(forKey: index) != nil else { return false }
         if workers[worker]?.outstanding.isEmpty == true { workers[worker]?.holdsRetry = false }
         frontier.complete(index, .done, now: now)
+        attempts[index] = nil
+        spent[index] = nil
+        keys[index] = nil
         resultsIn += 1
         return true
+    }
+
+    /// `worker`'s attempt at `index` failed transiently: it runs again after `after` seconds
+    /// (from here, the host, so it takes its host's turn like any start). `elapsed` is the
+    /// attempt's transfer time. The URL stays the frontier's (a crash on a later try still
+    /// counts against ``CrawlOptions/maxAttempts``).
+    mutating func retry(_ worker: Int, index: Int, after: Double, elapsed: Double, now: Double) {
+        guard workers[worker]?.outstanding.removeValue(forKey: index) != nil else { return }
+        if workers[worker]?.outstanding.isEmpty == true { workers[worker]?.holdsRetry = false }
+        attempts[index] = attempt(of: index) + 1
+        spent[index, default: 0] += max(0, elapsed)
+        retrying.append((index, now + max(0, after.isFinite ? after : 0)))
     }
 
     /// The worker refused the batch's options: no worker will take it.
@@ -204,9 +279,14 @@ struct Dispatcher {
             }
         }
         if !cancelled {
-            for id in ids { if let send = dispatch(to: id, now: now) { out.append(send) } }
+            if pacer != nil {
+                out += dispatchPaced(ids, now: now)
+            } else {
+                for id in ids { if let send = dispatch(to: id, now: now) { out.append(send) } }
+            }
         }
-        let workLeft = frontier.freshRemaining > 0 || frontier.retriesWaiting > 0
+        let workLeft = frontier.freshRemaining > 0 || frontier.retriesWaiting > 0 || !retrying.isEmpty
+            || parked > 0 || !crashRetries.isEmpty
         if !cancelled && workLeft {
             let wanted = config.workers - workers.count
             let allowed = config.maxStartFailures - startFailures
@@ -239,7 +319,10 @@ struct Dispatcher {
         if w.outstanding.isEmpty, case .request(let index, _, _)? = frontier.nextRetry(now: now) {
             items = [index]
             workers[id]?.holdsRetry = true
-        } else if config.window - w.outstanding.count >= min(config.chunk, frontier.freshRemaining) {
+        } else if config.window - w.outstanding.count >= min(config.chunk, frontier.freshRemaining + dueRetries(now)) {
+            while w.outstanding.count + items.count < config.window, let index = nextDueRetry(now) {
+                items.append(index)
+            }
             while w.outstanding.count + items.count < config.window,
                   case .request(let index, _, _)? = frontier.nextFresh() {
                 items.append(index)
@@ -248,5 +331,107 @@ struct Dispatcher {
         guard !items.isEmpty else { return nil }
         for i in items { workers[id]?.outstanding[i] = now }
         return .send(worker: id, indexes: items)
+    }
+
+    private func dueRetries(_ now: Double) -> Int { retrying.reduce(0) { $0 + ($1.due <= now ? 1 : 0) } }
+
+    /// An HTTP retry that is due, oldest hand-back first.
+    private mutating func nextDueRetry(_ now: Double) -> Int? {
+        guard let k = retrying.firstIndex(where: { $0.due <= now }) else { return nil }
+        return retrying.remove(at: k).index
+    }
+
+    // MARK: Pacing
+
+    private mutating func key(_ index: Int) -> String {
+        if let k = keys[index] { return k }
+        let k = hostKey(frontier.url(index)) ?? ""
+        keys[index] = k
+        return k
+    }
+
+    /// Whether URL `index` may start now; a URL without a host key (it fails in the worker
+    /// before any transfer) always may.
+    private func isDue(_ host: String, _ now: Double) -> Bool {
+        host.isEmpty || (pacer?.due(host) ?? -.infinity) <= now
+    }
+
+    private mutating func started(_ host: String, _ now: Double) {
+        if !host.isEmpty { pacer?.started(host, now: now, random: dice()) }
+    }
+
+    private mutating func park(_ index: Int, first: Bool) {
+        let host = key(index)
+        if lines[host] == nil { lineOrder.append(host) }
+        if first { lines[host, default: []].insert(index, at: 0) } else { lines[host, default: []].append(index) }
+        parked += 1
+    }
+
+    /// Paced hand-out: every host whose turn is due gives its first waiting URL (a due
+    /// retry before new ones) to the worker with the most free slots among those holding
+    /// the fewest of that host's URLs; one start per host per turn.
+    private mutating func dispatchPaced(_ ids: [Int], now: Double) -> [Action] {
+        while let index = nextDueRetry(now) { park(index, first: true) }
+        while parked < config.lookahead, case .request(let index, _, _)? = frontier.nextFresh() {
+            park(index, first: false)
+        }
+        while case .request(let index, _, _)? = frontier.nextRetry(now: now) {
+            crashRetries.append(index)
+            _ = key(index)
+        }
+        var sends: [Int: [Int]] = [:]
+        // A crash retry goes alone to a worker holding nothing, once its host is due.
+        var k = 0
+        while k < crashRetries.count {
+            let index = crashRetries[k], host = key(index)
+            guard isDue(host, now), let id = ids.first(where: { id in
+                workers[id].map { $0.ready && !$0.holdsRetry && $0.outstanding.isEmpty } ?? false
+            }) else { k += 1; continue }
+            crashRetries.remove(at: k)
+            workers[id]?.holdsRetry = true
+            workers[id]?.outstanding[index] = now
+            sends[id] = [index]
+            started(host, now)
+        }
+        var free: [Int: Int] = [:]
+        for id in ids {
+            guard let w = workers[id], w.ready, !w.holdsRetry else { continue }
+            let room = config.slots - w.outstanding.count
+            if room > 0 { free[id] = room }
+        }
+        var emptied = false
+        for host in lineOrder where !free.isEmpty && isDue(host, now) {
+            guard var line = lines[host], !line.isEmpty else { continue }
+            repeat {
+                guard let id = pick(free, host: host) else { break }
+                let index = line.removeFirst()
+                parked -= 1
+                workers[id]?.outstanding[index] = now
+                sends[id, default: []].append(index)
+                free[id] = (free[id] ?? 1) - 1
+                if free[id] == 0 { free[id] = nil }
+                started(host, now)
+            } while !line.isEmpty && !free.isEmpty && isDue(host, now)
+            lines[host] = line
+            emptied = emptied || line.isEmpty
+        }
+        if emptied {
+            lineOrder.removeAll { lines[$0]?.isEmpty ?? true }
+            lines = lines.filter { !$0.value.isEmpty }
+        }
+        return sends.keys.sorted().map { .send(worker: $0, indexes: sends[$0] ?? []) }
+    }
+
+    /// A worker for a URL of `host`: one that holds none of the host's URLs if any (it then
+    /// starts the URL at once rather than queueing it behind its own transfer on the host),
+    /// the most free slots breaking ties.
+    private func pick(_ free: [Int: Int], host: String) -> Int? {
+        func load(_ id: Int) -> Int {
+            workers[id]?.outstanding.keys.reduce(0) { $0 + (keys[$1] == host ? 1 : 0) } ?? 0
+        }
+        return free.keys.sorted().min { a, b in
+            let (la, lb) = (load(a), load(b))
+            return la != lb ? la < lb : (free[a] ?? 0) > (free[b] ?? 0)
+        }
     }
 }

@@ -6,9 +6,10 @@ import TrawlCore
 /// frame: a little-endian `u32` length, then a type byte and the payload (``Wire`` encoding).
 enum FrameType: UInt8 {
     // Host -> worker
-    /// Wire version, batch generation, lanes, transfers in flight, options.
+    /// Wire version, batch generation, lanes, transfers in flight, flags (``WorkerFlags``),
+    /// options.
     case configure = 1
-    /// Batch generation, then (index, URL) pairs.
+    /// Batch generation, then (index, URL, HTTP attempt number) triples.
     case tasks = 2
     /// Batch generation: end the transfers of that batch as `cancelled`.
     case cancel = 3
@@ -19,6 +20,17 @@ enum FrameType: UInt8 {
     case result = 11
     /// Batch generation and a message: the configuration was refused.
     case configError = 12
+    /// Batch generation, index, seconds to wait, the attempt's transfer seconds: the attempt
+    /// failed transiently and the host is to run the URL again (``WorkerFlags/handsRetriesBack``).
+    case retry = 13
+}
+
+/// What a host asks of a pipe worker beyond its options, in the `configure` frame.
+struct WorkerFlags: OptionSet {
+    let rawValue: UInt32
+    /// Hand transient failures back (a `retry` frame) instead of retrying in the worker: the
+    /// host schedules retries, so that they take their host's turn across every worker.
+    static let handsRetriesBack = WorkerFlags(rawValue: 1)
 }
 
 /// A decoded frame.

@@ -52,22 +52,27 @@ public enum PipeWorker {
                             continue
                         }
                         let lanes = Int(try p.u32()), inFlight = Int(try p.u32())
+                        let flags = WorkerFlags(rawValue: try p.u32())
                         do {
                             let options = try CrawlOptions.decodeForWorker(from: &p)
                             try p.expectEnd()
                             engine = try WorkerEngine(generation: gen, options: options, lanes: max(1, lanes),
-                                                      inFlight: max(1, inFlight), output: out)
+                                                      inFlight: max(1, inFlight), flags: flags, output: out)
                         } catch {
                             out.send(Frame.encode(.configError) { w in w.u32(gen); w.string(error.message) })
                         }
                     case .tasks:
                         let gen = try p.u32()
                         let n = Int(try p.u32())
-                        var items: [FetchRequest] = []
+                        var items: [FetchRequest] = [], attempts: [Int] = []
                         items.reserveCapacity(min(n, 4096))
-                        for _ in 0..<n { items.append(FetchRequest(index: try p.i64(), url: try p.string())) }
+                        attempts.reserveCapacity(min(n, 4096))
+                        for _ in 0..<n {
+                            items.append(FetchRequest(index: try p.i64(), url: try p.string()))
+                            attempts.append(Int(try p.u32()))
+                        }
                         try p.expectEnd()
-                        if let engine, engine.generation == gen { engine.enqueue(items) }
+                        if let engine, engine.generation == gen { engine.enqueue(items, attempts: attempts) }
                     case .cancel:
                         let gen = try p.u32()
                         try p.expectEnd()
@@ -75,7 +80,7 @@ public enum PipeWorker {
                             e.stop(cancel: true)
                             engine = nil
                         }
-                    case .ready, .result, .configError:
+                    case .ready, .result, .configError, .retry:
                         break  // worker-to-host types; a host never sends them
                     }
                 }
@@ -158,20 +163,28 @@ final class WorkerEngine: Sendable {
     private let lanes: QueuedLanes<Void>
     private let output: Output
 
-    init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, output: Output) throws(TrawlError) {
+    init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, flags: WorkerFlags,
+         output: Output) throws(TrawlError) {
         self.generation = generation
         self.output = output
         let extractor = try Extractor(patterns: options.effectivePatterns,
                                       matchLimit: options.regexMatchLimit, budget: options.regexBudget)
+        var handBack: QueuedLanes<Void>.HandBack? = nil
+        if flags.contains(.handsRetriesBack) {
+            handBack = { (_: Void, request: FetchRequest, after: Double, elapsed: Double) in
+                output.send(Self.retryFrame(request.index, after: after, elapsed: elapsed, generation: generation))
+            }
+        }
         // Every task is answered, cancelled ones too: the host counts on one result per URL.
         self.lanes = try QueuedLanes(label: "batch \(generation)", options: options, extractor: extractor,
-                                     lanes: lanes, inFlight: inFlight) { _, result, _ in
+                                     lanes: lanes, inFlight: inFlight, handBack: handBack) { _, result, _ in
             output.send(Self.frame(result, generation: generation))
         }
     }
 
-    func enqueue(_ items: [FetchRequest]) {
-        lanes.enqueue(items.map { ($0, ()) })
+    /// - Parameter attempts: each task's HTTP attempt number, by position.
+    func enqueue(_ items: [FetchRequest], attempts: [Int]) {
+        lanes.enqueue(items.map { ($0, ()) }, attempts: attempts)
     }
 
     /// Ends the lanes: with `cancel`, transfers in flight and queued tasks end as `cancelled`.
@@ -179,6 +192,15 @@ final class WorkerEngine: Sendable {
         for (request, _) in lanes.stop(cancel: cancel) {
             output.send(Self.frame(lanes.failure(request, TrawlError(.cancelled, "batch cancelled before this URL was fetched")),
                                    generation: generation))
+        }
+    }
+
+    private static func retryFrame(_ index: Int, after: Double, elapsed: Double, generation: UInt32) -> [UInt8] {
+        Frame.encode(.retry) { w in
+            w.u32(generation)
+            w.i64(index)
+            w.f64(after)
+            w.f64(elapsed)
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TrawlCore
+import TrawlHTTP
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -24,9 +25,11 @@ struct ProcessBackend: Backend {
 
     private static let generations = Atomic<UInt32>(0)
 
-    /// The task timeout when `task_timeout` is 0: workers retry their own URLs, so it covers
-    /// every attempt and every back-off (a retrying URL is never taken for a hung worker), and
-    /// the per-host waits of a full window of URLs on one host.
+    /// The task timeout when `task_timeout` is 0. A worker now holds a URL for one HTTP
+    /// attempt (the host schedules retries and paces hosts), but the bound still covers every
+    /// attempt and back-off and the per-host waits of a full window of URLs on one host (a
+    /// robots.txt's Crawl-delay is a worker's own), so an explicit `task_timeout` sized by the
+    /// documented rule stays right.
     static func derivedTaskTimeout(_ options: CrawlOptions, inFlight: Int) -> Double {
         let tries = Double(options.maxRetries + 1)
         let attempt = options.timeout + options.connectTimeout
@@ -51,16 +54,28 @@ struct ProcessBackend: Backend {
         // The window is topped up only once half the in-flight count is free (or the last
         // few URLs fit): topping it up after every burst of results sent a frame, and woke
         // the worker's reader and its lane, for every few results.
-        let config = Dispatcher.Config(workers: workers, window: max(8, inFlight * 2), chunk: max(1, inFlight / 2),
+        var config = Dispatcher.Config(workers: workers, window: max(8, inFlight * 2), chunk: max(1, inFlight / 2),
                                        taskTimeout: taskTimeout)
+        // host_delay and host_rate hold for the batch: this process paces every host's starts
+        // across the workers, which then start what they get at once (a worker's own pacing
+        // would only shift the starts this one spaced).
+        var workerOptions = options
+        if options.hostDelay > 0 || options.hostRate > 0 {
+            config.slots = inFlight
+            config.pacer = HostPacer(delay: options.hostDelay, rate: options.hostRate)
+            workerOptions.hostDelay = 0
+            workerOptions.hostRate = 0
+        }
+        let keys = try? HostKeys(allowedProtocols: options.allowedProtocols)
         var machine = Dispatcher(urls: batch.urls, config: config, tries: TryPolicy(limit: options.maxAttempts),
-                                 skip: batch.resumed)
+                                 skip: batch.resumed, hostKey: { keys?.key($0) })
         let configure = Frame.encode(.configure) { w in
             w.u32(Wire.version)
             w.u32(gen)
             w.u32(1)
             w.u32(UInt32(inFlight))
-            options.encodeForWorker(to: &w)
+            w.u32(WorkerFlags.handsRetriesBack.rawValue)
+            workerOptions.encodeForWorker(to: &w)
         }
 
         // Cancellation interrupts poll() through a socket.
@@ -104,7 +119,7 @@ struct ProcessBackend: Backend {
                     let frame = Frame.encode(.tasks) { w in
                         w.u32(gen)
                         w.u32(UInt32(indexes.count))
-                        for i in indexes { w.i64(i); w.string(batch.urls[i]) }
+                        for i in indexes { w.i64(i); w.string(batch.urls[i]); w.u32(UInt32(clamping: machine.attempt(of: i))) }
                     }
                     guard let p = procs[id] else { continue }
                     do { try p.send(frame) } catch {
@@ -138,7 +153,11 @@ struct ProcessBackend: Backend {
             let ids = procs.keys.sorted()
             var fds = ids.map { pollfd(fd: procs[$0]?.fd ?? -1, events: Int16(POLLIN), revents: 0) }
             fds.append(pollfd(fd: wake.host, events: Int16(POLLIN), revents: 0))
-            if case .failure(let error) = Sys.poll(&fds, timeoutMs: 100) {
+            // At most 100 ms (cancellation, timeouts), less when a paced start or a retry
+            // falls due sooner.
+            let now = MonotonicClock.now()
+            let wait = machine.nextDue(after: now).map { Int32(min(100, (($0 - now) * 1000).rounded(.up))) } ?? 100
+            if case .failure(let error) = Sys.poll(&fds, timeoutMs: max(1, wait)) {
                 perform(machine.pollFailed(error))
                 break
             }
@@ -161,9 +180,18 @@ struct ProcessBackend: Backend {
                             machine.ready(id)
                         case .result:
                             guard try r.u32() == gen else { continue }
-                            let result = try CrawlResult.decode(from: &r)
+                            var result = try CrawlResult.decode(from: &r)
                             try r.expectEnd()
-                            if machine.accept(id, index: result.index, now: MonotonicClock.now()) { arrived.append(result) }
+                            let earlier = machine.spentBefore(result.index)
+                            if machine.accept(id, index: result.index, now: MonotonicClock.now()) {
+                                result.timing.fetch += earlier
+                                arrived.append(result)
+                            }
+                        case .retry:
+                            guard try r.u32() == gen else { continue }
+                            let index = try r.i64(), after = try r.f64(), elapsed = try r.f64()
+                            try r.expectEnd()
+                            machine.retry(id, index: index, after: after, elapsed: elapsed, now: MonotonicClock.now())
                         case .configError:
                             _ = try r.u32()
                             followUp += machine.refused(message: try r.string())

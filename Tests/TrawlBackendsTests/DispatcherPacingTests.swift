@@ -64,6 +64,19 @@ import TrawlHTTP
         #expect(m.held == 2)
     }
 
+    @Test func aCancelAfterTheLastResultKeepsTheWorkers() {
+        // The Python binding frees a batch as soon as it has every result, which can cancel
+        // it before the loop's next step: the workers must still go back to the pool.
+        var m = Dispatcher(urls: ["x"], config: .init(workers: 1, window: 8, chunk: 1, taskTimeout: 30),
+                           tries: TryPolicy(limit: 1))
+        m.added(0, ready: true, now: 0)
+        #expect(sent(m.step(now: 0)) == [0])
+        _ = m.accept(0, index: 0, now: 1)
+        #expect(m.cancel(now: 1).isEmpty)
+        _ = m.step(now: 1)
+        #expect(m.isFinished && !m.wasCancelled && m.isReusable(0))
+    }
+
     @Test func unpacedRetriesGoToAnyWorkerOnceDue() {
         var m = Dispatcher(urls: ["x", "y"], config: .init(workers: 1, window: 8, chunk: 1, taskTimeout: 30),
                            tries: TryPolicy(limit: 1))

@@ -252,7 +252,9 @@ struct Dispatcher {
 
     /// The batch was cancelled: workers are told, and given a moment to answer.
     mutating func cancel(now: Double) -> [Action] {
-        guard !cancelled else { return [] }
+        // A cancel after the last result (a caller freeing its finished batch before this
+        // loop noticed the end) changes nothing: the workers stay reusable.
+        guard !cancelled, resultsIn + frontier.skippedCount < frontier.count else { return [] }
         cancelled = true
         cancelDeadline = now + config.cancelGrace
         return workers.keys.sorted().map { .cancel(worker: $0) }

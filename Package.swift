@@ -185,6 +185,7 @@ if Context.environment["TRAWL_FUZZ"] == "1" {
         ("FuzzFrames", ["TrawlBackends", "TrawlCore"]),
         ("FuzzRedisReplies", ["TrawlRedis", "TrawlBackends", "TrawlCore", "CHiredis"]),
         ("FuzzContentDecoding", ["TrawlContent", "TrawlCore"]),
+        ("FuzzRobots", ["TrawlRobots"]),
     ]
     for t in fuzzTargets {
         package.targets.append(.executableTarget(

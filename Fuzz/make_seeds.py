@@ -173,15 +173,39 @@ def content_seeds():
     write("FuzzContentDecoding", bytes([0, 255]) + gzip.compress(b"\0" * 200_000)[:4000])
 
 
+def robots_seeds():
+    """The robots.txt files of the parser's tests (Swift multi-line literals), each with the
+    paths those tests decide, plus files real sites serve in odd shapes."""
+    src = (TESTS / "TrawlRobotsTests" / "RobotsTxtTests.swift").read_text()
+    files = []
+    for m in re.finditer(r'"""\n(.*?)\n\s*"""', src, re.S):
+        lines = m.group(1).split("\n")
+        indent = min((len(l) - len(l.lstrip()) for l in lines if l.strip()), default=0)
+        files.append("\n".join(l[indent:] for l in lines).encode())
+    files += [
+        b"\xef\xbb\xbfUser-agent: trawl\r\nDisallow: /private\r\nCrawl-delay: 2.5\r\n",
+        b"user agent trawl\rdisallow /\rallow /$\r",
+        b"User-agent: *\nDisallow: /*.php$\nAllow: /%7Euser/\nDisallow: /\xe3\x83\x84*\n# comment\nSitemap: http://x/s.xml\n",
+        b"Allow: /before-any-group\nUser-agent: a\nUser-agent: b\nCrawl-delay: -1\nDisallow: /a**b*$\n",
+    ]
+    paths = sorted({p.encode() for p in re.findall(r'"http://x\.test/([^"]*)"', src)})[:12] + [b"", b"a?b=%41", b"robots.txt"]
+    for i, f in enumerate(files):
+        for p in paths[i % len(paths)::len(files)] or [b""]:
+            write("FuzzRobots", p + b"\0" + f)
+
+
+TARGETS = {"FuzzRegex": regex_seeds, "FuzzURLValidation": url_seeds, "FuzzBodyDecoder": body_seeds,
+           "FuzzFrames": frame_seeds, "FuzzRedisReplies": redis_seeds, "FuzzContentDecoding": content_seeds,
+           "FuzzRobots": robots_seeds}
+
 if __name__ == "__main__":
-    for f in OUT.glob("*/*"):
-        f.unlink()
-    regex_seeds()
-    url_seeds()
-    body_seeds()
-    frame_seeds()
-    redis_seeds()
-    content_seeds()
+    import sys
+    # make_seeds.py [TARGET...]: only those targets' seeds are rewritten (all by default).
+    chosen = sys.argv[1:] or list(TARGETS)
+    for t in chosen:
+        for f in (OUT / t).glob("*"):
+            f.unlink()
+        TARGETS[t]()
     for d in sorted(OUT.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -6,7 +6,7 @@
 # For each target: first every input of Fuzz/regressions/TARGET (former crashers, which must
 # now pass), then SECONDS of fuzzing from Fuzz/corpus/TARGET into a working corpus under
 # .build-fuzz/corpus (kept between runs, never committed). A crash, sanitizer report, leak or
-# input slower than FUZZ_TIMEOUT seconds fails the run; its input is left in
+# input slower than FUZZ_TIMEOUT (30) seconds fails the run; its input is left in
 # .build-fuzz/artifacts/TARGET/ (copy it to Fuzz/regressions/TARGET/ once fixed). One line per
 # target gives executions and executions per second.
 set -uo pipefail
@@ -16,7 +16,9 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=($(ls -d Fuzz/Fuzz*/ | xargs -n1 basename))
 bin=.build-fuzz/release
-timeout_s=${FUZZ_TIMEOUT:-10}
+# Wall time per input: a hang never ends, and 30 s leaves room for a shared machine, on which
+# a one-time table build of 0.7 s CPU once took 9 s under ASan.
+timeout_s=${FUZZ_TIMEOUT:-30}
 # libFuzzer reports crashes itself; Swift's backtracer would hold a crashed process for
 # seconds, and ASan's leak check at exit is what catches lost memory.
 export SWIFT_BACKTRACE=enable=no

@@ -94,7 +94,7 @@ struct ThreadBackend: Backend {
         }
         let waker = lane.waker
         batch.register { waker.wake() }
-        frontier.register(waker)
+        frontier.register { waker.wake() }
         matchers.register(waker)
         lane.run(
             inFlight: inFlight,
@@ -126,7 +126,7 @@ final class LaneFrontier: Sendable {
     /// The frontier, the transfer seconds of the earlier attempts of URLs being retried, and
     /// whether a lane was told to wait since the last URL arrived.
     private let state: Mutex<(frontier: Frontier, spent: [Int: Double], starved: Bool)>
-    private let wakers = Mutex<[LaneWaker]>([])
+    private let wakers = Mutex<[@Sendable () -> Void]>([])
 
     /// - Parameters:
     ///   - skip: indexes that have their results already (resumed from a journal).
@@ -151,9 +151,14 @@ final class LaneFrontier: Sendable {
         }
     }
 
-    /// Registers a lane to wake when a URL arrives while lanes had nothing to run.
-    func register(_ waker: LaneWaker) {
-        wakers.withLock { $0.append(waker) }
+    /// Registers a lane's wake-up, called when a URL arrives or the batch's last URL ends
+    /// while lanes had nothing to run.
+    func register(_ wake: @escaping @Sendable () -> Void) {
+        wakers.withLock { $0.append(wake) }
+    }
+
+    private func wakeAll() {
+        for wake in wakers.withLock({ $0 }) { wake() }
     }
 
     /// Adds a streamed URL; wakes the lanes if one was told to wait.
@@ -163,13 +168,13 @@ final class LaneFrontier: Sendable {
             defer { s.starved = false }
             return s.starved
         }
-        if wake { for w in wakers.withLock({ $0 }) { w.wake() } }
+        if wake { wakeAll() }
     }
 
     /// No more URLs: lanes finish once the last one ran.
     func close() {
         state.withLock { $0.frontier.close() }
-        for w in wakers.withLock({ $0 }) { w.wake() }
+        wakeAll()
     }
 
     /// The number of URL `index`'s running attempt, and its earlier attempts' transfer seconds.
@@ -177,12 +182,18 @@ final class LaneFrontier: Sendable {
         state.withLock { ($0.frontier.attempt(of: index), $0.spent[index] ?? 0) }
     }
 
-    /// URL `index` has its result.
+    /// URL `index` has its result. When it was the batch's last, the lanes told to wait are
+    /// woken to see that it is over: a lane that ran out of URLs while others still ran
+    /// (retries allowed) slept in its poll interval, so the batch ended up to 100 ms after its
+    /// last result (create/crawl/free cycles took 14.5 ms of wall time for 2.3 ms of CPU).
     func complete(_ index: Int) {
-        state.withLock { s in
+        let drained = state.withLock { s in
             s.spent[index] = nil
             _ = s.frontier.complete(index, .done, now: MonotonicClock.now())
+            defer { if s.frontier.isDrained { s.starved = false } }
+            return s.starved && s.frontier.isDrained
         }
+        if drained { wakeAll() }
     }
 
     /// URL `index` runs again in `after` seconds; its attempt took `spent` seconds.

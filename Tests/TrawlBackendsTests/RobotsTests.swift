@@ -72,8 +72,10 @@ import TrawlTestSupport
         #expect(starts.count == 5)
         let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
         // A lower bound only (the delay is a minimum, never jittered below): 0.3 s asked,
-        // 0.25 s allowed for clock granularity.
-        #expect(gaps.allSatisfy { $0 >= 0.25 }, "gaps between starts: \(gaps)")
+        // 0.25 s allowed for clock granularity. Measured where requests arrive, so not under a
+        // sanitizer, where arrivals lag starts unevenly: under ASan the gaps were 0.48, 0.24,
+        // 0.32, 0.32 s (a late arrival, then one on time).
+        #expect(!Sanitizers.checksTiming || gaps.allSatisfy { $0 >= 0.25 }, "gaps between starts: \(gaps)")
     }
 
     @Test func withoutTheOptionNothingIsFetchedOrRefused() throws {

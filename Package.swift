@@ -12,6 +12,7 @@
 //   CIdn2                  libidn2, for international host names
 //   TrawlContent           gzip/deflate, br and zstd bodies decoded within bounded memory
 //   TrawlRobots            robots.txt (RFC 9309) parsing and matching, pure
+//   TrawlLinks             WHATWG URL parsing: links made absolute, URLs normalised
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread, process, cluster)
@@ -72,10 +73,11 @@ let package = Package(
         .target(name: "TrawlRobots", swiftSettings: strict),
         .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "TrawlRobots", "CCurl", "CIdn2"],
                 swiftSettings: strict),
+        .target(name: "TrawlLinks", dependencies: ["TrawlCore", "CIdn2"], swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
-            dependencies: ["TrawlCore", "TrawlContent", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlRedis", "TrawlWARC",
+            dependencies: ["TrawlCore", "TrawlContent", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlLinks", "TrawlRedis", "TrawlWARC",
                            "CPosix"],
             swiftSettings: strict
         ),
@@ -137,6 +139,12 @@ let package = Package(
         ),
         .testTarget(name: "TrawlRobotsTests", dependencies: ["TrawlRobots"], swiftSettings: strict),
         .testTarget(name: "TrawlRedisTests", dependencies: ["TrawlRedis", "CHiredis", "TrawlCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TrawlLinksTests",
+            dependencies: ["TrawlLinks", "TrawlTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TrawlHTTPTests",
             dependencies: ["TrawlHTTP", "TrawlTestSupport"],

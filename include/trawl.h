@@ -171,6 +171,7 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   concurrency              int     1..100000               64
  *   order                    choice  input, completed        "input"
  *   verbose                  int     0..1000                 0
+ *   dedupe                   bool    0, 1                    1
  *   journal                  string  -                       none
  *   warc                     string  -                       none
  *   warc_max_bytes           int     4096..9007199254740992  1073741824
@@ -204,6 +205,7 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   breaker_threshold        int     0..1000000              5
  *   decode                   choice  browser, requests       "browser"
  *   default_patterns         bool    0, 1                    1
+ *   absolute_links           list    -                       none
  *   regex_budget             double  0.001..31536000         1
  *   regex_match_limit        int     1..4294967295           10000000
  *   worker_memory_limit      int     0..9007199254740992     0
@@ -551,9 +553,21 @@ TRAWL_API size_t trawl_result_group_count(const trawl_result *result, size_t p);
 TRAWL_API trawl_status trawl_result_match(const trawl_result *result, size_t p, size_t i, size_t j,
                                           const char **ptr, size_t *len);
 
+/* Match i of pattern p as written in the page, before the absolute_links option made it an
+ * absolute URL (for a pattern it does not name: the match itself, group 0). *ptr points to
+ * *len bytes followed by a NUL, owned by the result, valid until it is freed. Returns
+ * TRAWL_OK, or TRAWL_INVALID_ARGUMENT for NULL arguments or an index out of range (then
+ * *ptr = NULL and *len = 0 when they are not NULL). Any thread. */
+TRAWL_API trawl_status trawl_result_match_raw(const trawl_result *result, size_t p, size_t i,
+                                              const char **ptr, size_t *len);
+/* 1 when match i of pattern p (named by absolute_links) could not be resolved to an
+ * absolute URL and stays as written; 0 otherwise, also for NULL or out of range. */
+TRAWL_API int trawl_result_match_unresolved(const trawl_result *result, size_t p, size_t i);
+
 /* The result as one JSON object on one line, without a newline:
  * {"url":..,"final_url":..,"status":..,"content_type":..,"charset":..,"bytes":..,
  *  "elapsed_ms":..,"error":null|{"code":"invalid_url","message":..},"matches":{"name":[..],..}}
+ * and, with absolute_links, "matches_raw":{..} and "unresolved":{"name":[i,..]} after matches
  * (the CLI's output format, docs/json.md). *len (if len is not NULL) receives the length.
  * Owned by the result; valid until it is freed. NULL result gives NULL. */
 TRAWL_API const char *trawl_result_json(const trawl_result *result, size_t *len);

@@ -12,7 +12,7 @@ import Synchronization
 /// failed) gets a result with an error of its own.
 public final class Batch: Sendable {
     /// The submitted URLs, by index.
-    public var urls: [String] { hub.urls }
+    public var urls: [String] { hub.submitted }
     /// The backends' side: results in, cancellation, progress.
     let hub: BatchHub
     private let driver = Mutex<OSThread?>(nil)

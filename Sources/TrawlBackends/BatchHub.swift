@@ -3,6 +3,7 @@
 import TrawlCore
 import TrawlHTTP
 import TrawlWARC
+import TrawlLinks
 import Synchronization
 
 /// Where a backend puts results: the backend-side sink. Backends never build failed results
@@ -28,8 +29,14 @@ extension ResultDelivery {
 /// and the wakers that interrupt a backend's wait, progress callbacks and joblib-style
 /// progress lines. ``Batch`` is the consumer's side over the same hub.
 final class BatchHub: ResultDelivery {
-    /// The batch's URLs, by index; empty for a streamed batch, whose URLs come from ``source``.
+    /// The URLs the backend runs, by the index it uses: the submitted ones, or with `dedupe`
+    /// each distinct one once (``repeats`` maps them back); empty for a streamed batch, whose
+    /// URLs come from ``source`` (streamed input is not de-duplicated).
     let urls: [String]
+    /// The URLs as submitted.
+    let submitted: [String]
+    /// With `dedupe` and a repeated URL: which submitted indexes each backend index stands for.
+    private let repeats: RepeatedURLs?
     /// Where a streamed batch reads its URLs (thread backend); nil for a list.
     let source: (any URLSource)?
     /// A streamed batch's URLs read so far, by index, for failures of URLs without a page.
@@ -49,7 +56,7 @@ final class BatchHub: ResultDelivery {
     private let reporter: ProgressReporter
     /// The batch's journal (`journal` option), written before results reach the consumer.
     let journal: Journal?
-    /// URLs whose results came from the journal: backends never run them.
+    /// Backend indexes whose results came from the journal: backends never run them.
     let resumed: Set<Int>
     /// The WARC files of lanes in this process (`warc` option, in-process backends; worker
     /// processes write their own).
@@ -60,22 +67,39 @@ final class BatchHub: ResultDelivery {
     let cookies: CookieJar?
     /// Why the jar could not be saved to `cookie_file`, once that failed.
     private let cookieSaveError = Mutex<TrawlError?>(nil)
+    /// Submitted indexes whose results came from the journal.
+    private let resumedSubmitted: Set<Int>
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
          onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil) {
-        self.urls = urls
+        submitted = urls
         self.cookies = cookies
         self.source = source
         self.journal = journal
-        self.resumed = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
+        let repeats = crawler.options.dedupe ? RepeatedURLs(urls) : nil
+        let done = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
+        self.resumedSubmitted = done
+        if let repeats, repeats.repeats > 0 {
+            self.repeats = repeats
+            self.urls = repeats.firsts.map { urls[$0] }
+            // A distinct URL is skipped only when the journal holds every copy's result
+            // (they are journaled together, so a kill leaves all or none of them).
+            self.resumed = done.isEmpty ? [] : Set(repeats.firsts.indices.filter { k in
+                done.contains(repeats.firsts[k]) && repeats.copies(of: k).allSatisfy(done.contains)
+            })
+        } else {
+            self.repeats = nil
+            self.urls = urls
+            self.resumed = done
+        }
         self.warc = crawler.options.backend.capabilities.contains(.inProcess) ? WARCArchive.writer(crawler.options) : nil
         self.crawler = crawler
         self.options = crawler.options
         self.collector = ResultCollector(total: urls.count, order: order, open: source != nil)
         self.onProgress = onProgress
-        self.failed = FailedResults(crawler.extractor)
+        self.failed = FailedResults(crawler.extractor, options: crawler.options)
         let jobs = crawler.options.effectiveJobs(cores: OSThread.availableCores)
-        lanes = source != nil ? jobs : min(jobs, max(1, urls.count))
+        lanes = source != nil ? jobs : min(jobs, max(1, self.urls.count))
         reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
         // Told at the cancel itself, not by the intake thread later: a URL pushed into a feed
         // after the cancel returned must be refused.
@@ -111,7 +135,30 @@ final class BatchHub: ResultDelivery {
 
     // MARK: Results
 
+    /// Results by the backend's indexes: with repeats, each becomes the result of its first
+    /// submitted index and of every later copy, each under its own index and URL.
     func deliver(contentsOf results: [CrawlResult]) {
+        guard let repeats else { return emit(results) }
+        var out: [CrawlResult] = []
+        out.reserveCapacity(results.count)
+        for r in results {
+            guard r.index >= 0, r.index < repeats.firsts.count else { continue }
+            var first = r
+            first.index = repeats.firsts[r.index]
+            first.url = submitted[first.index]
+            out.append(first)
+            for c in repeats.copies(of: r.index) {
+                var copy = first
+                copy.index = c
+                copy.url = submitted[c]
+                out.append(copy)
+            }
+        }
+        emit(out)
+    }
+
+    /// Results by submitted index, to the consumer.
+    private func emit(_ results: [CrawlResult]) {
         guard !results.isEmpty else { return }
         if let journal {
             // Journaled before the consumer sees them: a result handed out is never lost.
@@ -161,7 +208,10 @@ final class BatchHub: ResultDelivery {
     var inputError: TrawlError? { sourceError.withLock { $0 } }
 
     func failMissing(_ error: TrawlError) {
-        fail(collector.missing(), error)
+        // By submitted index: with repeats those are not the backend's indexes.
+        emit(collector.missing().map { i in
+            repeats == nil ? failure(index: i, error) : failed.result(index: i, url: submitted[i], error)
+        })
     }
 
     /// After the backend returned: every URL without a result gets one, `cancelled` after a
@@ -181,7 +231,14 @@ final class BatchHub: ResultDelivery {
     /// Hands the journal's results to the consumer, each in its place (before the backend
     /// runs: they are never fetched again).
     func deliverResumed() {
-        guard let journal, !resumed.isEmpty else { return }
-        deliver(contentsOf: resumed.sorted().compactMap { journal.resumed[$0] })
+        guard let journal, !resumedSubmitted.isEmpty else { return }
+        emit(resumedSubmitted.sorted().compactMap { journal.resumed[$0] })
+    }
+}
+
+extension RepeatedURLs {
+    /// The repeats among `urls`, by their normalised form (``URLKey``).
+    init(_ urls: [String]) {
+        self.init(count: urls.count, key: { URLKey.normalized(urls[$0]) }, hash: URLKey.hash)
     }
 }

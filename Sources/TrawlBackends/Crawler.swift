@@ -2,6 +2,7 @@
 
 public import TrawlCore
 public import TrawlExtract
+import TrawlLinks
 
 /// The entry point: options and compiled patterns, ready to run any number of batches.
 ///
@@ -25,7 +26,7 @@ public final class Crawler: Sendable {
     /// - Parameter observer: a ``PageObserver`` for every page (backends with
     ///   ``BackendCapabilities/inProcess`` only).
     /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument` (also
-    ///   for `allowedProtocols` naming a scheme other than http and https, and for an observer
+    ///   for `absoluteLinks` naming no pattern or one with several groups, for `allowedProtocols` naming a scheme other than http and https, and for an observer
     ///   on a backend whose lanes are other processes), or `backend_unavailable` for a backend
     ///   this build cannot run.
     public init(options: CrawlOptions, observer: (any PageObserver)? = nil) throws(TrawlError) {
@@ -44,6 +45,9 @@ public final class Crawler: Sendable {
         self.extractor = try Extractor(patterns: options.effectivePatterns,
                                        matchLimit: options.regexMatchLimit,
                                        budget: options.regexBudget)
+        // Names checked here, on the caller's thread, before any worker sees them.
+        _ = try LinkRewriter(names: options.absoluteLinks, patterns: extractor.patterns,
+                             groups: extractor.groupCounts)
     }
 
     /// Starts a batch in the background and returns at once; results come from the batch's
@@ -105,7 +109,7 @@ public final class Crawler: Sendable {
     /// A result for a URL that ended without a page (cancelled, lost with its worker): every
     /// pattern named, with no matches.
     public func failure(index: Int, url: String, _ error: TrawlError) -> CrawlResult {
-        FailedResults(extractor).result(index: index, url: url, error)
+        FailedResults(extractor, options: options).result(index: index, url: url, error)
     }
 
     /// Runs the crawler's patterns over `text`, with no network: for offline use and benchmarks.

@@ -2,6 +2,7 @@
 
 public import TrawlCore
 import TrawlDecode
+public import TrawlLinks
 public import TrawlExtract
 public import TrawlHTTP
 
@@ -15,9 +16,14 @@ public final class PageProcessor {
     private let session: ExtractionSession
     private let decodeMode: DecodeMode
     private let observer: (any PageObserver)?
+    private let links: LinkRewriter?
 
-    /// - Parameter observer: sees each page before its body is dropped (see ``PageObserver``).
-    public init(extractor: Extractor, decode: DecodeMode, observer: (any PageObserver)? = nil) {
+    /// - Parameters:
+    ///   - links: the patterns whose matches become absolute URLs (``CrawlOptions/absoluteLinks``).
+    ///   - observer: sees each page before its body is dropped (see ``PageObserver``).
+    public init(extractor: Extractor, decode: DecodeMode, links: LinkRewriter? = nil,
+         observer: (any PageObserver)? = nil) {
+        self.links = links
         self.extractor = extractor
         self.session = extractor.makeSession()
         self.decodeMode = decode
@@ -40,6 +46,7 @@ public final class PageProcessor {
             let extraction = session.extract(decoded.utf8)
             r.matches = extraction.matches
             r.error = extraction.error
+            links?.apply(to: &r, html: decoded.utf8.bytes)
             let end = MonotonicClock.now()
             r.timing.decode = decodedAt - start
             r.timing.extract = end - decodedAt
@@ -47,6 +54,7 @@ public final class PageProcessor {
             observer?.observe(ObservedPage(response: response, received: response.rawBody, decoded: decoded), result: &r)
         } else {
             r.matches = CrawlResult.emptyMatches(patterns: extractor.patterns, groups: extractor.groupCounts)
+            links?.applyEmpty(to: &r)
             r.elapsed = response.elapsed
             observer?.observe(ObservedPage(response: response, received: [], decoded: nil), result: &r)
         }

@@ -92,7 +92,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         matchers = try MatcherPool(
             threads: MatcherPool<Settled>.threads(lanes: count), backlog: ThreadBackend.backlog(lanes: count),
             makeProcessor: {
-                PageProcessor(extractor: extractor, decode: options.decode,
+                PageProcessor(extractor: extractor, decode: options.decode, links: extractor.linkRewriter(options),
                               observer: warc.map(WARCArchive.init(writer:)))
             },
             onResult: { result, settled in
@@ -147,7 +147,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
 
     /// A result for a task that ended without a page.
     func failure(_ request: FetchRequest, _ error: TrawlError) -> CrawlResult {
-        FailedResults(extractor).result(index: request.index, url: request.url, error)
+        FailedResults(extractor, options: options).result(index: request.index, url: request.url, error)
     }
 
     struct Queue {

@@ -37,6 +37,7 @@ struct ThreadBackend: Backend {
                 threads: MatcherPool<Retries.Stamp>.threads(lanes: lanes), backlog: Self.backlog(lanes: lanes),
                 makeProcessor: {
                     PageProcessor(extractor: batch.crawler.extractor, decode: options.decode,
+                                  links: batch.crawler.extractor.linkRewriter(options),
                                   observer: observer)
                 },
                 onResult: { result, stamp in batch.deliver(retries.finish(result, stamp)) })

@@ -120,6 +120,29 @@ public func trawl_result_match(_ r: OpaquePointer?, _ p: Int, _ i: Int, _ j: Int
     return ok
 }
 
+/// `trawl_result_match_raw`: match `i` of pattern `p` as written in the page, before
+/// ``CrawlOptions/absoluteLinks`` resolved it (``CrawlResult/rawMatches``); the match itself
+/// for a pattern it does not name.
+@_cdecl("trawl_result_match_raw")
+public func trawl_result_match_raw(_ r: OpaquePointer?, _ p: Int, _ i: Int,
+                                   _ ptr: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                   _ len: UnsafeMutablePointer<Int>?) -> Int32 {
+    ptr?.pointee = nil
+    len?.pointee = 0
+    guard let h = result(r), let ptr, let len, let span = h.rawMatch(pattern: p, match: i) else { return invalidArgument }
+    ptr.pointee = h.pointer(span)
+    len.pointee = span.length
+    return ok
+}
+
+/// `trawl_result_match_unresolved`: 1 when match `i` of pattern `p` could not be resolved and
+/// stays as written (``PatternMatches/unresolved``), else 0.
+@_cdecl("trawl_result_match_unresolved")
+public func trawl_result_match_unresolved(_ r: OpaquePointer?, _ p: Int, _ i: Int) -> Int32 {
+    guard let h = result(r), p >= 0, p < h.unresolved.count else { return 0 }
+    return h.unresolved[p].contains(i) ? 1 : 0
+}
+
 /// `trawl_result_json`: ``JSON/render(_:)`` of the result, cached in the handle.
 @_cdecl("trawl_result_json")
 public func trawl_result_json(_ r: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {

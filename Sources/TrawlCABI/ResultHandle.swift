@@ -35,6 +35,11 @@ final class ResultHandle: @unchecked Sendable {
     let firstSpan: [Int]
     /// Every match string, pattern by pattern, match by match, group by group.
     let spans: [Span]
+    /// For each pattern named by absolute_links: where its matches as written start in
+    /// `spans` (after every pattern's matches); nil for the other patterns.
+    let rawFirstSpan: [Int?]
+    /// For each pattern: the indexes of matches that could not be resolved.
+    let unresolved: [Set<Int>]
     private let json = CachedBytes()
 
     init(_ r: CrawlResult, borrowed: Bool) {
@@ -55,12 +60,8 @@ final class ResultHandle: @unchecked Sendable {
         errorMessage = add(r.error?.message ?? "")
         var names: [Span] = [], groups: [Int] = [], counts: [Int] = [], first: [Int] = []
         var spans: [Span] = []
-        for p in r.matches {
-            names.append(add(p.name))
-            groups.append(p.groups)
-            counts.append(p.count)
-            first.append(spans.count)
-            // Straight from the flat match storage: no String per match.
+        // Straight from the flat match storage: no String per match.
+        func addStrings(_ p: PatternMatches) {
             for k in 0..<p.ends.count {
                 let start = bytes.count
                 bytes.append(contentsOf: p.utf8[p.range(k)])
@@ -68,6 +69,21 @@ final class ResultHandle: @unchecked Sendable {
                 bytes.append(0)
             }
         }
+        for p in r.matches {
+            names.append(add(p.name))
+            groups.append(p.groups)
+            counts.append(p.count)
+            first.append(spans.count)
+            addStrings(p)
+        }
+        var rawFirst: [Int?] = []
+        for p in r.matches {
+            guard let raw = r[raw: p.name] else { rawFirst.append(nil); continue }
+            rawFirst.append(spans.count)
+            addStrings(raw)
+        }
+        rawFirstSpan = rawFirst
+        unresolved = r.matches.map { Set($0.unresolved) }
         patternNames = names
         groupCounts = groups
         matchCounts = counts
@@ -91,6 +107,14 @@ final class ResultHandle: @unchecked Sendable {
         guard p >= 0, p < matchCounts.count, i >= 0, i < matchCounts[p],
               j >= 0, j < max(1, groupCounts[p]) else { return nil }
         return spans[firstSpan[p] + i * max(1, groupCounts[p]) + j]
+    }
+
+    /// The span of match `i` of pattern `p` as written in the page (absolute_links), or the
+    /// match itself for a pattern that was not resolved; `nil` out of range.
+    func rawMatch(pattern p: Int, match i: Int) -> Span? {
+        guard p >= 0, p < matchCounts.count, i >= 0, i < matchCounts[p] else { return nil }
+        guard let first = rawFirstSpan[p] else { return match(pattern: p, match: i, group: 0) }
+        return spans[first + i]
     }
 
     /// ``JSON/render(_:)`` of the result, made once and kept until the handle goes.

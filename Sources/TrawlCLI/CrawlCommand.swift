@@ -51,6 +51,9 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: registryHelp("warc_max_bytes"))
     var warcMaxBytes: Int? = nil
 
+    @Flag(help: registryHelp("dedupe"))
+    var noDedupe = false
+
     @Option(help: registryHelp("per_host_connections"))
     var perHost: Int? = nil
 
@@ -97,6 +100,9 @@ struct CrawlCommand: ParsableCommand {
     var safety: SafetyOptions
     @OptionGroup(title: "Retries, per-host pacing and statistics")
     var politeness: PolitenessFlags
+    // A bare --absolute-links is given the value `link` before parsing (AbsoluteLinksFlag).
+    @Option(help: registryHelp("absolute_links"))
+    var absoluteLinks: String? = nil
 
     @Option(help: registryHelp("worker_memory_limit"))
     var workerMemoryLimit: Int? = nil
@@ -213,6 +219,7 @@ struct CrawlCommand: ParsableCommand {
             ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
             ("journal", journal.map { .string($0) }), ("warc", warc.map { .string($0) }),
             ("warc_max_bytes", warcMaxBytes.map { .int($0) }),
+            ("dedupe", noDedupe ? .int(0) : nil),
             ("per_host_connections", perHost.map { .int($0) }),
             ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
             ("read_timeout", readTimeout.map { .double($0) }),
@@ -222,6 +229,7 @@ struct CrawlCommand: ParsableCommand {
             ("clear_headers", clearHeaders ? .int(1) : nil),
             ("ca_bundle", caBundle.map { .string($0) }), ("verify_tls", insecure ? .int(0) : nil),
             ("protocols", protocols.map { .string($0) }), ("decode", decode.map { .string($0) }),
+            ("absolute_links", absoluteLinks.map { .string($0) }),
             ("worker_memory_limit", workerMemoryLimit.map { .int($0) }),
             ("task_timeout", taskTimeout.map { .double($0) }), ("max_attempts", maxAttempts.map { .int($0) }),
             ("redis_url", redis.map { .string($0) }), ("batch_id", batchId.map { .string($0) }),

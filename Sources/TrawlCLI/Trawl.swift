@@ -26,7 +26,7 @@ struct Trawl: ParsableCommand {
         pthread_sigmask(SIG_SETMASK, &none, nil)
         trawl_tune_malloc_for_pages()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(AbsoluteLinksFlag.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             exit(withError: error)

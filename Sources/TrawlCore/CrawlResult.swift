@@ -21,6 +21,11 @@ public struct PatternMatches: Sendable, Equatable {
     /// it starts where string `k - 1` ends.
     public private(set) var ends: [Int] = []
 
+    /// For a pattern named by ``CrawlOptions/absoluteLinks``: the indexes of the matches that
+    /// could not be resolved to an absolute URL and stay as written, in increasing order.
+    /// Empty for every other pattern.
+    public var unresolved: [Int] = []
+
     /// Strings per match: `max(1, groups)`.
     public var width: Int { max(1, groups) }
 
@@ -99,6 +104,7 @@ public struct CrawlResult: Sendable, Equatable {
     /// other patterns' matches and this error.
     public var error: TrawlError?
     /// One entry per pattern of the batch, in the batch's pattern order, even when empty.
+    /// A pattern named by ``CrawlOptions/absoluteLinks`` holds absolute URLs here.
     public var matches: [PatternMatches]
     /// HTTP attempts made for this URL (1 without retries; 0 when it never reached a fetch
     /// lane: cancelled before it started, lost with its worker). Crash re-runs of the process backend are counted by
@@ -119,6 +125,10 @@ public struct CrawlResult: Sendable, Equatable {
             self.extract = extract
         }
     }
+    /// The matches as written in the page of each pattern named by
+    /// ``CrawlOptions/absoluteLinks``, in pattern order (match `i` here is match `i` of the
+    /// same pattern in ``matches``, before resolution); empty without that option.
+    public var rawMatches: [PatternMatches] = []
 
     public init(index: Int, url: String, finalURL: String? = nil, status: Int? = nil,
                 contentType: String? = nil, charset: String? = nil, bytes: Int = 0,
@@ -152,5 +162,11 @@ public struct CrawlResult: Sendable, Equatable {
     /// The matches of the pattern called `name`, if the batch has one.
     public subscript(pattern name: String) -> PatternMatches? {
         matches.first { $0.name == name }
+    }
+
+    /// The matches as written in the page of the pattern called `name`, if
+    /// ``CrawlOptions/absoluteLinks`` names it.
+    public subscript(raw name: String) -> PatternMatches? {
+        rawMatches.first { $0.name == name }
     }
 }

@@ -6,7 +6,8 @@
 /// The object shape is documented in docs/json.md and is the same for the CLI, the C ABI and
 /// the bindings:
 /// `{"url":…,"final_url":…,"status":…,"content_type":…,"charset":…,"bytes":…,"elapsed_ms":…,
-///   "attempts":…,"error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`
+///   "attempts":…,"error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`, and with
+/// absolute_links `"matches_raw":{"name":[…]},"unresolved":{"name":[i,…]}` after `matches`.
 public enum JSON {
     /// One result as a JSON object on one line, without the trailing newline.
     public static func render(_ r: CrawlResult) -> String {
@@ -44,8 +45,30 @@ public enum JSON {
         } else {
             out.append(contentsOf: "null".utf8)
         }
-        out.append(contentsOf: #","matches":{"#.utf8)
-        for (i, p) in r.matches.enumerated() {
+        out.append(contentsOf: #","matches":"#.utf8)
+        appendMatches(r.matches, to: &out)
+        // Only with absolute_links, so that results without it stay as they always were.
+        if !r.rawMatches.isEmpty {
+            out.append(contentsOf: #","matches_raw":"#.utf8)
+            appendMatches(r.rawMatches, to: &out)
+            out.append(contentsOf: #","unresolved":{"#.utf8)
+            for (i, p) in r.rawMatches.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(p.name, to: &out)
+                out.append(contentsOf: ":[".utf8)
+                let flags = r[pattern: p.name]?.unresolved ?? []
+                out.append(contentsOf: flags.map(String.init).joined(separator: ",").utf8)
+                out.append(UInt8(ascii: "]"))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"name":[…],…}`: each pattern's matches as `re.findall` shapes them.
+    static func appendMatches(_ list: [PatternMatches], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, p) in list.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             appendString(p.name, to: &out)
             out.append(contentsOf: ":[".utf8)
@@ -66,7 +89,7 @@ public enum JSON {
             }
             out.append(UInt8(ascii: "]"))
         }
-        out.append(contentsOf: "}}".utf8)
+        out.append(UInt8(ascii: "}"))
     }
 
     static func appendOptional(_ s: String?, to out: inout [UInt8]) {

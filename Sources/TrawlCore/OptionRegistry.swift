@@ -18,6 +18,8 @@ extension CrawlOptions {
                 doc: "Result order: input (as submitted) or completed (as they finish)."),
         .int("verbose", \.verbose, 0...1_000, scope: .batch, flag: "--verbose",
              doc: "joblib verbosity: 0 silent, 1-10 more often, >10 every URL, >=50 to stdout."),
+        .bool("dedupe", \.dedupe, scope: .batch, flag: "--no-dedupe",
+              doc: "Fetch a repeated URL (the same once normalised, fragment aside) once and give every copy its result under its own index (--no-dedupe fetches every copy)."),
 
         // MARK: Resuming and archiving (docs/resume-and-warc.md)
         .string("journal", \.journal, scope: .batch, flag: "--journal",
@@ -127,6 +129,10 @@ extension CrawlOptions {
                 doc: "Body decoding: browser (WHATWG) or requests (as Python requests' .text)."),
         .bool("default_patterns", \.useDefaultPatterns, scope: .extract, flag: "--no-default-patterns",
               doc: "Run the default 'button' and 'link' patterns before the user's (--no-default-patterns turns them off)."),
+        .list("absolute_links", \.absoluteLinks, repeatable: false, scope: .extract, flag: "--absolute-links",
+              doc: "Patterns whose matches become absolute URLs (against the page's URL and its <base href>, WHATWG rules), comma-separated; the matches as written go to matches_raw (the bare flag: link).",
+              allowsEmpty: true,
+              check: { name in name.isEmpty ? "absolute_links must be a comma-separated list of pattern names" : nil }),
         .seconds("regex_budget", \.regexBudget, 0.001...31_536_000, scope: .extract, flag: "--regex-budget",
                  doc: "CPU seconds one pattern may spend on one page before regex_budget_exceeded."),
         .int("regex_match_limit", \.regexMatchLimit, 1...Int(UInt32.max), scope: .extract, flag: "--regex-match-limit",

@@ -209,9 +209,11 @@ extension OptionSpec {
     }
 
     /// A list of strings: each call appends one item that `check` accepts (`repeatable`), or
-    /// gives the whole list comma-separated, each item trimmed, normalized and checked.
+    /// gives the whole list comma-separated, each item trimmed, normalized and checked
+    /// (`""` is the empty list when `allowsEmpty`).
     static func list(_ name: String, _ path: OptionPath<[String]>,
                      repeatable: Bool, scope: OptionScope, flag: String, doc: String,
+                     allowsEmpty: Bool = false,
                      normalize: @escaping @Sendable (String) -> String = { $0 },
                      check: @escaping @Sendable (String) -> String?) -> OptionSpec {
         OptionSpec(name, .list, scope: scope, flag: flag, doc: doc, repeatable: repeatable,
@@ -220,7 +222,12 @@ extension OptionSpec {
                            o[keyPath: path].append(try v.text(name, check))
                            return
                        }
-                       let items = try v.text(name, nil).split(separator: ",", omittingEmptySubsequences: false)
+                       let whole = try v.text(name, nil)
+                       if allowsEmpty && whole.isEmpty {
+                           o[keyPath: path] = []
+                           return
+                       }
+                       let items = whole.split(separator: ",", omittingEmptySubsequences: false)
                            .map { normalize($0.trimmingSpaces()) }
                        for item in items {
                            if let message = check(item) { throw TrawlError(.invalidArgument, message) }

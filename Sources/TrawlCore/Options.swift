@@ -41,6 +41,9 @@ public struct CrawlOptions: Sendable, Equatable {
     public var order: ResultOrder = .input
     /// joblib-style progress lines on stderr: 0 silent, >0 more often, >= 50 to stdout.
     public var verbose: Int = 0
+    /// Repeated URLs (the same once normalised, fragment aside) are fetched once, at their
+    /// first index, and every copy gets that result under its own index and URL.
+    public var dedupe: Bool = true
 
     // MARK: Resuming and archiving (docs/resume-and-warc.md)
     /// A journal file: every finished result is appended to it, and a batch run again with
@@ -156,6 +159,10 @@ public struct CrawlOptions: Sendable, Equatable {
     public var regexBudget: Double = 1.0
     /// PCRE2's match limit for one `pcre2_match` call.
     public var regexMatchLimit: Int = 10_000_000
+    /// Patterns whose matches become absolute URLs (resolved against the page's URL and its
+    /// `<base href>`, WHATWG rules), their matches as written kept in
+    /// ``CrawlResult/rawMatches``. Empty: matches stay as written, as `re.findall` gives them.
+    public var absoluteLinks: [String] = []
 
     public init() {}
 

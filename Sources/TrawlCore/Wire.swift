@@ -111,15 +111,47 @@ extension CrawlResult {
         w.f64(timing.extract)
         w.u32(UInt32(bitPattern: error?.code.rawValue ?? 0))
         if let error { w.string(error.message) }
-        w.u32(UInt32(matches.count))
-        for p in matches {
+        Self.encode(matches, to: &w)
+        Self.encode(rawMatches, to: &w)
+    }
+
+    private static func encode(_ list: [PatternMatches], to w: inout WireWriter) {
+        w.u32(UInt32(list.count))
+        for p in list {
             w.string(p.name)
             w.u32(UInt32(p.groups))
             w.u32(UInt32(p.ends.count))
             for e in p.ends { w.u32(UInt32(truncatingIfNeeded: e)) }
             w.u32(UInt32(truncatingIfNeeded: p.utf8.count))
             w.raw(p.utf8)
+            w.u32(UInt32(truncatingIfNeeded: p.unresolved.count))
+            for i in p.unresolved { w.u32(UInt32(truncatingIfNeeded: i)) }
         }
+    }
+
+    private static func decodeMatches(from r: inout WireReader) throws(TrawlError) -> [PatternMatches] {
+        let patterns = Int(try r.u32())
+        var list: [PatternMatches] = []
+        list.reserveCapacity(min(patterns, 1024))
+        for _ in 0..<patterns {
+            var p = PatternMatches(name: try r.string(), groups: Int(try r.u32()))
+            let n = Int(try r.u32())
+            var ends: [Int] = []
+            ends.reserveCapacity(min(n, 1 << 20))
+            for _ in 0..<n { ends.append(Int(try r.u32())) }
+            let utf8 = try r.bytes(Int(try r.u32()))
+            guard p.setStorage(utf8: utf8, ends: ends) else {
+                throw TrawlError(.internalError, "malformed matches of pattern '\(p.name)'")
+            }
+            let u = Int(try r.u32())
+            for _ in 0..<u {
+                let i = Int(try r.u32())
+                guard i < p.count else { throw TrawlError(.internalError, "malformed link flags of pattern '\(p.name)'") }
+                p.unresolved.append(i)
+            }
+            list.append(p)
+        }
+        return list
     }
 
     /// Reads a result written by ``encode(to:)``.
@@ -146,20 +178,8 @@ extension CrawlResult {
             let message = try r.string()
             res.error = TrawlError(ErrorCode(rawValue: code) ?? .internalError, message)
         }
-        let patterns = Int(try r.u32())
-        res.matches.reserveCapacity(min(patterns, 1024))
-        for _ in 0..<patterns {
-            var p = PatternMatches(name: try r.string(), groups: Int(try r.u32()))
-            let n = Int(try r.u32())
-            var ends: [Int] = []
-            ends.reserveCapacity(min(n, 1 << 20))
-            for _ in 0..<n { ends.append(Int(try r.u32())) }
-            let utf8 = try r.bytes(Int(try r.u32()))
-            guard p.setStorage(utf8: utf8, ends: ends) else {
-                throw TrawlError(.internalError, "malformed matches of pattern '\(p.name)'")
-            }
-            res.matches.append(p)
-        }
+        res.matches = try decodeMatches(from: &r)
+        res.rawMatches = try decodeMatches(from: &r)
         return res
     }
 }

@@ -1111,6 +1111,49 @@ static void test_batch_write(void) {
 
 /* The process backend from C: the same matches as the thread backend, and trawl_pool_shutdown
  * ends the pooled workers (a second call has nothing left to do). */
+/* absolute_links: the link pattern's matches absolute, the raw ones beside them, an
+ * unparsable one flagged. The page is /bytes?hex=... with three links. */
+static void test_absolute_links(void) {
+    static const char html[] = "<a href=\"a/b?x=1&amp;y=2\">1</a><a href=\"http://[bad\">2</a>"
+                               "<a href=\"/root\">3</a>";
+    char path[512] = "/bytes/dir/page?hex=";
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    trawl_result_list *list = NULL;
+    const trawl_result *r;
+    const char *ptr = NULL, *urls[1];
+    char *url, *want;
+    size_t len = 0, i;
+    for (i = 0; html[i]; i++) snprintf(path + strlen(path), sizeof path - strlen(path), "%02x", (unsigned char)html[i]);
+    url = url_of(path);
+    want = url_of("/bytes/dir/a/b?x=1&y=2");
+    urls[0] = url;
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_set_str(o, "absolute_links", "link"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_OK);
+    trawl_options_free(o);
+    CHECK_EQ_INT(trawl_crawl(c, urls, 1, &list), TRAWL_OK);
+    r = trawl_result_list_get(list, 0);
+    if (CHECK(r != NULL) && CHECK(trawl_result_match_count(r, 1) == 3)) {
+        CHECK(match_is(r, 1, 0, 0, want, strlen(want)));
+        CHECK(match_is(r, 1, 1, 0, "http://[bad", 11));
+        CHECK_EQ_INT(trawl_result_match_raw(r, 1, 0, &ptr, &len), TRAWL_OK);
+        CHECK(len == 15 && memcmp(ptr, "a/b?x=1&amp;y=2", 15) == 0 && ptr[len] == 0);
+        CHECK_EQ_INT(trawl_result_match_unresolved(r, 1, 0), 0);
+        CHECK_EQ_INT(trawl_result_match_unresolved(r, 1, 1), 1);
+        CHECK_EQ_INT(trawl_result_match_unresolved(r, 1, 99), 0);
+        CHECK_EQ_INT(trawl_result_match_unresolved(NULL, 1, 1), 0);
+        CHECK_EQ_INT(trawl_result_match_raw(r, 1, 3, &ptr, &len), TRAWL_INVALID_ARGUMENT);
+        CHECK(ptr == NULL && len == 0);
+        CHECK_EQ_INT(trawl_result_match_raw(NULL, 1, 0, &ptr, &len), TRAWL_INVALID_ARGUMENT);
+        CHECK(strstr(trawl_result_json(r, NULL), "\"unresolved\":{\"link\":[1]}") != NULL);
+    }
+    trawl_result_list_free(list);
+    trawl_crawler_free(c);
+    free(url);
+    free(want);
+}
+
 static void test_process_backend(void) {
     trawl_options *o = NULL;
     trawl_crawler *threads = make_crawler(0), *procs = NULL;
@@ -1199,6 +1242,7 @@ int main(void) {
     test_progress_and_collect();
     test_foreach();
     test_batch_write();
+    test_absolute_links();
     test_process_backend();
     return check_summary();
 }

@@ -335,7 +335,7 @@ final class WorkerLoop {
             guard Double(c.idle) >= visibility * 1000 else { continue }
             if !TryPolicy(limit: batch.meta.maxDeliveries).allowsAnother(after: c.deliveries) {
                 let error = TrawlError(.workerLost, "the task was delivered \(c.deliveries) times (last to worker '\(c.owner)') and no worker finished it within the visibility timeout of \(visibility) s")
-                let result = FailedResults(batch.extractor).result(index: i, url: u, error)
+                let result = FailedResults(batch.extractor, options: batch.meta.options).result(index: i, url: u, error)
                 held[c.id] = b
                 outbox.push(ClusterCompletion(batchID: b, entryIDs: [c.id], result: result))
                 ClusterWorker.log("\(name): batch \(b) URL #\(i): worker_lost after \(c.deliveries) deliveries")

@@ -38,6 +38,8 @@ ROBOTS_LOCK = threading.Lock()
 SITE = {}  # name -> sitegen.Page, made on the first /site/ request
 COUNTS_LOCK = threading.Lock()
 COUNTS = {}  # tag -> requests served under /counted/TAG/
+HITS_LOCK = threading.Lock()
+HITS = {}  # tag -> {path with query: requests}, for /counted/ and /graph/
 
 # Labels browsers know but Python's codec registry does not.
 EXTRA_LABELS = {
@@ -322,6 +324,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         tag, _, name = rest.partition("/")
         with COUNTS_LOCK:
             COUNTS[tag] = COUNTS.get(tag, 0) + 1
+        self.count_hit(tag)
         time.sleep(self.qnum(q, "delay", 0.0, float))
         page = site_pages().get(name or "index.html")
         if page is None:
@@ -516,6 +519,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def route_empty(self, rest, q):
         self.send_body(200, b"")
+
+    # MARK: counted endpoints (repeated URLs, follow mode)
+
+    def count_hit(self, token):
+        with HITS_LOCK:
+            paths = HITS.setdefault(token, {})
+            paths[self.path] = paths.get(self.path, 0) + 1
+
+    def route_hits(self, rest, q):
+        with HITS_LOCK:
+            body = json.dumps(HITS.get(rest, {}), sort_keys=True).encode()
+        self.send_body(200, body, "application/json")
+
+    def route_graph(self, rest, q):
+        # /graph/TOKEN/SIZE/N: page N of a SIZE-page site whose links form cycles (to N+1, to
+        # 2N+1 and 2N+2, back to N/2 and to itself), written in several relative forms, with
+        # fragments, and one link off the site.
+        parts = rest.split("/")
+        try:
+            token, size, n = parts[0], int(parts[1]), int(parts[2])
+        except (IndexError, ValueError):
+            self.send_body(404, b"<html><body>no such page</body></html>")
+            return
+        self.count_hit(token)
+        if not 0 <= n < size:
+            self.send_body(404, b"<html><body>no such page</body></html>")
+            return
+        links = [
+            f"{(n + 1) % size}",
+            f"./{(2 * n + 1) % size}#top",
+            f"../{size}/{(2 * n + 2) % size}",
+            f"/graph/{token}/{size}/{n // 2}",
+            f"{n}",
+            "http://offsite.invalid/page",
+        ]
+        body = "<html><body>" + "".join(f'<a href="{h}">link</a>\n' for h in links) + "</body></html>"
+        self.send_body(200, body.encode())
 
     def route_content_type(self, rest, q):
         self.send_body(200, b"<html><body>typed</body></html>", q.get("type", ["text/html"])[0])

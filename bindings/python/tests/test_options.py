@@ -82,7 +82,7 @@ def valid_values(o):
     if t == "choice":
         return list(o["choices"])
     if t == "list":
-        return ["X-Sample: 1"] if o["repeatable"] else [",".join(o["default"]), o["default"][0]]
+        return ["X-Sample: 1"] if o["repeatable"] else [",".join(o["default"])] + o["default"][:1]
     return [o["default"] or "", "sample"]
 
 

@@ -4,7 +4,7 @@
 import ctypes
 import json
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from . import _lib
 from ._errors import TrawlError, error_for
@@ -23,7 +23,10 @@ class Result:
     `index` is the URL's position in the batch; `status` the HTTP status (None when no
     response arrived); `elapsed` seconds; `attempts` the HTTP attempts made (1 without
     retries, 0 when the URL never reached a fetch lane); `error` None or the URLError saying why the URL
-    failed; `matches` `{pattern: re.findall-style list}`, with every pattern present.
+    failed; `matches` `{pattern: re.findall-style list}`, with every pattern present. With
+    the `absolute_links` option, the patterns it names hold absolute URLs in `matches`, their
+    matches as written in `matches_raw`, and in `unresolved` the indexes of those that could
+    not be resolved (kept as written); both are empty dicts without it.
     """
 
     index: int
@@ -37,6 +40,8 @@ class Result:
     error: Optional[TrawlError]
     matches: Dict[str, list] = field(default_factory=dict)
     attempts: int = 1
+    matches_raw: Dict[str, list] = field(default_factory=dict)
+    unresolved: Dict[str, List[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +82,8 @@ def from_raw(index: int, elapsed: float, raw: bytes) -> Result:
     return Result(index=index, url=row["url"], final_url=row["final_url"],
                   status=row["status"], content_type=row["content_type"], charset=row["charset"],
                   bytes=row["bytes"], elapsed=elapsed, error=error,
-                  matches=matches, attempts=row.get("attempts", 1))
+                  matches=matches, attempts=row.get("attempts", 1),
+                  matches_raw=row.get("matches_raw", {}), unresolved=row.get("unresolved", {}))
 
 
 def from_handle(handle: ctypes.c_void_p) -> Result:

@@ -31,7 +31,7 @@ extension ResultDelivery {
 final class BatchHub: ResultDelivery {
     /// The URLs the backend runs, by the index it uses: the submitted ones, or with `dedupe`
     /// each distinct one once (``repeats`` maps them back); empty for a streamed batch, whose
-    /// URLs come from ``source`` (streamed input is not de-duplicated).
+    /// URLs come from ``source`` (de-duplicated as they are read: ``streamRepeats``).
     let urls: [String]
     /// The URLs as submitted.
     let submitted: [String]
@@ -69,6 +69,10 @@ final class BatchHub: ResultDelivery {
     private let cookieSaveError = Mutex<TrawlError?>(nil)
     /// Submitted indexes whose results came from the journal.
     private let resumedSubmitted: Set<Int>
+    /// With `dedupe` on a streamed batch: which URLs read are fetched, and the copies that
+    /// wait for them (the list form is ``repeats``).
+    private let streamRepeats: Mutex<StreamedRepeats?>
+    private let dedupesStream: Bool
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
          onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil) {
@@ -92,6 +96,8 @@ final class BatchHub: ResultDelivery {
             self.urls = urls
             self.resumed = done
         }
+        dedupesStream = source != nil && crawler.options.dedupe
+        streamRepeats = Mutex(dedupesStream ? StreamedRepeats() : nil)
         self.warc = crawler.options.backend.capabilities.contains(.inProcess) ? WARCArchive.writer(crawler.options) : nil
         self.crawler = crawler
         self.options = crawler.options
@@ -138,6 +144,11 @@ final class BatchHub: ResultDelivery {
     /// Results by the backend's indexes: with repeats, each becomes the result of its first
     /// submitted index and of every later copy, each under its own index and URL.
     func deliver(contentsOf results: [CrawlResult]) {
+        if dedupesStream {
+            var out = results
+            streamRepeats.withLock { s in for r in results { out += s?.finished(r) ?? [] } }
+            return emit(out)
+        }
         guard let repeats else { return emit(results) }
         var out: [CrawlResult] = []
         out.reserveCapacity(results.count)
@@ -193,9 +204,24 @@ final class BatchHub: ResultDelivery {
     // MARK: Streamed input
 
     /// Records URL `index` of a streamed batch (indexes come in order) and expects its result.
-    func streamed(_ url: String, index: Int) {
+    /// - Returns: whether a lane must fetch it; with `dedupe`, a copy of a URL in flight or
+    ///   recently done is not fetched: its result is its copy's (handed on here, or when that
+    ///   copy's result arrives).
+    func streamed(_ url: String, index: Int) -> Bool {
         streamed.withLock { $0.append(url) }
         collector.expand(by: 1)
+        guard dedupesStream else { return true }
+        let key = URLKey.normalized(url)
+        let admission = streamRepeats.withLock { s in
+            s?.admit(index: index, url: url, key: key, hash: key.map(URLKey.hash) ?? 0) ?? .fetch
+        }
+        switch admission {
+        case .fetch: return true
+        case .wait: return false
+        case .copy(let r):
+            emit([r])
+            return false
+        }
     }
 
     /// The streamed input is over; `error` when its source failed.
@@ -206,6 +232,14 @@ final class BatchHub: ResultDelivery {
 
     /// Why the streamed input ended early, nil when it did not (or the batch is a list).
     var inputError: TrawlError? { sourceError.withLock { $0 } }
+
+    /// The indexes in ``urls`` (the backend's) whose URLs have no result yet.
+    func missingTasks() -> [Int] {
+        let missing = collector.missing()
+        guard let repeats else { return missing }
+        let lacking = Set(missing)
+        return repeats.firsts.indices.filter { lacking.contains(repeats.firsts[$0]) }
+    }
 
     func failMissing(_ error: TrawlError) {
         // By submitted index: with repeats those are not the backend's indexes.

@@ -162,10 +162,15 @@ final class LaneFrontier: Sendable {
         for wake in wakers.withLock({ $0 }) { wake() }
     }
 
-    /// Adds a streamed URL; wakes the lanes if one was told to wait.
-    func add(_ url: String) {
+    /// Adds a streamed URL; wakes the lanes if one was told to wait. With `fetch` false it only
+    /// takes its index (a repeat whose result comes from its copy's), so indexes stay the batch's.
+    func add(_ url: String, fetch: Bool = true) {
         let wake = state.withLock { s in
-            s.frontier.add(url)
+            let index = s.frontier.add(fetch ? url : "")
+            guard fetch else {
+                s.frontier.skip(index)
+                return false
+            }
             defer { s.starved = false }
             return s.starved
         }

@@ -31,8 +31,8 @@ struct URLIntake: Sendable {
             case .url(let url):
                 if hub.isCancelled { break reading }
                 // The collector expects the result before any lane can produce it.
-                hub.streamed(url, index: index)
-                frontier.add(url)
+                let fetch = hub.streamed(url, index: index)
+                frontier.add(url, fetch: fetch)
                 index += 1
             case .end:
                 break reading

@@ -40,6 +40,24 @@ import TrawlTestSupport
         _ = workers
     }
 
+    /// `dedupe` on the cluster: the seed's shape (10 URLs x 100) puts 10 tasks in Redis and
+    /// gives 1,000 results, each under its own index (server-counted requests).
+    @Test func repeatedURLsAreOneTaskEach() throws {
+        let redis = try RedisServer()
+        let workers = try Workers(2, redis: redis.url)
+        let token = TestServer.freshToken()
+        let distinct = (0..<10).map { server.url("/counted/\(token)/\(Site.names[$0])") }
+        let urls = (0..<1000).map { distinct[$0 % 10] }
+        let results = try Crawler(options: ClusterFixture.options(redis.url)).crawl(urls)
+        #expect(results.map(\.index) == Array(urls.indices))
+        let wrong = results.filter { $0.url != urls[$0.index] || $0.status != 200 }
+        let firstWrong = wrong.first.map { "\(wrong.count) wrong, first \($0.index): \(String(describing: $0.error))" } ?? ""
+        #expect(firstWrong == "")
+        let hits = try server.hits(token)
+        #expect(hits.count == 10 && hits.values.allSatisfy { $0 == 1 }, "\(hits)")
+        _ = workers
+    }
+
     @Test func aWorkerKilledMidBatchLosesNothing() throws {
         let redis = try RedisServer()
         let workers = try Workers(3, redis: redis.url)

@@ -125,7 +125,8 @@ final class ClusterBackend: Backend, @unchecked Sendable {
     // MARK: - Collecting
 
     func run() {
-        let total = batch.urls.count
+        // Results by submitted index: with `dedupe`, more than the tasks (``BatchHub/urls``).
+        let total = batch.collector.total
         // XREAD blocks at most this long so that a cancel is seen quickly; the reply timeout
         // must outlast the block.
         let blockMs = 200
@@ -197,8 +198,7 @@ final class ClusterBackend: Backend, @unchecked Sendable {
                                    "PX", RedisArgument(Self.ms(options.ttl))])
         if let e = r.errorMessage { throw TrawlError(.backendUnavailable, "Redis refused the batch's options: \(e)") }
         try openResults()
-        let missing = batch.collector.missing()
-        try submit(missing, recordIDs: false)
+        try submit(batch.missingTasks(), recordIDs: false)
     }
 
     /// Reconnects after a lost connection, for at most `redis_timeout` seconds. After a

@@ -48,7 +48,7 @@ import TrawlTestSupport
         let token = TestServer.freshToken()
         let distinct = (0..<10).map { server.url("/counted/\(token)/\(Site.names[$0])") }
         let urls = (0..<1000).map { distinct[$0 % 10] }
-        let results = try Crawler(options: ClusterFixture.options(redis.url)).crawl(urls)
+        let results = try Crawler(options: ClusterFixture.options(redis.url) { $0.dedupe = true }).crawl(urls)
         #expect(results.map(\.index) == Array(urls.indices))
         let wrong = results.filter { $0.url != urls[$0.index] || $0.status != 200 }
         let firstWrong = wrong.first.map { "\(wrong.count) wrong, first \($0.index): \(String(describing: $0.error))" } ?? ""

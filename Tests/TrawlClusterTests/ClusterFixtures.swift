@@ -89,6 +89,8 @@ enum ClusterFixture {
         o.redisURL = redis
         o.redisTimeout = 3
         o.visibilityTimeout = 2
+        // These tests load the cluster with repeated pages: each URL must be a task of its own.
+        o.dedupe = false
         configure(&o)
         return o
     }

@@ -161,7 +161,7 @@ import TrawlTestSupport
         defer { try? FileManager.default.removeItem(atPath: list) }
         let cli = Process()
         cli.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
-        cli.arguments = ["crawl", "--backend", "cluster", "--redis", redis.url, "--batch-id", "resume-me", list]
+        cli.arguments = ["crawl", "--backend", "cluster", "--redis", redis.url, "--batch-id", "resume-me", "--no-dedupe", list]
         cli.standardOutput = FileHandle.nullDevice
         cli.standardError = FileHandle.nullDevice
         try cli.run()

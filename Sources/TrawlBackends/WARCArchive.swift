@@ -9,7 +9,9 @@ import Glibc
 #endif
 
 /// Records every page a lane fetched into WARC files (`warc` option): the request head as
-/// libcurl sent it, the response head and the body exactly as received.
+/// libcurl sent it, the response head and the body exactly as received; before it, each
+/// redirect followed on the way (its request, and its 3xx response's head without the body,
+/// which libcurl reads and drops when it follows: `WARC-Truncated` when the head announced one).
 ///
 /// Where the files are written: the thread backend's lanes share one writer in the batch's
 /// process (`PATH-NNNNN.warc.gz`); each worker process of the process and cluster backends
@@ -32,12 +34,26 @@ struct WARCArchive: PageObserver {
         guard r.error == nil, r.status != nil, !r.responseHead.isEmpty else { return }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let exchange = WARCExchange(targetURI: r.finalURL ?? r.url, date: Double(now.tv_sec),
+        let date = Double(now.tv_sec)
+        let hops = r.redirects.map { hop in
+            WARCExchange(targetURI: hop.url, date: date, requestHead: hop.requestHead,
+                         responseHead: Self.archived(hop.responseHead), payload: [],
+                         truncated: Self.announcesBody(hop.responseHead))
+        }
+        let exchange = WARCExchange(targetURI: r.finalURL ?? r.url, date: date,
                                     requestHead: r.requestHead, responseHead: Self.archived(r.responseHead),
                                     payload: page.received)
-        do throws(TrawlError) { try writer.write(exchange) } catch {
+        do throws(TrawlError) { for e in hops + [exchange] { try writer.write(e) } } catch {
             if reported.first() { Console.error("trawl: WARC archive stopped: \(error.message)\n") }
         }
+    }
+
+    /// Whether a response head announces a body: a `Content-Length` other than 0, or a
+    /// `Transfer-Encoding`.
+    static func announcesBody(_ head: [UInt8]) -> Bool {
+        guard let message = HTTPMessage(block: head) else { return false }
+        if !message.values("Transfer-Encoding").isEmpty { return true }
+        return message.values("Content-Length").contains { $0 != "0" }
     }
 
     /// The response head as archived: libcurl removed the chunks of a chunked body, so its

@@ -67,6 +67,9 @@ final class CurlEasy {
     /// The current request's head as sent and the current response's head as received.
     private var requestHead: [UInt8] = []
     private var responseHead: [UInt8] = []
+    /// The URL of the current request, and the redirects followed before it.
+    private var requestURL = ""
+    private var hops: [RedirectHop] = []
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
@@ -121,8 +124,7 @@ final class CurlEasy {
             try check(trawl_curl_easy_setopt_debug(handle) { _, type, data, size, user in
                 guard let user, let data, type == CURLINFO_HEADER_OUT else { return 0 }
                 let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
-                // Each request (a redirect's too) starts afresh: the last one is kept.
-                easy.requestHead = Array(UnsafeRawBufferPointer(start: data, count: size))
+                easy.requestSent(Array(UnsafeRawBufferPointer(start: data, count: size)))
                 return 0
             }, "CURLOPT_DEBUGFUNCTION")
             try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_DEBUGDATA, me), "CURLOPT_DEBUGDATA")
@@ -264,6 +266,8 @@ final class CurlEasy {
         connectCheck?.refusal = nil
         requestHead = []
         responseHead = []
+        requestURL = ""
+        hops = []
         if let jar {
             // The engine starts each transfer with exactly the jar's cookies.
             _ = trawl_curl_easy_setopt_str(handle, CURLOPT_COOKIELIST, "ALL")
@@ -313,10 +317,32 @@ final class CurlEasy {
         return (bytes, text, encoded ? received : bytes)
     }
 
-    /// Takes the request head as sent and the response head as received (``keepHeads``).
-    func takeHeads() -> (request: [UInt8], response: [UInt8]) {
-        defer { requestHead = []; responseHead = [] }
-        return (requestHead, responseHead)
+    /// Takes the request head as sent, the response head as received and the redirects
+    /// followed before them (``keepHeads``).
+    func takeHeads() -> (request: [UInt8], response: [UInt8], redirects: [RedirectHop]) {
+        defer { requestHead = []; responseHead = []; hops = [] }
+        return (requestHead, responseHead, hops)
+    }
+
+    /// A request went out (the debug callback's `CURLINFO_HEADER_OUT`). When the one before it
+    /// got a 3xx, libcurl is following that redirect: the earlier exchange is a hop. Any other
+    /// earlier response (a proxy's answer to CONNECT, a 401 before authenticating) is not
+    /// archived; a 1xx is replaced by its final response in ``receiveHeader``.
+    private func requestSent(_ head: [UInt8]) {
+        if Self.isRedirect(responseHead) {
+            hops.append(RedirectHop(url: requestURL, requestHead: requestHead, responseHead: responseHead))
+        }
+        responseHead = []
+        requestHead = head
+        // During the transfer this is the URL being requested (libcurl updates it on each follow).
+        requestURL = effectiveURL ?? request?.url ?? ""
+    }
+
+    /// Whether `head` is a 3xx response's (`HTTP/1.1 301 …`, `HTTP/2 302`).
+    static func isRedirect(_ head: [UInt8]) -> Bool {
+        guard let space = head.prefix(16).firstIndex(of: 0x20), head.count > space + 3 else { return false }
+        let code = head[(space + 1)...(space + 3)]
+        return code.first == UInt8(ascii: "3") && code.allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// The transfer ended well: flushes the content decoder, which may find the compressed

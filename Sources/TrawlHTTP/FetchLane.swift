@@ -374,7 +374,7 @@ public final class FetchLane {
                 try easy.finishBody()
                 (response.body, response.validUTF8, response.rawBody) = easy.takeBody()
                 if options.keepHeaders { response.headers = easy.responseHeaders() }
-                if options.keepHeads { (response.requestHead, response.responseHead) = easy.takeHeads() }
+                if options.keepHeads { (response.requestHead, response.responseHead, response.redirects) = easy.takeHeads() }
             } catch {
                 _ = easy.takeBody()
                 response.error = error

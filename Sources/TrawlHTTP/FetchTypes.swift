@@ -50,6 +50,9 @@ public struct FetchResponse: Sendable {
     /// The last response's head as received (status line, header lines, blank line); kept
     /// only when ``FetchOptions/keepHeads`` asks, else empty.
     public var responseHead: [UInt8] = []
+    /// The redirects followed before the last response, in order (with
+    /// ``FetchOptions/keepHeads``, else empty).
+    public var redirects: [RedirectHop] = []
     /// ``body`` itself (same storage) when all of it is valid UTF-8, as checked while it
     /// arrived; nil when it is not, or was not checked.
     public var validUTF8: UTF8Text?
@@ -91,4 +94,21 @@ public enum Pull: Sendable {
     case wait
     /// Nothing ever again: the lane finishes its transfers and returns.
     case finished
+}
+
+/// One redirect a transfer followed: the request sent and the 3xx response's head (libcurl
+/// reads and drops a redirect's body when it follows it, so there is none).
+public struct RedirectHop: Sendable, Equatable {
+    /// The URL requested (`CURLINFO_EFFECTIVE_URL` when the request went out).
+    public var url: String
+    /// The request head as sent.
+    public var requestHead: [UInt8]
+    /// The 3xx response's head as received.
+    public var responseHead: [UInt8]
+
+    public init(url: String, requestHead: [UInt8], responseHead: [UInt8]) {
+        self.url = url
+        self.requestHead = requestHead
+        self.responseHead = responseHead
+    }
 }

@@ -18,13 +18,18 @@ public struct WARCExchange: Sendable {
     public var responseHead: [UInt8]
     /// The body as received: content coding kept, transfer coding (chunks) removed.
     public var payload: [UInt8]
+    /// Whether the body is not all there (a redirect's, which libcurl drops): the response
+    /// record then says `WARC-Truncated: unspecified`.
+    public var truncated: Bool
 
-    public init(targetURI: String, date: Double, requestHead: [UInt8], responseHead: [UInt8], payload: [UInt8]) {
+    public init(targetURI: String, date: Double, requestHead: [UInt8], responseHead: [UInt8], payload: [UInt8],
+                truncated: Bool = false) {
         self.targetURI = targetURI
         self.date = date
         self.requestHead = requestHead
         self.responseHead = responseHead
         self.payload = payload
+        self.truncated = truncated
     }
 }
 
@@ -78,6 +83,7 @@ public final class WARCWriter: Sendable {
             ("WARC-Payload-Digest", SHA1.warcDigest([exchange.payload[...]])),
             ("WARC-Block-Digest", SHA1.warcDigest([exchange.responseHead[...], exchange.payload[...]])),
         ], block: [])
+        if exchange.truncated { response.fields.append(("WARC-Truncated", "unspecified")) }
         response.block = responseBlock
         var bytes: [UInt8] = []
         if !exchange.requestHead.isEmpty {

@@ -27,7 +27,9 @@ extension CLITests {
     func aCrawlsWARCGivesTheCrawlsMatchesOnEveryPage(backend: String) throws {
         let prefix = NSTemporaryDirectory() + "trawl-warc-\(UUID().uuidString)"
         defer { for f in (try? warcFiles(prefix)) ?? [] { try? FileManager.default.removeItem(atPath: f) } }
-        let urls = Site.names.map { server.siteURL($0) } + ["/gzip", "/br", "/zstd", "/deflate", "/big?bytes=300000"].map { server.url($0) }
+        // A redirect chain: its 3xx records are archived, and extract skips them.
+        let urls = Site.names.map { server.siteURL($0) }
+            + ["/gzip", "/br", "/zstd", "/deflate", "/big?bytes=300000", "/redirect/2"].map { server.url($0) }
         let title = ["--pattern", "title/is=<title>(.*?)</title>"]
         let crawl = try trawl(["crawl", "--backend", backend, "-j", "2", "--warc", prefix, "--warc-max-bytes", "200000"] + title + urls)
         #expect(crawl.status == 0, "\(crawl.stderr)")

@@ -45,7 +45,7 @@ struct URLIntake: Sendable {
             // The URLs the source accepted before the cancel: each gets its `cancelled`
             // result from the batch's finish, none is fetched.
             while case .url(let url) = source.next() {
-                hub.streamed(url, index: index)
+                _ = hub.streamed(url, index: index)
                 index += 1
             }
         }

@@ -53,13 +53,17 @@ private func check(_ frame: Frame) {
         case .tasks:
             _ = try p.u32()
             let n = Int(try p.u32())
-            for _ in 0..<n { _ = try p.i64(); _ = try p.string() }
+            for _ in 0..<n { _ = try p.i64(); _ = try p.string(); _ = try p.u32() }
+            try p.expectEnd()
         case .configError:
             _ = try p.u32(); _ = try p.string()
         case .ready:
             _ = try p.u32(); _ = try p.i64()
         case .cancel:
             _ = try p.u32()
+        case .retry:
+            _ = try p.u32(); _ = try p.i64(); _ = try p.f64(); _ = try p.f64()
+            try p.expectEnd()
         }
     } catch {
         return  // a malformed payload is an error the reader reports

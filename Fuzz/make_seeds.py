@@ -99,13 +99,9 @@ def frame(kind, payload):
     return struct.pack("<IB", len(payload) + 1, kind) + payload
 
 
-def result_payload(index, url, status, error=None, matches=()):
-    p = struct.pack("<q", index) + wire_string(url) + b"\1" + wire_string(url)
-    p += struct.pack("<q", status) + b"\1" + wire_string("text/html") + b"\1" + wire_string("utf-8")
-    p += struct.pack("<qd", 120, 0.004)
-    p += struct.pack("<i", error[0]) + wire_string(error[1]) if error else struct.pack("<i", 0)
-    p += struct.pack("<I", len(matches))
-    for name, groups, values in matches:
+def matches_payload(matches):
+    p = struct.pack("<I", len(matches))
+    for name, groups, values, unresolved in matches:
         data = b"".join(v.encode() for v in values)
         ends, at = [], 0
         for v in values:
@@ -113,7 +109,18 @@ def result_payload(index, url, status, error=None, matches=()):
             ends.append(at)
         p += wire_string(name) + struct.pack("<II", groups, len(ends)) + b"".join(struct.pack("<I", e) for e in ends)
         p += struct.pack("<I", len(data)) + data
+        p += struct.pack("<I", len(unresolved)) + b"".join(struct.pack("<I", i) for i in unresolved)
     return p
+
+
+def result_payload(index, url, status, error=None, matches=(), raw=()):
+    """CrawlResult.encode(to:): index, URL, final URL, status, content type, charset, bytes,
+    elapsed, attempts, the three timings, error, matches and raw matches."""
+    p = struct.pack("<q", index) + wire_string(url) + b"\1" + wire_string(url)
+    p += struct.pack("<q", status) + b"\1" + wire_string("text/html") + b"\1" + wire_string("utf-8")
+    p += struct.pack("<qdq", 120, 0.004, 2) + struct.pack("<ddd", 0.003, 0.0005, 0.0005)
+    p += struct.pack("<i", error[0]) + wire_string(error[1]) if error else struct.pack("<i", 0)
+    return p + matches_payload(matches) + matches_payload(raw)
 
 
 def options_payload():
@@ -127,13 +134,20 @@ def options_payload():
 
 
 def frame_seeds():
-    res = result_payload(3, "http://127.0.0.1/a", 200, matches=[("link", 0, ["/a", "/b"]), ("kv", 2, ["k", "v"])])
+    """Frame.swift's frames at wire version 4."""
+    res = result_payload(3, "http://127.0.0.1/a", 200,
+                         matches=[("link", 0, ["http://127.0.0.1/a", "http://[x"], [1]), ("kv", 2, ["k", "v"], [])],
+                         raw=[("link", 0, ["/a", "http://[x"], [])])
     err = result_payload(4, "ftp://x/", -1, error=(21, "scheme 'ftp' is not allowed"))
     write("FuzzFrames", b"\x07" + frame(11, struct.pack("<I", 1) + res) + frame(11, struct.pack("<I", 1) + err))
-    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIII", 2, 1, 4, 64) + options_payload()))
-    tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<q", 1) + wire_string("http://b/")
+    # configure: wire version, generation, lanes, transfers in flight, flags (hands retries back)
+    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIII", 4, 1, 4, 64, 1) + options_payload()))
+    tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<I", 1)
+    tasks += struct.pack("<q", 1) + wire_string("http://b/") + struct.pack("<I", 3)
     write("FuzzFrames", b"\x40" + frame(2, tasks) + frame(3, struct.pack("<I", 1)))
-    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 2, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
+    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 4, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
+    # retry: generation, index, seconds to wait, the attempt's transfer seconds
+    write("FuzzFrames", b"\x10" + frame(13, struct.pack("<Iqdd", 1, 7, 0.5, 0.02)))
 
 
 def resp(x):

@@ -4,6 +4,7 @@
 
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 
@@ -15,6 +16,12 @@ CORPUS = pathlib.Path(os.environ.get("TRAWL_CORPUS") or REPO.parent / "shared" /
 
 sys.path.insert(0, str(SERVER.parent))
 import sitegen  # noqa: E402
+
+# A shell without job control starts background commands (`make test &`, nohup) with SIGINT
+# ignored, and Python then leaves it ignored: _thread.interrupt_main() does nothing, and the
+# Ctrl-C tests would fail for the way they were started. Those tests need Python's own handler.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 CONFIG = """\
+{modules}
 daemon off;
 worker_processes 1;
 pid {tmp}/nginx.pid;
@@ -40,6 +41,7 @@ http {{
         listen 127.0.0.1:{port} backlog=4096;
         root {root};
         location / {{ }}
+{locations}
     }}
 }}
 """
@@ -52,7 +54,11 @@ def free_port():
 
 
 class Nginx:
-    def __init__(self, root, tmp, binary=None):
+    def __init__(self, root, tmp, binary=None, modules=(), locations=""):
+        """`modules`: paths of dynamic modules to load (e.g. Debian's
+        libnginx-mod-http-echo, for `echo_sleep`); `locations`: more `location` blocks."""
+        self.modules = "".join(f"load_module {m};\n" for m in modules)
+        self.locations = locations
         self.root = os.path.abspath(root)
         self.tmp = tmp
         self.binary = binary or shutil.which("nginx") or "/usr/sbin/nginx"
@@ -66,7 +72,8 @@ class Nginx:
             # As root, workers would drop to 'nobody', who may not traverse the corpus path.
             user = "user root;" if os.geteuid() == 0 else ""
             with open(conf, "w") as f:
-                f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user))
+                f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user,
+                                      modules=self.modules, locations=self.locations))
             self.proc = subprocess.Popen([self.binary, "-p", self.tmp, "-c", conf, "-e", os.path.join(self.tmp, "error.log")],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if self._wait_ready():

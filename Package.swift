@@ -13,6 +13,7 @@
 //   TrawlContent           gzip/deflate, br and zstd bodies decoded within bounded memory
 //   TrawlRobots            robots.txt (RFC 9309) parsing and matching, pure
 //   TrawlLinks             WHATWG URL parsing: links made absolute, URLs normalised
+//   CPsl, TrawlFollow      libpsl and follow mode's frontier (seeds in, links in, next URL out)
 //   TrawlHTTP              libcurl multi transfer loop
 //   CHiredis, TrawlRedis   hiredis and a small Redis Streams client for the cluster backend
 //   TrawlBackends          the batch engine and its backends (thread, process, cluster)
@@ -61,6 +62,7 @@ let package = Package(
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CIdn2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        .systemLibrary(name: "CPsl", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev", "publicsuffix"])]),
         .target(name: "TrawlCore", swiftSettings: strict),
         .target(
             name: "TrawlContent",
@@ -74,11 +76,13 @@ let package = Package(
         .target(name: "TrawlHTTP", dependencies: ["TrawlCore", "TrawlContent", "TrawlRobots", "CCurl", "CIdn2"],
                 swiftSettings: strict),
         .target(name: "TrawlLinks", dependencies: ["TrawlCore", "CIdn2"], swiftSettings: strict),
+        .target(name: "TrawlFollow", dependencies: ["TrawlCore", "TrawlLinks", "TrawlExtract", "CPsl"],
+                swiftSettings: strict),
         .target(name: "TrawlRedis", dependencies: ["TrawlCore", "CHiredis"], swiftSettings: strict),
         .target(
             name: "TrawlBackends",
             dependencies: ["TrawlCore", "TrawlContent", "TrawlDecode", "TrawlExtract", "TrawlHTTP", "TrawlLinks", "TrawlRedis", "TrawlWARC",
-                           "CPosix"],
+                           "TrawlFollow", "CPosix"],
             swiftSettings: strict
         ),
         .target(
@@ -150,6 +154,7 @@ let package = Package(
             dependencies: ["TrawlHTTP", "TrawlTestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TrawlFollowTests", dependencies: ["TrawlFollow", "TrawlTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrawlWARCTests", dependencies: ["TrawlWARC", "TrawlTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TrawlBackendsTests",

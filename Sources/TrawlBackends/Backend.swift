@@ -23,6 +23,8 @@ public struct BackendCapabilities: OptionSet, Sendable {
     /// Reads a streamed batch's URLs as it has room for them (``Crawler/start(source:onProgress:)``);
     /// other backends read the whole source when the batch starts.
     public static let streamsInput = BackendCapabilities(rawValue: 1 << 5)
+    /// Follows links (``CrawlOptions/follow``): the frontier runs beside the batch's results.
+    public static let followsLinks = BackendCapabilities(rawValue: 1 << 6)
 }
 
 /// One way of running a batch. A backend is made on the caller's thread by ``start(hub:)``
@@ -55,4 +57,9 @@ extension BackendKind {
 
     /// What this kind of backend can do.
     public var capabilities: BackendCapabilities { implementation.capabilities }
+
+    /// The backends that follow links, for error messages.
+    static var following: String {
+        allCases.filter { $0.capabilities.contains(.followsLinks) }.map(\.rawValue).joined(separator: ", ")
+    }
 }

@@ -2,6 +2,7 @@
 
 public import TrawlCore
 import TrawlHTTP
+import TrawlFollow
 import Synchronization
 
 /// One running batch of URLs.
@@ -23,9 +24,11 @@ public final class Batch: Sendable {
         var source = source
         var readError: TrawlError?
         // Only the thread backend streams; the others take the whole list, read here, and so
-        // does a journalled batch (resuming checks the URL at every index it holds).
+        // does a journalled batch (resuming checks the URL at every index it holds) and a
+        // following one (the source's URLs are its seeds).
         if let s = source,
-           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.options.journal != nil {
+           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.options.journal != nil
+            || crawler.follow != nil {
             reading: while true {
                 switch s.next() {
                 case .url(let u): urls.append(u)
@@ -43,8 +46,14 @@ public final class Batch: Sendable {
         let journal = try crawler.options.journal.map { path throws(TrawlError) in
             try Self.openJournal(path, urls: urls, crawler: crawler)
         }
+        // Follow mode streams: the seeds, then the links of every page, through the frontier.
+        let follow = crawler.follow.map { FollowSource(seeds: urls, rules: $0.rules, pattern: $0.pattern) }
+        if let follow {
+            urls = []
+            source = follow
+        }
         let hub = BatchHub(urls: urls, source: source, crawler: crawler, order: order ?? crawler.options.order,
-                           onProgress: onProgress, journal: journal, cookies: cookies)
+                           onProgress: onProgress, journal: journal, cookies: cookies, follow: follow)
         if let readError { hub.inputEnded(readError) }
         self.hub = hub
         do throws(TrawlError) {

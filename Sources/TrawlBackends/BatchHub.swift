@@ -4,6 +4,7 @@ import TrawlCore
 import TrawlHTTP
 import TrawlWARC
 import TrawlLinks
+import TrawlFollow
 import Synchronization
 
 /// Where a backend puts results: the backend-side sink. Backends never build failed results
@@ -73,10 +74,14 @@ final class BatchHub: ResultDelivery {
     /// wait for them (the list form is ``repeats``).
     private let streamRepeats: Mutex<StreamedRepeats?>
     private let dedupesStream: Bool
+    /// Follow mode's frontier (it is also ``source``): sees every result before the consumer.
+    let follow: FollowSource?
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
-         onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil) {
+         onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil,
+         follow: FollowSource? = nil) {
         submitted = urls
+        self.follow = follow
         self.cookies = cookies
         self.source = source
         self.journal = journal
@@ -171,6 +176,13 @@ final class BatchHub: ResultDelivery {
     /// Results by submitted index, to the consumer.
     private func emit(_ results: [CrawlResult]) {
         guard !results.isEmpty else { return }
+        var results = results
+        if let follow {
+            // Every result passes here once, whatever made it (a page, a copy, a failure), so
+            // the frontier learns of each page it handed out, and its links, before the
+            // consumer does.
+            for k in results.indices { follow.observe(&results[k]) }
+        }
         if let journal {
             // Journaled before the consumer sees them: a result handed out is never lost.
             do throws(TrawlError) { try journal.append(results) } catch {

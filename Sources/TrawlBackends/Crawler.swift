@@ -3,6 +3,7 @@
 public import TrawlCore
 public import TrawlExtract
 import TrawlLinks
+import TrawlFollow
 
 /// The entry point: options and compiled patterns, ready to run any number of batches.
 ///
@@ -22,12 +23,17 @@ public final class Crawler: Sendable {
     /// Sees every page on the matcher threads before its body is dropped; nil for none.
     public let observer: (any PageObserver)?
 
+    /// Follow mode's compiled rules and the index of the followed pattern; nil without `follow`.
+    let follow: (rules: FollowRules, pattern: Int)?
+
     /// Validates the options and compiles the patterns.
     /// - Parameter observer: a ``PageObserver`` for every page (backends with
     ///   ``BackendCapabilities/inProcess`` only).
     /// - Throws: `invalid_regex` (with PCRE2's message and offset), `invalid_argument` (also
     ///   for `absoluteLinks` naming no pattern or one with several groups, for `allowedProtocols` naming a scheme other than http and https, and for an observer
-    ///   on a backend whose lanes are other processes), or `backend_unavailable` for a backend
+    ///   on a backend whose lanes are other processes; for `follow` naming no pattern or one
+    ///   with several groups, on a backend that does not follow links or with a journal), `invalid_regex` for a
+    ///   `follow_allow` or `follow_deny` that does not compile, or `backend_unavailable` for a backend
     ///   this build cannot run.
     public init(options: CrawlOptions, observer: (any PageObserver)? = nil) throws(TrawlError) {
         if observer != nil && !options.backend.capabilities.contains(.inProcess) {
@@ -37,6 +43,15 @@ public final class Crawler: Sendable {
         if options.journal != nil && options.backend.capabilities.contains(.distributed) {
             throw TrawlError(.invalidArgument,
                              "the \(options.backend.rawValue) backend resumes through Redis: run again with the same batch_id instead of a journal")
+        }
+        if options.follow != nil {
+            guard options.backend.capabilities.contains(.followsLinks) else {
+                throw TrawlError(.invalidArgument,
+                                 "follow: the \(options.backend.rawValue) backend does not follow links (backends that do: \(BackendKind.following))")
+            }
+            guard options.journal == nil else {
+                throw TrawlError(.invalidArgument, "follow: a following batch cannot be resumed from a journal (its URLs are found as it runs)")
+            }
         }
         self.observer = observer
         try options.validate()
@@ -48,6 +63,22 @@ public final class Crawler: Sendable {
         // Names checked here, on the caller's thread, before any worker sees them.
         _ = try LinkRewriter(names: options.absoluteLinks, patterns: extractor.patterns,
                              groups: extractor.groupCounts)
+        self.follow = try Self.followPlan(options, extractor)
+    }
+
+    /// The `follow` pattern's index and the compiled rules, checked before any batch starts.
+    private static func followPlan(_ options: CrawlOptions,
+                                   _ extractor: Extractor) throws(TrawlError) -> (rules: FollowRules, pattern: Int)? {
+        guard let name = options.follow else { return nil }
+        guard let i = extractor.patterns.firstIndex(where: { $0.name == name }) else {
+            let known = extractor.patterns.map(\.name).joined(separator: ", ")
+            throw TrawlError(.invalidArgument, "follow names no pattern '\(name)' (the patterns: \(known))")
+        }
+        guard extractor.groupCounts[i] <= 1 else {
+            throw TrawlError(.invalidArgument,
+                             "follow: pattern '\(name)' has \(extractor.groupCounts[i]) groups; a link pattern must have at most one")
+        }
+        return (try FollowRules(options), i)
     }
 
     /// Starts a batch in the background and returns at once; results come from the batch's
@@ -84,10 +115,15 @@ public final class Crawler: Sendable {
     /// ``start(source:onProgress:)``: the feed holds at most `capacity` URLs the batch has not
     /// read, and `add` waits while it is full.
     /// - Throws: `invalid_argument` with a backend that reads its whole input before it starts
-    ///   (process, cluster) or with a `journal`: give those a list or a ``URLSource``; otherwise
+    ///   (process, cluster), with a `journal` or with `follow` (its input is its seeds and the
+    ///   links it finds): give those a list or a ``URLSource``; otherwise
     ///   as ``start(_:onProgress:)-([String],_)``.
     public func open(capacity: Int = 256,
                      onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> (batch: Batch, feed: URLFeed) {
+        guard options.follow == nil else {
+            throw TrawlError(.invalidArgument,
+                             "URLs cannot be added to a running batch with follow: its input is its seeds and the links it finds; pass the seeds as a list or a URL source")
+        }
         guard options.backend.capabilities.contains(.streamsInput), options.journal == nil else {
             throw TrawlError(.invalidArgument,
                              "URLs cannot be added to a running batch with the \(options.backend.rawValue) backend"

@@ -29,10 +29,12 @@ struct FailedResults: Sendable {
 }
 
 extension Extractor {
-    /// The rewriter of `options.absoluteLinks` over these patterns; nil when there is none, or
-    /// for names the submitter's ``Crawler`` would have refused (it checks them first).
+    /// The rewriter of `options.absoluteLinks` (and the `follow` pattern, which is followed
+    /// as absolute URLs) over these patterns; nil when there is none, or for names the
+    /// submitter's ``Crawler`` would have refused (it checks them first).
     func linkRewriter(_ options: CrawlOptions) -> LinkRewriter? {
-        guard !options.absoluteLinks.isEmpty else { return nil }
-        return try? LinkRewriter(names: options.absoluteLinks, patterns: patterns, groups: groupCounts)
+        let names = options.resolvedLinkPatterns
+        guard !names.isEmpty else { return nil }
+        return try? LinkRewriter(names: names, patterns: patterns, groups: groupCounts)
     }
 }

@@ -12,7 +12,7 @@ struct ThreadBackend: Backend {
     let batch: BatchHub
     var lanes: Int { batch.lanes }
 
-    static let capabilities: BackendCapabilities = [.inProcess, .streamsInput]
+    static let capabilities: BackendCapabilities = [.inProcess, .streamsInput, .followsLinks]
 
     static func start(hub: BatchHub) -> ThreadBackend { ThreadBackend(batch: hub) }
 

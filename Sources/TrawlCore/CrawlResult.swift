@@ -130,6 +130,17 @@ public struct CrawlResult: Sendable, Equatable {
     /// same pattern in ``matches``, before resolution); empty without that option.
     public var rawMatches: [PatternMatches] = []
 
+    // MARK: Follow mode (docs/follow.md)
+    /// Whether the batch followed links (``CrawlOptions/follow``): then JSON carries
+    /// ``depth``, ``parent`` and ``parentURL`` (results of other batches stay as they were).
+    public var followMode = false
+    /// Links followed from the seeds to reach this page: 0 for a seed (and outside follow mode).
+    public var depth = 0
+    /// The index of the result of the page this URL was found on; -1 for a seed.
+    public var parent = -1
+    /// The URL of that page (its ``url``); nil for a seed.
+    public var parentURL: String? = nil
+
     public init(index: Int, url: String, finalURL: String? = nil, status: Int? = nil,
                 contentType: String? = nil, charset: String? = nil, bytes: Int = 0,
                 elapsed: Double = 0, error: TrawlError? = nil, matches: [PatternMatches] = []) {

@@ -7,7 +7,8 @@
 /// the bindings:
 /// `{"url":…,"final_url":…,"status":…,"content_type":…,"charset":…,"bytes":…,"elapsed_ms":…,
 ///   "attempts":…,"error":null|{"code":…,"message":…},"matches":{"name":[…],…}}`, and with
-/// absolute_links `"matches_raw":{"name":[…]},"unresolved":{"name":[i,…]}` after `matches`.
+/// absolute_links `"matches_raw":{"name":[…]},"unresolved":{"name":[i,…]}` after `matches`,
+/// and with follow `"depth":…,"parent":…,"parent_url":…` last.
 public enum JSON {
     /// One result as a JSON object on one line, without the trailing newline.
     public static func render(_ r: CrawlResult) -> String {
@@ -61,6 +62,15 @@ public enum JSON {
                 out.append(UInt8(ascii: "]"))
             }
             out.append(UInt8(ascii: "}"))
+        }
+        // Only with follow, for the same reason.
+        if r.followMode {
+            out.append(contentsOf: #","depth":"#.utf8)
+            out.append(contentsOf: String(r.depth).utf8)
+            out.append(contentsOf: #","parent":"#.utf8)
+            out.append(contentsOf: String(r.parent).utf8)
+            out.append(contentsOf: #","parent_url":"#.utf8)
+            appendOptional(r.parentURL, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

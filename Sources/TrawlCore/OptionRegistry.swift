@@ -138,6 +138,21 @@ extension CrawlOptions {
         .int("regex_match_limit", \.regexMatchLimit, 1...Int(UInt32.max), scope: .extract, flag: "--regex-match-limit",
              doc: "PCRE2's match limit for one match call."),
 
+        // MARK: Follow mode (docs/follow.md)
+        .string("follow", \.follow, scope: .batch, flag: "--follow",
+                doc: "A pattern whose matches are followed (thread backend): resolved as absolute_links, then enqueued breadth-first, each normalised URL once, within follow_scope, follow_allow, follow_deny, max_depth and max_pages (empty: no following).",
+                check: { $0.utf8.contains(where: { $0 < 32 }) ? "follow must be a pattern name" : nil }),
+        .int("max_depth", \.maxDepth, 0...1_000_000, scope: .batch, flag: "--max-depth",
+             doc: "With follow: links are followed from pages whose depth is below this (seeds are depth 0; 1 fetches the seeds and the pages they link to)."),
+        .int("max_pages", \.maxPages, 0...(1 << 53), scope: .batch, flag: "--max-pages",
+             doc: "With follow: pages fetched at most, seeds included (every seed is fetched; 0: no cap)."),
+        .choice("follow_scope", \.followScope, scope: .batch, flag: "--follow-scope",
+                doc: "With follow: links followed only to the seed's host (host), its registrable domain by the Public Suffix List (domain, libpsl), or anywhere (any)."),
+        .string("follow_allow", \.followAllow, scope: .batch, flag: "--follow-allow",
+                doc: "With follow: a regex (Python re syntax) a link's normalised URL must match (re.search) to be followed (empty: every link)."),
+        .string("follow_deny", \.followDeny, scope: .batch, flag: "--follow-deny",
+                doc: "With follow: a regex (Python re syntax); a link whose normalised URL matches it is not followed (empty: none)."),
+
         // MARK: Process backend
         .int("worker_memory_limit", \.workerMemoryLimit, 0...(1 << 53), scope: .process, flag: "--worker-memory-limit",
              doc: "Process backend: address-space limit of each worker in bytes (0: none)."),

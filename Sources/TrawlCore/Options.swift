@@ -19,6 +19,17 @@ public enum DecodeMode: String, Sendable, CaseIterable {
     case requests
 }
 
+/// Which links follow mode may enqueue, compared with the seed a page descends from.
+public enum FollowScope: String, Sendable, CaseIterable {
+    /// The seed's host only (`www.example.com` is not `example.com`).
+    case host
+    /// The seed's registrable domain (the Public Suffix List's, through libpsl):
+    /// `a.example.co.uk` and `b.example.co.uk` share one; `a.github.io` and `b.github.io` do not.
+    case domain
+    /// Any http or https URL.
+    case any
+}
+
 /// In which order a batch hands out results.
 public enum ResultOrder: String, Sendable, CaseIterable {
     /// The order the URLs were submitted in (joblib's `return_as="list"`/`"generator"`).
@@ -163,6 +174,30 @@ public struct CrawlOptions: Sendable, Equatable {
     /// `<base href>`, WHATWG rules), their matches as written kept in
     /// ``CrawlResult/rawMatches``. Empty: matches stay as written, as `re.findall` gives them.
     public var absoluteLinks: [String] = []
+
+    // MARK: Follow mode (docs/follow.md)
+    /// The pattern whose matches are followed: resolved as ``absoluteLinks`` does, then
+    /// enqueued (breadth-first, each normalised URL once) when they pass the filters below.
+    /// `nil`: the batch is its list, nothing more.
+    public var follow: String? = nil
+    /// Links are followed from pages at depths below this (seeds are depth 0): 1 fetches the
+    /// seeds and the pages they link to.
+    public var maxDepth: Int = 1
+    /// Pages the batch fetches at most, seeds included (every seed is fetched; links stop
+    /// being enqueued once the cap is reached); 0 for no cap.
+    public var maxPages: Int = 0
+    /// Which links may be enqueued, compared with the page's seed.
+    public var followScope: FollowScope = .host
+    /// A regex (Python `re` syntax) a followed URL must match somewhere (`re.search`); nil: any.
+    public var followAllow: String? = nil
+    /// A regex (Python `re` syntax) that keeps a URL from being followed when it matches.
+    public var followDeny: String? = nil
+
+    /// The patterns made absolute: ``absoluteLinks`` and the ``follow`` pattern.
+    public var resolvedLinkPatterns: [String] {
+        guard let follow, !absoluteLinks.contains(follow) else { return absoluteLinks }
+        return absoluteLinks + [follow]
+    }
 
     public init() {}
 

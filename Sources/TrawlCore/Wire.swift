@@ -7,7 +7,7 @@
 /// rather than misread. It carries data only: a worker never executes anything it receives.
 public enum Wire {
     /// Bumped whenever an encoding below changes shape.
-    public static let version: UInt32 = 4
+    public static let version: UInt32 = 5
 }
 
 /// Appends values to a byte buffer.
@@ -113,6 +113,10 @@ extension CrawlResult {
         if let error { w.string(error.message) }
         Self.encode(matches, to: &w)
         Self.encode(rawMatches, to: &w)
+        w.bool(followMode)
+        w.i64(depth)
+        w.i64(parent)
+        w.optionalString(parentURL)
     }
 
     private static func encode(_ list: [PatternMatches], to w: inout WireWriter) {
@@ -180,6 +184,13 @@ extension CrawlResult {
         }
         res.matches = try decodeMatches(from: &r)
         res.rawMatches = try decodeMatches(from: &r)
+        res.followMode = try r.bool()
+        res.depth = try r.i64()
+        res.parent = try r.i64()
+        res.parentURL = try r.optionalString()
+        guard res.depth >= 0, res.parent >= -1 else {
+            throw TrawlError(.internalError, "malformed result: depth \(res.depth), parent \(res.parent)")
+        }
         return res
     }
 }

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Testing
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// Follow mode against the test server's cyclic site of 2,000 pages (``GraphSite``), whose
+/// requests the server counts itself.
+@Suite struct FollowBatchTests {
+    let server = TestServer.shared
+
+    func options(_ backend: BackendKind = .thread, maxDepth: Int, maxPages: Int = 0,
+                 order: ResultOrder = .input) -> CrawlOptions {
+        var o = CrawlOptions()
+        o.backend = backend
+        o.jobs = 2
+        o.follow = "link"
+        o.maxDepth = maxDepth
+        o.maxPages = maxPages
+        o.order = order
+        return o
+    }
+
+    /// Checks what every follow result must hold: one per index, 0 ..< count; seeds at depth
+    /// 0 without a parent; every other page found on its parent (the parent's page links to
+    /// it), one deeper, after it; each site page once.
+    func checkShape(_ results: [CrawlResult], site: GraphSite, seeds: Int = 1, skipping skipped: Int? = nil,
+                    sourceLine: SourceLocation = #_sourceLocation) {
+        #expect(results.map(\.index).sorted() == Array(0..<results.count), sourceLocation: sourceLine)
+        let results = results.filter { $0.index != skipped }
+        let byIndex = Dictionary(results.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+        var pages = Set<Int>()
+        for r in results {
+            #expect(r.followMode && r.status == 200 && r.error == nil, "\(r.url): \(String(describing: r.error))",
+                    sourceLocation: sourceLine)
+            guard let n = site.page(r.url) else {
+                Issue.record("not a page of the site: \(r.url)", sourceLocation: sourceLine)
+                continue
+            }
+            #expect(pages.insert(n).inserted, "page \(n) twice", sourceLocation: sourceLine)
+            if r.index < seeds {
+                #expect(r.depth == 0 && r.parent == -1 && r.parentURL == nil, sourceLocation: sourceLine)
+                continue
+            }
+            guard let p = byIndex[r.parent], let pn = site.page(p.url) else {
+                Issue.record("\(r.url): parent \(r.parent) is not a result", sourceLocation: sourceLine)
+                continue
+            }
+            #expect(r.parent < r.index && r.depth == p.depth + 1 && r.parentURL == p.url, sourceLocation: sourceLine)
+            #expect(site.links(pn).contains(n), "page \(pn) does not link to \(n)", sourceLocation: sourceLine)
+        }
+    }
+
+    /// With no depth limit every page of the site is fetched exactly once (server-counted),
+    /// and the batch ends by itself when the last page's links bring nothing new.
+    @Test(arguments: [ResultOrder.input, .completed])
+    func everyPageOnceOnTheWholeSite(_ order: ResultOrder) throws {
+        let site = GraphSite(size: 2000)
+        let started = Date()
+        let results = try Crawler(options: options(maxDepth: 1_000_000, order: order))
+            .start([server.url(site.path(0))]).results()
+        let seconds = Date().timeIntervalSince(started)
+        #expect(results.count == 2000)
+        checkShape(results, site: site)
+        let hits = try server.hits(site.token)
+        #expect(hits.count == 2000 && hits.values.allSatisfy { $0 == 1 }, "\(hits.filter { $0.value != 1 })")
+        #expect(Set(hits.keys) == Set((0..<2000).map(site.path)))
+        // Depth is where a page was first found: never shorter than its distance.
+        let distance = site.distances()
+        for r in results { if let n = site.page(r.url) { #expect(r.depth >= distance[n]) } }
+        print("follow: 2,000 pages in \(String(format: "%.2f", seconds)) s (\(Int(2000 / seconds)) pages/s, order \(order))")
+    }
+
+    /// max_depth: nothing deeper is fetched; with one transfer at a time the crawl is strictly
+    /// breadth-first, so the pages are exactly those within max_depth links and each depth is
+    /// the page's distance.
+    @Test func maxDepthOneAtATimeIsExactBreadthFirst() throws {
+        let site = GraphSite(size: 2000)
+        var o = options(maxDepth: 5)
+        o.jobs = 1
+        o.concurrency = 1
+        let results = try Crawler(options: o).start([server.url(site.path(0))]).results()
+        checkShape(results, site: site)
+        let distance = site.distances()
+        let within = Set((0..<2000).filter { distance[$0] <= 5 })
+        #expect(Set(results.compactMap { site.page($0.url) }) == within)
+        for r in results { if let n = site.page(r.url) { #expect(r.depth == distance[n]) } }
+        // Breadth-first: depths never decrease in index order.
+        let depths = results.sorted { $0.index < $1.index }.map(\.depth)
+        #expect(depths == depths.sorted())
+        #expect(try server.hits(site.token).count == within.count)
+    }
+
+    @Test func maxDepthWithConcurrency() throws {
+        let site = GraphSite(size: 2000)
+        let results = try Crawler(options: options(maxDepth: 4)).start([server.url(site.path(0))]).results()
+        checkShape(results, site: site)
+        #expect(results.allSatisfy { $0.depth <= 4 })
+        let distance = site.distances()
+        #expect(Set(results.compactMap { site.page($0.url) }).isSubset(of: Set((0..<2000).filter { distance[$0] <= 4 })))
+        let hits = try server.hits(site.token)
+        #expect(hits.count == results.count && hits.values.allSatisfy { $0 == 1 })
+    }
+
+    /// max_pages counts the seeds: exactly that many requests reach the server.
+    @Test func maxPagesCapsRequests() throws {
+        let site = GraphSite(size: 2000)
+        let results = try Crawler(options: options(maxDepth: 1_000, maxPages: 300)).start([server.url(site.path(0))]).results()
+        #expect(results.count == 300)
+        checkShape(results, site: site)
+        let hits = try server.hits(site.token)
+        #expect(hits.count == 300 && hits.values.allSatisfy { $0 == 1 })
+    }
+
+    /// Several seeds (one repeated, one off the site): each is a result at depth 0; pages they
+    /// both reach are fetched once.
+    @Test func severalSeeds() throws {
+        let site = GraphSite(size: 200)
+        let seeds = [server.url(site.path(0)), server.url(site.path(100)), server.url(site.path(0)) + "#again"]
+        let results = try Crawler(options: options(maxDepth: 1_000)).start(seeds).results()
+        #expect(results.count == 201)  // 200 pages, and the repeated seed's own result
+        #expect(results.prefix(3).map(\.url) == seeds && results.prefix(3).allSatisfy { $0.depth == 0 })
+        #expect(results[2].status == 200 && results[2].finalURL == seeds[0])
+        checkShape(results, site: site, seeds: 3, skipping: 2)
+        let hits = try server.hits(site.token)
+        #expect(hits.count == 200 && hits.values.allSatisfy { $0 == 1 }, "\(hits.filter { $0.value != 1 })")
+    }
+
+    /// A URL source gives the seeds; follow_deny keeps pages out (server-counted).
+    @Test func sourceSeedsAndDeny() throws {
+        let site = GraphSite(size: 64)
+        var o = options(maxDepth: 1_000)
+        o.followDeny = #"/[0-9]*7$"#  // pages ending in 7
+        final class Seeds: URLSource, @unchecked Sendable {
+            // Read on the batch's thread only, before the batch starts.
+            var items: [String]
+            init(_ items: [String]) { self.items = items }
+            func next() -> URLSourceItem { items.isEmpty ? .end : .url(items.removeFirst()) }
+        }
+        let results = try Crawler(options: o).start(source: Seeds([server.url(site.path(0))])).results()
+        let pages = Set(results.compactMap { site.page($0.url) })
+        #expect(!pages.isEmpty && pages.allSatisfy { !String($0).hasSuffix("7") })
+        #expect(Set(try server.hits(site.token).keys) == Set(pages.map(site.path)))
+    }
+
+    /// Cancelling a following batch ends it: every page handed out has one result.
+    @Test func cancelEndsTheBatch() throws {
+        let site = GraphSite(size: 2000)
+        let batch = try Crawler(options: options(maxDepth: 1_000)).start([server.url(site.path(0))])
+        var results: [CrawlResult] = []
+        while case .result(let r) = batch.next(timeout: 30) {
+            results.append(r)
+            if results.count == 50 { batch.cancel() }
+        }
+        batch.wait()
+        #expect(results.count >= 50 && results.count < 2000)
+        #expect(results.map(\.index).sorted() == Array(0..<results.count))
+    }
+
+    /// Backends that cannot follow refuse it when the crawler is made, naming those that can;
+    /// so do a journal, a feed, and bad values.
+    @Test func refusals() throws {
+        for backend in [BackendKind.process, .cluster] {
+            var o = options(backend, maxDepth: 1)
+            o.redisURL = "redis://127.0.0.1:1"
+            #expect {
+                _ = try Crawler(options: o)
+            } throws: { e in
+                (e as? TrawlError)?.code == .invalidArgument
+                    && (e as? TrawlError)?.message == "follow: the \(backend.rawValue) backend does not follow links (backends that do: thread)"
+            }
+        }
+        var j = options(maxDepth: 1)
+        j.journal = "/tmp/unused-follow-journal"
+        #expect(throws: TrawlError.self) { _ = try Crawler(options: j) }
+        #expect(throws: TrawlError.self) { _ = try Crawler(options: options(maxDepth: 1)).open() }
+        var unknown = options(maxDepth: 1)
+        unknown.follow = "nope"
+        #expect { _ = try Crawler(options: unknown) } throws: { e in
+            (e as? TrawlError)?.message == "follow names no pattern 'nope' (the patterns: button, link)"
+        }
+        var bad = options(maxDepth: 1)
+        bad.followAllow = "(["
+        #expect { _ = try Crawler(options: bad) } throws: { e in
+            (e as? TrawlError)?.code == .invalidRegex && (e as? TrawlError)?.message.hasPrefix("option 'follow_allow'") == true
+        }
+        var o = CrawlOptions()
+        #expect(throws: TrawlError.self) { try o.set("follow_scope", .string("planet")) }
+        #expect(throws: TrawlError.self) { try o.set("max_depth", .int(-1)) }
+        #expect(throws: TrawlError.self) { try o.set("max_pages", .int(-1)) }
+        try o.set("follow_scope", .string("domain"))
+        #expect(o.followScope == .domain)
+    }
+}

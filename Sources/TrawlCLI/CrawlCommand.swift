@@ -100,6 +100,8 @@ struct CrawlCommand: ParsableCommand {
     var safety: SafetyOptions
     @OptionGroup(title: "Retries, per-host pacing and statistics")
     var politeness: PolitenessFlags
+    @OptionGroup(title: "Follow mode")
+    var followFlags: FollowFlags
     // A bare --absolute-links is given the value `link` before parsing (AbsoluteLinksFlag).
     @Option(help: registryHelp("absolute_links"))
     var absoluteLinks: String? = nil
@@ -236,7 +238,7 @@ struct CrawlCommand: ParsableCommand {
             ("visibility_timeout", visibilityTimeout.map { .double($0) }),
             ("max_deliveries", maxDeliveries.map { .int($0) }), ("ttl", ttl.map { .double($0) }),
             ("redis_timeout", redisTimeout.map { .double($0) }), ("key_prefix", keyPrefix.map { .string($0) }),
-        ] + politeness.settings
+        ] + politeness.settings + followFlags.settings
         try o.setFlags(settings)
         try patterns.apply(to: &o)
         try safety.apply(to: &o)

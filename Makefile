@@ -16,6 +16,8 @@ DEBS      := libcurl4-openssl-dev libpcre2-dev libhiredis-dev pkg-config python3
 DEBS      += zlib1g-dev libbrotli-dev libzstd-dev libidn2-dev
 # echo_sleep for the benchmarks of latency (bench/transfer_memory.py).
 DEBS      += libnginx-mod-http-echo
+# Follow mode's registrable domains (TrawlFollow): libpsl and the Public Suffix List.
+DEBS      += libpsl-dev publicsuffix
 VENV      ?= .venv
 
 .PHONY: all deps release demo site test swift-test swift-docs swift-example bench bench-smoke c-lib c-header-check \

@@ -208,6 +208,12 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   absolute_links           list    -                       none
  *   regex_budget             double  0.001..31536000         1
  *   regex_match_limit        int     1..4294967295           10000000
+ *   follow                   string  -                       none
+ *   max_depth                int     0..1000000              1
+ *   max_pages                int     0..9007199254740992     0
+ *   follow_scope             choice  host, domain, any       "host"
+ *   follow_allow             string  -                       none
+ *   follow_deny              string  -                       none
  *   worker_memory_limit      int     0..9007199254740992     0
  *   task_timeout             double  0..31536000             0
  *   max_attempts             int     1..100                  2
@@ -529,6 +535,17 @@ TRAWL_API double trawl_result_elapsed(const trawl_result *result);
  * reached a fetch lane (cancelled before it started, lost with its worker) and for NULL. Crash re-runs of the process backend (max_attempts)
  * are not counted here. Any thread that may read the result. */
 TRAWL_API int32_t trawl_result_attempts(const trawl_result *result);
+/* Follow mode (the "follow" option, docs/follow.md): links followed from the seeds to reach
+ * this page: 0 for a seed, for a batch that does not follow, and for NULL. Any thread that
+ * may read the result. */
+TRAWL_API int32_t trawl_result_depth(const trawl_result *result);
+/* Follow mode: the index (trawl_result_index) of the result of the page this URL was found
+ * on; -1 for a seed, for a batch that does not follow, and for NULL. Any thread that may read
+ * the result. */
+TRAWL_API int64_t trawl_result_parent(const trawl_result *result);
+/* Follow mode: the URL of that page (its trawl_result_url); NULL for a seed, for a batch that
+ * does not follow, and for NULL. Owned by the result, valid until it is freed. */
+TRAWL_API const char *trawl_result_parent_url(const trawl_result *result);
 /* Why the URL failed: TRAWL_OK when it did not; TRAWL_INVALID_ARGUMENT for NULL. A page whose
  * pattern ran out of budget has TRAWL_REGEX_BUDGET_EXCEEDED and the other patterns' matches. */
 TRAWL_API trawl_status trawl_result_error(const trawl_result *result);

@@ -65,6 +65,25 @@ public func trawl_result_attempts(_ r: OpaquePointer?) -> Int32 {
     Int32(clamping: result(r)?.result.attempts ?? 0)
 }
 
+/// `trawl_result_depth`: ``CrawlResult/depth`` (0 for a seed, and outside follow mode).
+@_cdecl("trawl_result_depth")
+public func trawl_result_depth(_ r: OpaquePointer?) -> Int32 {
+    Int32(clamping: result(r)?.result.depth ?? 0)
+}
+
+/// `trawl_result_parent`: ``CrawlResult/parent``, -1 for a seed (and outside follow mode).
+@_cdecl("trawl_result_parent")
+public func trawl_result_parent(_ r: OpaquePointer?) -> Int64 {
+    Int64(result(r)?.result.parent ?? -1)
+}
+
+/// `trawl_result_parent_url`: ``CrawlResult/parentURL``, NULL for a seed.
+@_cdecl("trawl_result_parent_url")
+public func trawl_result_parent_url(_ r: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let h = result(r), let s = h.parentURL else { return nil }
+    return h.pointer(s)
+}
+
 /// `trawl_result_error`: the code of ``CrawlResult/error``, `TRAWL_OK` when none.
 @_cdecl("trawl_result_error")
 public func trawl_result_error(_ r: OpaquePointer?) -> Int32 {

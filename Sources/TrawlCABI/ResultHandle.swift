@@ -27,6 +27,7 @@ final class ResultHandle: @unchecked Sendable {
     let finalURL: Span?
     let contentType: Span?
     let charset: Span?
+    let parentURL: Span?
     let errorMessage: Span
     let patternNames: [Span]
     let groupCounts: [Int]
@@ -57,6 +58,7 @@ final class ResultHandle: @unchecked Sendable {
         finalURL = r.finalURL.map(add)
         contentType = r.contentType.map(add)
         charset = r.charset.map(add)
+        parentURL = r.parentURL.map(add)
         errorMessage = add(r.error?.message ?? "")
         var names: [Span] = [], groups: [Int] = [], counts: [Int] = [], first: [Int] = []
         var spans: [Span] = []

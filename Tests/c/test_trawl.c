@@ -1154,6 +1154,94 @@ static void test_absolute_links(void) {
     free(want);
 }
 
+/* Follow mode: the cyclic site /graph/TOKEN/50/N from page 0 with max_depth 2 is exactly
+ * pages 0-6 (0 links to 1 and 2; they to 3, 4, 5 and 6), each with its depth and parent;
+ * then the values trawl refuses. */
+static void test_follow(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    trawl_result_list *list = NULL;
+    const char *urls[1];
+    char path[128];
+    char *seed;
+    size_t i, n;
+    int seen[7] = {0};
+    /* Tokens apart from other runs against the same server (run.sh starts one per run). */
+    snprintf(path, sizeof path, "/graph/ctest%ld/50/0", (long)time(NULL));
+    seed = url_of(path);
+    urls[0] = seed;
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "max_depth", 2), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_scope", "domain"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawl(c, urls, 1, &list), TRAWL_OK);
+    n = trawl_result_list_count(list);
+    CHECK_EQ_INT(n, 7);
+    for (i = 0; i < n; i++) {
+        const trawl_result *r = trawl_result_list_get(list, i);
+        const char *u = trawl_result_url(r), *slash = u ? strrchr(u, '/') : NULL;
+        int page = slash ? atoi(slash + 1) : -1;
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        if (CHECK(page >= 0 && page < 7)) seen[page]++;
+        if (i == 0) {
+            CHECK_EQ_INT(trawl_result_depth(r), 0);
+            CHECK_EQ_INT(trawl_result_parent(r), -1);
+            CHECK(trawl_result_parent_url(r) == NULL);
+            CHECK(strstr(trawl_result_json(r, NULL), "\"depth\":0,\"parent\":-1,\"parent_url\":null") != NULL);
+        } else {
+            int64_t parent = trawl_result_parent(r);
+            const trawl_result *p = (parent >= 0 && (size_t)parent < i) ? trawl_result_list_get(list, (size_t)parent) : NULL;
+            if (CHECK(p != NULL)) {
+                CHECK_EQ_INT(trawl_result_depth(r), trawl_result_depth(p) + 1);
+                CHECK_STR(trawl_result_parent_url(r), trawl_result_url(p));
+            }
+            CHECK(trawl_result_depth(r) == (page <= 2 ? 1 : 2));
+        }
+    }
+    for (i = 0; i < 7; i++) CHECK_EQ_INT(seen[i], 1);
+    CHECK_EQ_INT(trawl_result_depth(NULL), 0);
+    CHECK_EQ_INT(trawl_result_parent(NULL), -1);
+    CHECK(trawl_result_parent_url(NULL) == NULL);
+    trawl_result_list_free(list);
+    trawl_crawler_free(c);
+    c = NULL;
+
+    /* Bad values: each refused with a message naming the option, the options unchanged. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_scope", "planet"), TRAWL_INVALID_ARGUMENT);
+    CHECK_CONTAINS(trawl_options_last_error(o), "follow_scope");
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_scope", NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow", NULL), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "max_depth", -1), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "max_pages", -1), TRAWL_INVALID_ARGUMENT);
+    /* A regex that does not compile fails the crawler, before any batch. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_allow", "(["), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_REGEX);
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "follow_allow");
+    trawl_crawler_free(c);
+    c = NULL;
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_allow", ""), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_deny", "(?<"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_REGEX);
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "follow_deny");
+    trawl_crawler_free(c);
+    c = NULL;
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow_deny", ""), TRAWL_OK);
+    /* A pattern that does not exist, and a backend that does not follow. */
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow", "nosuch"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "nosuch");
+    trawl_crawler_free(c);
+    c = NULL;
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "process"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "backends that do: thread");
+    trawl_crawler_free(c);
+    trawl_options_free(o);
+    free(seed);
+}
+
 static void test_process_backend(void) {
     trawl_options *o = NULL;
     trawl_crawler *threads = make_crawler(0), *procs = NULL;
@@ -1243,6 +1331,7 @@ int main(void) {
     test_foreach();
     test_batch_write();
     test_absolute_links();
+    test_follow();
     test_process_backend();
     return check_summary();
 }

@@ -165,3 +165,19 @@ S.test("memory stays flat over a thousand cycles", function()
   local after = S.rss_kib()
   S.ok(after <= before * 1.05, string.format("RSS grew from %d KiB to %d KiB", before, after))
 end)
+
+S.test("follow mode: depth and parent", function()
+  -- /graph/TOKEN/50/N from page 0 within two links is pages 0-6.
+  local seed = S.base_url() .. "/graph/lua" .. tostring(os.time()) .. "/50/0"
+  local results = trawl.crawl({ seed }, { follow = "link", max_depth = 2 })
+  S.eq(#results, 7, "pages within two links")
+  S.eq({ results[1].depth, results[1].parent, results[1].parent_url }, { 0, nil, nil }, "the seed")
+  for i = 2, #results do
+    local r = results[i]
+    local p = results[r.parent]
+    S.ok(p ~= nil and r.parent < i, "parent before its page")
+    S.eq({ r.depth, r.parent_url }, { p.depth + 1, p.url }, "depth and parent_url")
+  end
+  local ok = pcall(trawl.crawl, { seed }, { follow = "link", follow_scope = "planet" })
+  S.ok(not ok, "a bad scope is refused")
+end)

@@ -176,7 +176,9 @@ local ptr_out, len_out = ffi.new("const char *[1]"), ffi.new("size_t[1]")
 
 --- A result as a table: index (1-based), url, final_url, status (nil when no response),
 -- content_type, charset, bytes, elapsed, error (nil or an Error), matches {name = list}, and
--- patterns (the names in order). Matches are as Python's re.findall gives them: strings for
+-- patterns (the names in order); with the follow option, depth (0 for a seed), parent (the
+-- 1-based index of the result of the page the URL was found on, nil for a seed) and
+-- parent_url. Matches are as Python's re.findall gives them: strings for
 -- patterns with at most one group, arrays of group strings otherwise.
 local function read_result(h)
   local status = C.trawl_result_status(h)
@@ -186,7 +188,10 @@ local function read_result(h)
               content_type = cstr(C.trawl_result_content_type(h)), charset = cstr(C.trawl_result_charset(h)),
               bytes = tonumber(C.trawl_result_bytes(h)), elapsed = C.trawl_result_elapsed(h),
               attempts = tonumber(C.trawl_result_attempts(h)),
+              depth = tonumber(C.trawl_result_depth(h)), parent_url = cstr(C.trawl_result_parent_url(h)),
               matches = {}, patterns = {} }
+  local parent = tonumber(C.trawl_result_parent(h))
+  if parent >= 0 then r.parent = parent + 1 end
   if code ~= C.TRAWL_OK then r.error = new_error(code, ffi.string(C.trawl_result_error_message(h))) end
   for p = 0, tonumber(C.trawl_result_pattern_count(h)) - 1 do
     local name = ffi.string(C.trawl_result_pattern_name(h, p))

@@ -63,6 +63,8 @@ SAMPLES = {
     "resolve": ["example.com:80:127.0.0.1", "x.test:8080:127.0.0.1,::1"],
     "allow_hosts": ["example.com", "10.0.0.0/8"],
     "proxy": ["", "http://user:pw@127.0.0.1:3128", "socks5h://127.0.0.1:1080"],
+    # A pattern of the crawler: a name that is none fails the crawler, not the option.
+    "follow": ["", "link"],
 }
 
 

@@ -244,4 +244,17 @@ class CrawlTest < Minitest::Test
     after = TestSupport.rss_kib
     assert_operator after, :<=, before * 1.05, "RSS grew from #{before} KiB to #{after} KiB"
   end
+
+  # Follow mode: /graph/TOKEN/50/N from page 0 within two links is pages 0-6.
+  def test_follow_gives_depth_and_parent
+    seed = "#{TestSupport.base_url}/graph/ruby#{Process.pid}/50/0"
+    results = Trawl.crawl([seed], follow: "link", max_depth: 2)
+    assert_equal (0..6).to_a, results.map { |r| r.url.split("/").last.to_i }.sort
+    assert_equal [0, -1, nil], [results[0].depth, results[0].parent, results[0].parent_url]
+    results.drop(1).each do |r|
+      parent = results[r.parent]
+      assert_equal [parent.depth + 1, parent.url], [r.depth, r.parent_url]
+    end
+    assert_raises(Trawl::InvalidArgument) { Trawl.crawl([seed], follow: "link", follow_scope: "planet") }
+  end
 end

@@ -101,6 +101,10 @@ class Crawler:
         self._kwargs = dict(options, patterns=patterns, default_patterns=default_patterns,
                             order=order, verbose=verbose)
         self._engine: Optional[EngineBackend] = None
+        if self._backend in ENGINES and options.get("follow"):
+            # Each remote chunk would follow on its own, with a seen-set of its own.
+            raise InvalidArgument(f"follow: the {self._backend} backend does not follow links "
+                                  "(backends that do: thread)", code=1, name="invalid_argument")
         if self._backend in ENGINES:
             # The batches run on the cluster; the library here checks options and patterns
             # now (errors at construction, as for every backend) and serves extract().

@@ -26,7 +26,10 @@ class Result:
     failed; `matches` `{pattern: re.findall-style list}`, with every pattern present. With
     the `absolute_links` option, the patterns it names hold absolute URLs in `matches`, their
     matches as written in `matches_raw`, and in `unresolved` the indexes of those that could
-    not be resolved (kept as written); both are empty dicts without it.
+    not be resolved (kept as written); both are empty dicts without it. With the `follow`
+    option, `depth` is the number of links followed from a seed to reach the page (0 for a
+    seed), `parent` the index of the result of the page it was found on and `parent_url`
+    that page's URL (-1 and None for a seed, and without follow).
     """
 
     index: int
@@ -42,6 +45,9 @@ class Result:
     attempts: int = 1
     matches_raw: Dict[str, list] = field(default_factory=dict)
     unresolved: Dict[str, List[int]] = field(default_factory=dict)
+    depth: int = 0
+    parent: int = -1
+    parent_url: Optional[str] = None
 
     @property
     def ok(self) -> bool:
@@ -83,7 +89,9 @@ def from_raw(index: int, elapsed: float, raw: bytes) -> Result:
                   status=row["status"], content_type=row["content_type"], charset=row["charset"],
                   bytes=row["bytes"], elapsed=elapsed, error=error,
                   matches=matches, attempts=row.get("attempts", 1),
-                  matches_raw=row.get("matches_raw", {}), unresolved=row.get("unresolved", {}))
+                  matches_raw=row.get("matches_raw", {}), unresolved=row.get("unresolved", {}),
+                  depth=row.get("depth", 0), parent=row.get("parent", -1),
+                  parent_url=row.get("parent_url"))
 
 
 def from_handle(handle: ctypes.c_void_p) -> Result:

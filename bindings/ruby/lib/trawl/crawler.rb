@@ -8,9 +8,13 @@ module Trawl
   # nil or the Trawl::URLError saying why the URL failed; `matches` maps each pattern's name
   # (a Symbol) to its matches: for a Regexp pattern exactly what String#scan returns (strings
   # without groups, arrays of group strings with groups; a group that did not take part is ""
-  # rather than nil), for a String pattern what Python's re.findall returns.
+  # rather than nil), for a String pattern what Python's re.findall returns. With the follow
+  # option, `depth` counts the links followed from a seed (0 for a seed), `parent` is the index
+  # of the result of the page the URL was found on and `parent_url` its URL (-1 and nil for a
+  # seed, and without follow).
   Result = Struct.new(:index, :url, :final_url, :status, :content_type, :charset, :bytes,
-                      :elapsed, :error, :matches, :attempts, keyword_init: true) do
+                      :elapsed, :error, :matches, :attempts, :depth, :parent, :parent_url,
+                      keyword_init: true) do
     def ok?
       error.nil?
     end
@@ -52,7 +56,8 @@ module Trawl
       Result.new(index: Native.trawl_result_index(handle), url: row["url"], final_url: row["final_url"],
                  status: row["status"], content_type: row["content_type"], charset: row["charset"],
                  bytes: row["bytes"], elapsed: Native.trawl_result_elapsed(handle), error: error,
-                 matches: matches, attempts: row["attempts"])
+                 matches: matches, attempts: row["attempts"], depth: row.fetch("depth", 0),
+                 parent: row.fetch("parent", -1), parent_url: row["parent_url"])
     end
   end
 

@@ -338,8 +338,12 @@ TRAWL_API const char *trawl_last_error(void);
  * (at most 4 x concurrency, and at least 1,024, ahead of the results the caller has taken), so
  * memory stays bounded whatever the input's length, and results come out while URLs are still
  * arriving: take them with trawl_batch_next as usual. Every URL the batch accepted gets exactly
- * one result. Only the thread backend (without a journal) reads URLs while it runs: the process
- * and cluster backends, and a journalled batch, read the whole input when the batch starts. */
+ * one result. Only the thread backend reads URLs while it runs: the process and cluster backends
+ * read the whole input when the batch starts. With a "journal", the thread backend compares
+ * each URL with the journal's entry at its index as it reads it: a journaled URL is not fetched,
+ * its result comes out in its place; a URL other than the journal's (or an input that ends
+ * before the journal's last entry) ends the input there, as a failed source does
+ * (trawl_batch_input_error names both URLs; every URL read before gets its result). */
 
 /* Gives the next URL of a batch started with trawl_batch_start_source. Return 1 with *url set
  * (any string: an invalid URL gets a result of its own; the batch copies it, so it need only
@@ -360,9 +364,9 @@ TRAWL_API trawl_status trawl_batch_start_source(trawl_crawler *crawler, trawl_ur
 
 /* Starts a batch with no URLs yet: add them with trawl_batch_add, then end the input with
  * trawl_batch_close_input (the batch is done once every added URL has its result). Returns as
- * trawl_batch_start; TRAWL_INVALID_ARGUMENT for the process or cluster backend or a journal
- * (those read their whole input first: use trawl_batch_start or trawl_batch_start_source).
- * Any thread (see crawler). */
+ * trawl_batch_start; TRAWL_INVALID_ARGUMENT for the process or cluster backend (they read their
+ * whole input first) or a journal (whose mismatch the adding thread would not hear of): use
+ * trawl_batch_start or trawl_batch_start_source. Any thread (see crawler). */
 TRAWL_API trawl_status trawl_batch_open(trawl_crawler *crawler, trawl_batch **out);
 
 /* Adds one URL (copied) to a batch from trawl_batch_open. The batch holds at most 256 added URLs

@@ -24,11 +24,10 @@ public final class Batch: Sendable {
         var source = source
         var readError: TrawlError?
         // Only the thread backend streams; the others take the whole list, read here, and so
-        // does a journalled batch (resuming checks the URL at every index it holds) and a
-        // following one (the source's URLs are its seeds).
+        // does a following batch (the source's URLs are its seeds). A journal of a streamed
+        // batch is checked URL by URL as the intake reads them.
         if let s = source,
-           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.options.journal != nil
-            || crawler.follow != nil {
+           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.follow != nil {
             reading: while true {
                 switch s.next() {
                 case .url(let u): urls.append(u)
@@ -44,7 +43,7 @@ public final class Batch: Sendable {
         // processes load the same file for their own jars).
         let cookies = try CookieJar.forBatch(crawler.options)
         let journal = try crawler.options.journal.map { path throws(TrawlError) in
-            try Self.openJournal(path, urls: urls, crawler: crawler)
+            try Self.openJournal(path, urls: urls, streamed: source != nil, crawler: crawler)
         }
         // Follow mode streams: the seeds, then the links of every page, through the frontier.
         let follow = crawler.follow.map { FollowSource(seeds: urls, rules: $0.rules, pattern: $0.pattern) }
@@ -75,15 +74,17 @@ public final class Batch: Sendable {
     }
 
     /// Opens the batch's journal and checks that it is of this batch (options, patterns and
-    /// the URL at every index it holds).
-    private static func openJournal(_ path: String, urls: [String], crawler: Crawler) throws(TrawlError) -> Journal {
+    /// the URL at every index it holds; for a streamed batch, whose `urls` are empty here,
+    /// ``URLIntake`` checks each URL as it reads it).
+    private static func openJournal(_ path: String, urls: [String], streamed: Bool,
+                                    crawler: Crawler) throws(TrawlError) -> Journal {
         let journal = try Journal(path: path, fingerprint: JournalFingerprint(options: crawler.options),
                                   patterns: crawler.extractor.patterns, groups: crawler.extractor.groupCounts)
         do throws(TrawlError) {
             for index in journal.resumed.keys.sorted() where index < urls.count {
                 try journal.check(index: index, url: urls[index])
             }
-            try journal.check(total: urls.count)
+            if !streamed { try journal.check(total: urls.count) }
         } catch {
             try? journal.close()
             throw error

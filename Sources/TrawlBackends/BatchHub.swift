@@ -216,12 +216,18 @@ final class BatchHub: ResultDelivery {
     // MARK: Streamed input
 
     /// Records URL `index` of a streamed batch (indexes come in order) and expects its result.
-    /// - Returns: whether a lane must fetch it; with `dedupe`, a copy of a URL in flight or
-    ///   recently done is not fetched: its result is its copy's (handed on here, or when that
+    /// - Returns: whether a lane must fetch it: not when the journal holds its result; with
+    ///   `dedupe`, a copy of a URL in flight or recently done is not fetched: its result is its copy's (handed on here, or when that
     ///   copy's result arrives).
     func streamed(_ url: String, index: Int) -> Bool {
         streamed.withLock { $0.append(url) }
         collector.expand(by: 1)
+        // Resumed: the journal's result in its place (the intake checked the URL; one
+        // drained after a cancel is not checked, hence the comparison).
+        if let r = journal?.resumed[index], r.url == url {
+            emit([r])
+            return false
+        }
         guard dedupesStream else { return true }
         let key = URLKey.normalized(url)
         let admission = streamRepeats.withLock { s in

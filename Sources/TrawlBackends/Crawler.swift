@@ -102,7 +102,11 @@ public final class Crawler: Sendable {
     /// every URL read before it gets its result and ``Batch/inputError`` says why.
     ///
     /// Backends without ``BackendCapabilities/streamsInput`` (process, cluster) read the
-    /// whole source here first.
+    /// whole source here first. With a `journal`, each URL is compared with the journal's
+    /// entry at its index as it is read: a journaled one is not fetched and its result comes
+    /// out in its place; one that differs (or a journal with entries past the input's end)
+    /// ends the input there, ``Batch/inputError`` (`input_error`) naming both URLs, and every
+    /// URL read before it still gets its result.
     /// - Throws: as ``start(_:onProgress:)-([String],_)``.
     public func start(source: any URLSource,
                       onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> Batch {
@@ -115,20 +119,25 @@ public final class Crawler: Sendable {
     /// ``start(source:onProgress:)``: the feed holds at most `capacity` URLs the batch has not
     /// read, and `add` waits while it is full.
     /// - Throws: `invalid_argument` with a backend that reads its whole input before it starts
-    ///   (process, cluster), with a `journal` or with `follow` (its input is its seeds and the
-    ///   links it finds): give those a list or a ``URLSource``; otherwise
-    ///   as ``start(_:onProgress:)-([String],_)``.
+    ///   (process, cluster), with a `journal` (a URL that differs from the journal's ends the
+    ///   input, which a producer adding to a feed would not hear of) or with `follow` (its
+    ///   input is its seeds and the links it finds): give those a list or a ``URLSource``;
+    ///   otherwise as ``start(_:onProgress:)-([String],_)``.
     public func open(capacity: Int = 256,
                      onProgress: (@Sendable (Progress) -> Void)? = nil) throws(TrawlError) -> (batch: Batch, feed: URLFeed) {
         guard options.follow == nil else {
             throw TrawlError(.invalidArgument,
                              "URLs cannot be added to a running batch with follow: its input is its seeds and the links it finds; pass the seeds as a list or a URL source")
         }
-        guard options.backend.capabilities.contains(.streamsInput), options.journal == nil else {
+        guard options.backend.capabilities.contains(.streamsInput) else {
             throw TrawlError(.invalidArgument,
                              "URLs cannot be added to a running batch with the \(options.backend.rawValue) backend"
-                             + (options.journal != nil ? " or a journal" : "")
                              + ": it reads its whole input before it starts; pass the list or a URL source")
+        }
+        guard options.journal == nil else {
+            throw TrawlError(.invalidArgument,
+                             "URLs cannot be added to a running batch with a journal: pass the list or a URL source,"
+                             + " whose URLs the journal checks as they are read")
         }
         let feed = URLFeed(capacity: capacity)
         return (try start(source: feed, onProgress: onProgress), feed)

@@ -7,6 +7,12 @@ import TrawlCore
 /// ``window(concurrency:)`` URLs whose results the consumer has not taken: that bounds the
 /// URLs waiting to run, the input-order reorder buffer and the results queued for a slow
 /// consumer, whatever the input's length.
+///
+/// With a journal, each URL is compared with the journal's entry at its index as it is read
+/// (the input is never read whole): a journaled URL is not fetched, its result is handed out
+/// in its place; a URL other than the journal's ends the input there as `input_error` with
+/// the journal's message, as does a journal holding entries past the input's end. Every URL
+/// read before the mismatch still gets its result.
 struct URLIntake: Sendable {
     let source: any URLSource
     let hub: BatchHub
@@ -20,7 +26,7 @@ struct URLIntake: Sendable {
     /// frontier and the collector.
     func run() {
         let window = Self.window(concurrency: hub.options.concurrency)
-        var error: TrawlError?
+        var ended: TrawlError?
         var index = 0
         reading: while !hub.isCancelled {
             // Timed waits, so that a cancel is noticed while the consumer reads nothing.
@@ -30,14 +36,21 @@ struct URLIntake: Sendable {
             switch source.next() {
             case .url(let url):
                 if hub.isCancelled { break reading }
+                do throws(TrawlError) { try hub.journal?.check(index: index, url: url) } catch {
+                    ended = TrawlError(.inputError, error.message)
+                    break reading
+                }
                 // The collector expects the result before any lane can produce it.
                 let fetch = hub.streamed(url, index: index)
                 frontier.add(url, fetch: fetch)
                 index += 1
             case .end:
+                do throws(TrawlError) { try hub.journal?.check(total: index) } catch {
+                    ended = TrawlError(.inputError, error.message)
+                }
                 break reading
             case .failed(let e):
-                error = TrawlError(.inputError, e.message)
+                ended = TrawlError(.inputError, e.message)
                 break reading
             }
         }
@@ -50,6 +63,6 @@ struct URLIntake: Sendable {
             }
         }
         frontier.close()
-        hub.inputEnded(error)
+        hub.inputEnded(ended)
     }
 }

@@ -81,6 +81,37 @@ extension CLITests {
         #expect(unreadable.stderr.contains("cannot open journal '\(NSTemporaryDirectory())': Is a directory"), "\(unreadable.stderr)")
     }
 
+    /// Standard input is streamed with a journal too: each URL is compared with the journal's
+    /// entry at its index as it is read (docs/resume-and-warc.md, "Streamed input").
+    @Test func aStreamedBatchResumesURLByURL() throws {
+        let tag = "stream-resume-\(UUID().uuidString.prefix(8))"
+        let urls = Site.names.prefix(12).map { server.url("/counted/\(tag)/\($0)") }
+        let journal = NSTemporaryDirectory() + "trawl-journal-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let args = ["crawl", "-j", "2", "--concurrency", "4", "--journal", journal, "-"]
+
+        // A first run over part of the list, then a second over the whole list.
+        let first = try trawl(args, stdin: urls.prefix(5).joined(separator: "\n") + "\n")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try server.served(tag) == 5)
+        let second = try trawl(args, stdin: urls.joined(separator: "\n") + "\n")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try server.served(tag) == urls.count, "only the 7 URLs the journal lacked were requested")
+        #expect(second.lines.compactMap { $0["url"] as? String } == urls)
+        #expect(comparable(second.stdout).prefix(5) == comparable(first.stdout)[...])
+
+        // A different URL at index 7: the results of the 7 URLs before it (all journaled:
+        // nothing is fetched), then the journal's message and exit status 1.
+        var other = urls
+        other[7] = server.url("/counted/\(tag)/other.html")
+        let third = try trawl(args, stdin: other.joined(separator: "\n") + "\n")
+        #expect(third.status == 1)
+        #expect(third.stderr.contains("is of another batch: its URL 8 is \(urls[7].debugDescription), this batch's is \(other[7].debugDescription)"),
+                "\(third.stderr)")
+        #expect(third.lines.compactMap { $0["url"] as? String } == Array(urls.prefix(7)))
+        #expect(try server.served(tag) == urls.count)
+    }
+
     @Test func aFullDiskStopsTheBatchWithAClearError() throws {
         let disk = try FullDisk(bytes: 12 << 10)
         defer { disk.remove() }

@@ -34,6 +34,7 @@ class BatchStream:
         self._stats: Optional[Dict[str, Any]] = None
         self._on_close = on_close
         self._source: Optional[LazySource] = None
+        self._input_error_raised = False
         if isinstance(urls, LazySource):
             # Read by the library as it has room (trawl_batch_start_source): the total is
             # known only once the input ends.
@@ -140,12 +141,17 @@ class BatchStream:
                 check(status)
 
     def _raise_input_error(self) -> None:
-        """After the last result: the caller's iterator failed, so the input ended early."""
+        """After the last result: the input ended early, because the caller's iterator
+        failed or because the library stopped reading it (a URL other than the journal's).
+        Raised once."""
         source = self._source
-        if source is None or source.error is None or self._batch is None:
+        if source is None or self._batch is None or self._input_error_raised:
             return
         why = lib.trawl_batch_input_error(self._batch)
         error, source.error = source.error, None
+        if error is None and why is None:
+            return
+        self._input_error_raised = True
         raise error_for(38, "input_error", (why or b"").decode(errors="replace")
                         or f"the URL iterable raised {type(error).__name__}") from error
 

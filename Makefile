@@ -121,7 +121,7 @@ LIB       := $(RELEASE)/libtrawl.so
 VERSION   := $(shell sed -n 's/^\#define TRAWL_VERSION_STRING "\(.*\)"/\1/p' include/trawl.h)
 CTEST     := .build/ctest
 CWARN     := -Wall -Wextra -Werror -pedantic
-CTEST_SRC := Tests/c/test_trawl.c Tests/c/check.h Tests/c/options_table.h include/trawl.h
+CTEST_SRC := Tests/c/test_trawl.c Tests/c/check.h Tests/c/options_table.h Tests/c/warc_tests.h include/trawl.h
 CTEST_LD  := -L$(RELEASE) -ltrawl -Wl,-rpath,$(abspath $(RELEASE)) -lpthread
 VALGRIND  := valgrind --quiet --leak-check=full --show-possibly-lost=no --error-exitcode=1 \
              --errors-for-leak-kinds=definite,indirect --suppressions=Tests/c/valgrind.supp

@@ -329,9 +329,9 @@ TRAWL_API trawl_status trawl_batch_start(trawl_crawler *crawler, const char *con
                                          size_t n_urls, trawl_batch **out);
 
 /* Why the calling thread's last trawl_batch_start or trawl_crawl failed ("" when it succeeded):
- * these calls hand back no handle to hold a message. Thread-local: owned by the library, valid
- * until the next trawl_batch_start or trawl_crawl on this thread, or the thread's end. Never
- * NULL. Any thread. */
+ * these calls hand back no handle to hold a message (nor do trawl_batch_start_source,
+ * trawl_batch_open and trawl_warc_open, which set it too). Thread-local: owned by the library,
+ * valid until the next such call on this thread, or the thread's end. Never NULL. Any thread. */
 TRAWL_API const char *trawl_last_error(void);
 
 /* Batches whose URLs arrive while they run. The batch reads URLs only as it has room for them
@@ -500,6 +500,49 @@ TRAWL_API void trawl_result_list_free(trawl_result_list *list);
  * failed crawler. Any thread, concurrently on one crawler. */
 TRAWL_API trawl_status trawl_extract(trawl_crawler *crawler, const char *text, size_t len,
                                      trawl_result **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Extraction from WARC files                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+/* Runs a crawler's patterns over the response records of a WARC file, as the "warc" option
+ * writes them (gzip per record), or a whole-file .warc.gz, or an uncompressed .warc; no
+ * network. Each response is processed as a crawl processes the page it fetched (the same
+ * content decoding, charset rules, patterns and absolute_links), so that new patterns on an
+ * old crawl give what a new crawl would. Request, warcinfo and other records give no result,
+ * nor do redirects (a crawl's result is the page the redirect led to, archived after it). A
+ * result's url and final_url are the record's WARC-Target-URI (a crawl's url is the one
+ * submitted, before redirects); its index counts the file's results from 0. The file is read
+ * as results are asked for: it never has to fit in memory. docs/resume-and-warc.md. */
+
+typedef struct trawl_warc_reader trawl_warc_reader;  /* one WARC file being read */
+
+/* Opens the WARC file at path (borrowed) for trawl_warc_next, reading up to its first record.
+ * Returns TRAWL_OK and *out, closed by the caller with trawl_warc_close; TRAWL_INVALID_ARGUMENT
+ * for a NULL crawler, path or out; TRAWL_INVALID_STATE for a failed crawler; TRAWL_IO when the
+ * file cannot be opened or read; TRAWL_INPUT_ERROR when it does not start with a WARC record
+ * (an HTML page, say; an empty file is an archive without records). On failure *out is NULL
+ * and trawl_last_error() says why (this call sets it, as trawl_batch_start does). The reader
+ * keeps what it needs of the crawler, which may be freed first. Any thread (see crawler). */
+TRAWL_API trawl_status trawl_warc_open(trawl_crawler *crawler, const char *path, trawl_warc_reader **out);
+
+/* The result of the next response record, in file order.
+ * Returns TRAWL_OK and *out (the caller frees it with trawl_result_free; it outlives the
+ * reader); TRAWL_DONE at the end of the file; TRAWL_INPUT_ERROR when reading stops early (a
+ * truncated record, a damaged gzip member, bytes that are no WARC record: every result before
+ * it was handed out) or TRAWL_IO when reading fails, each returned once, with its message in
+ * trawl_warc_last_error, and TRAWL_DONE from then on; TRAWL_INVALID_ARGUMENT for NULL
+ * arguments. *out is NULL unless TRAWL_OK. One thread at a time per reader. */
+TRAWL_API trawl_status trawl_warc_next(trawl_warc_reader *reader, trawl_result **out);
+
+/* Why trawl_warc_next stopped early (the message of its TRAWL_INPUT_ERROR or TRAWL_IO, naming
+ * the file, the byte offset and the records read), or "" while it did not. Owned by the
+ * reader; valid until trawl_warc_close. NULL gives a static message. Never NULL. The reader's
+ * thread. */
+TRAWL_API const char *trawl_warc_last_error(const trawl_warc_reader *reader);
+
+/* Closes the file and destroys the reader; results already handed out stay valid. NULL is a
+ * no-op. */
+TRAWL_API void trawl_warc_close(trawl_warc_reader *reader);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Process backend                                                                              */

@@ -49,6 +49,11 @@ struct ExtractCommand: ParsableCommand {
         var options = CrawlOptions()
         try patterns.apply(to: &options)
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard let mode = DecodeMode(rawValue: decode) else {
+            throw ValidationError("--decode must be one of: " + DecodeMode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        // WARC records are decoded by the crawler, as a crawl decodes its pages.
+        options.decode = mode
         let crawler: Crawler
         do {
             crawler = try Crawler(options: options)
@@ -56,16 +61,11 @@ struct ExtractCommand: ParsableCommand {
             throw PatternOptions.error(error, patterns: options.effectivePatterns)
         }
 
-        guard let mode = DecodeMode(rawValue: decode) else {
-            throw ValidationError("--decode must be one of: " + DecodeMode.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         if files.contains(where: Self.isWARC) {
             guard files.allSatisfy(Self.isWARC) else {
                 throw ValidationError("give either WARC files (.warc, .warc.gz) or other files, not both")
             }
-            var o = options
-            o.decode = mode
-            try Self.extractWARC(files, crawler: crawler, options: o)
+            try Self.extractWARC(files, crawler: crawler)
             return
         }
         // The Content-Type a server would have sent: none, or one naming --charset.
@@ -107,29 +107,24 @@ struct ExtractCommand: ParsableCommand {
         path.hasSuffix(".warc") || path.hasSuffix(".warc.gz")
     }
 
-    /// One result per response record of every file, through the crawl's own page processing.
-    static func extractWARC(_ files: [String], crawler: Crawler, options: CrawlOptions) throws {
-        let processor = PageProcessor(extractor: crawler.extractor, decode: options.decode)
+    /// One result per response record of every file (``Crawler/extract(warc:firstIndex:)``),
+    /// indexes running on from file to file.
+    static func extractWARC(_ files: [String], crawler: Crawler) throws {
         let sink = FileResultSink(descriptor: 1, format: .jsonl)
         var index = 0
         var damaged = false
-        var failure: TrawlError? = nil
         for path in files {
-            let message: String?
             do throws(TrawlError) {
-                message = try WARCReader.read(path: path) { record in
-                    guard failure == nil,
-                          let response = record.archivedResponse(index: index, maxBytes: options.maxBytes) else { return }
-                    index += 1
-                    do throws(TrawlError) { try sink.write(processor.result(for: response)) } catch { failure = error }
+                let results = try crawler.extract(warc: path, firstIndex: index)
+                for r in results { try sink.write(r) }
+                index = results.nextIndex
+                if let e = results.error {
+                    // The records before the damage are written; the next file is read.
+                    damaged = true
+                    Console.error("trawl extract: \(e.message)\n")
                 }
             } catch {
                 throw CLIError(error.message)
-            }
-            if let failure { throw CLIError(failure.message) }
-            if let message {
-                damaged = true
-                Console.error("trawl extract: \(message)\n")
             }
         }
         do throws(TrawlError) { try sink.close() } catch { throw CLIError(error.message) }

@@ -62,4 +62,14 @@ extension CLITests {
         #expect(run.stderr.contains(file), "\(run.stderr)")
         #expect(run.lines.count == 9)
     }
+
+    @Test func aFileThatIsNoWARCIsRefused() throws {
+        let file = NSTemporaryDirectory() + "trawl-not-warc-\(UUID().uuidString).warc"
+        try Data("<html><title>x</title></html>\n".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let run = try trawl(["extract", file])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("'\(file)' is not a WARC file"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
 }

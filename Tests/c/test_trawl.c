@@ -1242,6 +1242,8 @@ static void test_follow(void) {
     free(seed);
 }
 
+#include "warc_tests.h"
+
 static void test_process_backend(void) {
     trawl_options *o = NULL;
     trawl_crawler *threads = make_crawler(0), *procs = NULL;
@@ -1332,6 +1334,7 @@ int main(void) {
     test_batch_write();
     test_absolute_links();
     test_follow();
+    test_warc_extract();
     test_process_backend();
     return check_summary();
 }

@@ -5,6 +5,7 @@
     results = trawl.crawl(urls)            # [{url: {"button": [...], "link": [...]}}, ...]
     rich = trawl.crawl_results(urls)       # [Result(url, status, error, elapsed, matches...)]
     trawl.extract(html, patterns={"title": r"<title>(.*?)</title>"})
+    trawl.extract_warc("crawl-00000.warc.gz")  # Results of an old crawl (warc=), no network
     trawl.options()                        # every option: type, default, range, doc
 
 A binding over libtrawl.so (ctypes); the package README lists every option.
@@ -21,7 +22,8 @@ from ._errors import (BackendUnavailable, BadResponse, BlockedAddress, Cancelled
 from ._options import Option, options
 from ._result import Result
 from ._stream import BatchStream
-from ._api import Crawler, crawl, crawl_results, extract
+from ._api import Crawler, crawl, crawl_results, extract, extract_warc
+from ._warc import WARCResults
 
 __version__ = _clib.trawl_version().decode()
 
@@ -47,7 +49,7 @@ Crawler.__doc__ = (Crawler.__doc__ or "") + _options_doc()
 version_num = _clib.trawl_version_num()
 
 __all__ = [
-    "crawl", "crawl_results", "extract", "options", "shutdown_workers", "Crawler", "Result",
+    "crawl", "crawl_results", "extract", "extract_warc", "WARCResults", "options", "shutdown_workers", "Crawler", "Result",
     "BatchStream", "Option", "TrawlError", "TrawlWarning", "InvalidArgument", "UnknownOption",
     "InvalidRegex", "InvalidState", "BackendUnavailable", "InternalError", "URLError", "OptionTypeError",
     "InvalidURL", "UnsupportedProtocol", "DNSError", "ConnectError", "Timeout",

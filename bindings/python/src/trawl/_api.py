@@ -17,6 +17,7 @@ from ._progress import ProgressArg, Reporter
 from ._result import Result, check, from_handle
 from ._source import LazySource
 from ._stream import BatchStream
+from ._warc import PathLike, WARCResults
 
 lib = _lib.lib
 
@@ -274,6 +275,21 @@ class Crawler:
         return result.matches
 
 
+    def extract_warc(self, path: PathLike) -> WARCResults:
+        """Runs the patterns over every response record of the WARC file at `path` (as
+        warc= writes them, a whole-file .warc.gz or a plain .warc), with no network: an
+        iterator of Result, each processed as the crawl processed the page (content decoding,
+        charset, patterns, absolute_links), so its matches are what a crawl with these
+        patterns gives. `url` and `final_url` are the record's WARC-Target-URI; `index`
+        counts from 0. Opening raises TrawlError (name "io") for a file that cannot be read
+        and InputError for one that is not WARC; a truncated record ends the iteration with
+        InputError after the results before it (see WARCResults)."""
+        if self._engine is not None:
+            raise InvalidArgument(f"extract_warc() runs here, not on backend={self._backend!r}: "
+                                  "use a crawler without it", code=1, name="invalid_argument")
+        return WARCResults(self._require(), path)
+
+
 def _rebuild_crawler(kwargs: Dict[str, Any]) -> Crawler:
     return Crawler(**kwargs)
 
@@ -421,6 +437,17 @@ def crawl_results(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optio
 crawl_results.__doc__ = """As crawl, but every element is a Result (status, error, timings,
     matches); a failed URL is a Result whose `error` says why.
 """ + _COMMON_DOC
+
+
+def extract_warc(path: PathLike, *, patterns: Optional[Dict[str, PatternLike]] = None,
+                 default_patterns: bool = True, **options: Any) -> WARCResults:
+    """Runs the patterns over every response record of a WARC file written by a crawl with
+    warc= (no network): an iterator of Result with that crawl's matches, or those of new
+    patterns, as a new crawl would find them. Options as for crawl_results (those that shape
+    a result: patterns, absolute_links, decode, max_bytes). See Crawler.extract_warc."""
+    with Crawler(patterns=patterns, default_patterns=default_patterns, **options) as c:
+        # The reader keeps what it needs of the crawler, which is freed here.
+        return c.extract_warc(path)
 
 
 def extract(text: str, *, patterns: Optional[Dict[str, PatternLike]] = None,

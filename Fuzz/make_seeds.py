@@ -113,14 +113,19 @@ def matches_payload(matches):
     return p
 
 
-def result_payload(index, url, status, error=None, matches=(), raw=()):
+def result_payload(index, url, status, error=None, matches=(), raw=(), follow=None):
     """CrawlResult.encode(to:): index, URL, final URL, status, content type, charset, bytes,
-    elapsed, attempts, the three timings, error, matches and raw matches."""
+    elapsed, attempts, the three timings, error, matches, raw matches and the follow fields
+    (follow mode, depth, parent index, parent URL; `follow` is (depth, parent, parent URL))."""
     p = struct.pack("<q", index) + wire_string(url) + b"\1" + wire_string(url)
     p += struct.pack("<q", status) + b"\1" + wire_string("text/html") + b"\1" + wire_string("utf-8")
     p += struct.pack("<qdq", 120, 0.004, 2) + struct.pack("<ddd", 0.003, 0.0005, 0.0005)
     p += struct.pack("<i", error[0]) + wire_string(error[1]) if error else struct.pack("<i", 0)
-    return p + matches_payload(matches) + matches_payload(raw)
+    p += matches_payload(matches) + matches_payload(raw)
+    if follow is None:
+        return p + b"\0" + struct.pack("<qq", 0, -1) + b"\0"
+    depth, parent, parent_url = follow
+    return p + b"\1" + struct.pack("<qq", depth, parent) + (b"\1" + wire_string(parent_url) if parent_url else b"\0")
 
 
 def options_payload():
@@ -134,18 +139,18 @@ def options_payload():
 
 
 def frame_seeds():
-    """Frame.swift's frames at wire version 4."""
+    """Frame.swift's frames at wire version 5."""
     res = result_payload(3, "http://127.0.0.1/a", 200,
                          matches=[("link", 0, ["http://127.0.0.1/a", "http://[x"], [1]), ("kv", 2, ["k", "v"], [])],
-                         raw=[("link", 0, ["/a", "http://[x"], [])])
+                         raw=[("link", 0, ["/a", "http://[x"], [])], follow=(1, 0, "http://127.0.0.1/"))
     err = result_payload(4, "ftp://x/", -1, error=(21, "scheme 'ftp' is not allowed"))
     write("FuzzFrames", b"\x07" + frame(11, struct.pack("<I", 1) + res) + frame(11, struct.pack("<I", 1) + err))
     # configure: wire version, generation, lanes, transfers in flight, flags (hands retries back)
-    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIII", 4, 1, 4, 64, 1) + options_payload()))
+    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIII", 5, 1, 4, 64, 1) + options_payload()))
     tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<I", 1)
     tasks += struct.pack("<q", 1) + wire_string("http://b/") + struct.pack("<I", 3)
     write("FuzzFrames", b"\x40" + frame(2, tasks) + frame(3, struct.pack("<I", 1)))
-    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 4, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
+    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 5, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
     # retry: generation, index, seconds to wait, the attempt's transfer seconds
     write("FuzzFrames", b"\x10" + frame(13, struct.pack("<Iqdd", 1, 7, 0.5, 0.02)))
 
@@ -163,8 +168,8 @@ def resp(x):
 
 
 def redis_seeds():
-    res = result_payload(0, "http://a/", 200, matches=[("link", 0, ["/x"])])
-    meta = struct.pack("<II", 0x4C575254, 2) + struct.pack("<qQdq", 2, 99, 30.0, 3) + options_payload()
+    res = result_payload(0, "http://a/", 200, matches=[("link", 0, ["/x"], [])])
+    meta = struct.pack("<II", 0x4C575254, 5) + struct.pack("<qQdq", 2, 99, 30.0, 3) + options_payload()
     write("FuzzRedisReplies", b"+OK\r\n-BUSYGROUP Consumer Group name already exists\r\n:42\r\n")
     write("FuzzRedisReplies", resp([["trawl:batch:b1:results", [["1-0", ["i", "0", "r", res]], ["1-1", ["done", "1"]]]]]))
     write("FuzzRedisReplies", resp([["trawl:tasks", [["5-0", ["b", "b1", "i", "7", "u", "http://a/"]], ["5-1", None]]]]))

@@ -143,7 +143,11 @@ public final class Batch: Sendable {
     /// What the batch did so far: pages per second, bytes, statuses, errors by code, retries,
     /// robots.txt refusals, the hosts that took the most time, fetch vs decode vs extract
     /// time. Callable from any thread; after ``wait()`` it covers every URL.
-    public var stats: BatchStats { hub.collector.stats }
+    public var stats: BatchStats {
+        var s = hub.collector.stats
+        if hub.options.backend.capabilities.contains(.inProcess) { s.concurrency = hub.limiter.snapshot }
+        return s
+    }
 
     /// Waits until the batch's threads have ended (all results produced).
     public func wait() {

@@ -49,6 +49,8 @@ final class BatchHub: ResultDelivery {
     let collector: ResultCollector
     /// Lanes (threads or worker processes) the batch runs on.
     let lanes: Int
+    /// Transfers in flight on the in-process lanes: fixed, or adaptive with `concurrency` auto.
+    let limiter: ConcurrencyLimiter
     private let failed: FailedResults
     private let cancelled = Atomic<Bool>(false)
     private let wakers = Mutex<[@Sendable () -> Void]>([])
@@ -112,6 +114,9 @@ final class BatchHub: ResultDelivery {
         let jobs = crawler.options.effectiveJobs(cores: OSThread.availableCores)
         lanes = source != nil ? jobs : min(jobs, max(1, self.urls.count))
         reporter = ProgressReporter(verbose: crawler.options.verbose, jobs: lanes)
+        limiter = crawler.options.backend.capabilities.contains(.inProcess)
+            ? ConcurrencyLimiter(crawler.options, lanes: lanes)
+            : ConcurrencyLimiter(fixed: crawler.options.fixedConcurrency)
         // Told at the cancel itself, not by the intake thread later: a URL pushed into a feed
         // after the cancel returned must be refused.
         if let source { register { source.cancel() } }

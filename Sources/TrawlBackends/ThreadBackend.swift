@@ -20,7 +20,6 @@ struct ThreadBackend: Backend {
         let frontier = LaneFrontier(urls: batch.urls, tries: Retries(batch.options).tries, skip: batch.resumed,
                                     open: batch.source != nil)
         let options = batch.options
-        let inFlight = max(1, (options.concurrency + lanes - 1) / lanes)
         // One per-host policy for every lane: the limit holds for the batch, not per lane.
         let hosts = HostPolicy(FetchOptions(options))
         // DNS cache and TLS sessions for every lane; without it (no memory) lanes keep their own.
@@ -49,7 +48,6 @@ struct ThreadBackend: Backend {
             do {
                 threads.append(try OSThread(name: "trawl-lane-\(lane)") {
                     Self.runLane(batch: batch, hosts: hosts, share: share, robots: robots, cookies: cookies,
-                                 inFlight: inFlight,
                                  frontier: frontier, retries: retries, matchers: matchers)
                 })
             } catch {
@@ -82,14 +80,15 @@ struct ThreadBackend: Backend {
 
     private static func runLane(batch: BatchHub, hosts: HostPolicy, share: LaneShare?, robots: RobotsGate?,
                                 cookies: CookieJar?,
-                                inFlight: Int, frontier: LaneFrontier, retries: Retries,
+                                frontier: LaneFrontier, retries: Retries,
                                 matchers: MatcherPool<Retries.Stamp>) {
         let options = batch.options
         let lane: FetchLane
         do {
             var fetch = FetchOptions(options)
             fetch.keepHeaders = batch.crawler.observer != nil || batch.warc != nil
-            lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots, cookies: cookies)
+            lane = try FetchLane(options: fetch, hosts: hosts, share: share, robots: robots, cookies: cookies,
+                                 limiter: batch.limiter)
         } catch {
             return
         }
@@ -97,8 +96,9 @@ struct ThreadBackend: Backend {
         batch.register { waker.wake() }
         frontier.register { waker.wake() }
         matchers.register(waker)
+        let limiter = batch.limiter, lanes = batch.lanes
         lane.run(
-            inFlight: inFlight,
+            inFlight: { limiter.share(lanes: lanes) },
             next: {
                 if batch.isCancelled { return .finished }
                 return matchers.hasRoom ? frontier.pull() : .wait

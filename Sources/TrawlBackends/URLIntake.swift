@@ -25,7 +25,7 @@ struct URLIntake: Sendable {
     /// Reads until the source ends or fails or the batch is cancelled, then closes the
     /// frontier and the collector.
     func run() {
-        let window = Self.window(concurrency: hub.options.concurrency)
+        let window = Self.window(concurrency: hub.options.concurrency > 0 ? hub.options.concurrency : hub.options.maxConcurrency)
         var ended: TrawlError?
         var index = 0
         reading: while !hub.isCancelled {

@@ -31,7 +31,10 @@ struct CrawlCommand: ParsableCommand {
     var jobs: Int? = nil
 
     @Option(help: registryHelp("concurrency"))
-    var concurrency: Int? = nil
+    var concurrency: String? = nil
+
+    @Option(help: registryHelp("max_concurrency"))
+    var maxConcurrency: Int? = nil
 
     @Option(help: registryHelp("backend"))
     var backend: String? = nil
@@ -217,7 +220,8 @@ struct CrawlCommand: ParsableCommand {
         var o = CrawlOptions()
         let settings: [(String, OptionValue?)] = [
             ("backend", backend.map { .string($0) }), ("jobs", jobs.map { .int($0) }),
-            ("concurrency", concurrency.map { .int($0) }), ("order", order.map { .string($0) }),
+            ("concurrency", concurrency.map { s in Int(s).map { .int($0) } ?? .string(s) }),
+            ("max_concurrency", maxConcurrency.map { .int($0) }), ("order", order.map { .string($0) }),
             ("verbose", quiet ? .int(0) : verbose.map { .int($0) }),
             ("journal", journal.map { .string($0) }), ("warc", warc.map { .string($0) }),
             ("warc_max_bytes", warcMaxBytes.map { .int($0) }),

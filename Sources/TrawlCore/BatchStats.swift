@@ -29,6 +29,9 @@ public struct BatchStats: Sendable, Equatable {
     public private(set) var hosts: [String: (results: Int, seconds: Double)] = [:]
     /// Seconds from the batch's start to this snapshot (set by ``ResultCollector/stats``).
     public var wallSeconds = 0.0
+    /// The limit on transfers in flight (set by the batch when it takes the snapshot), nil
+    /// where no in-process lane runs.
+    public var concurrency: ConcurrencySnapshot?
 
     public init() {}
 
@@ -93,6 +96,7 @@ public struct BatchStats: Sendable, Equatable {
         key("attempts"); out += String(attempts)
         key("retries"); out += String(retries)
         key("robots_refusals"); out += String(robotsRefusals)
+        if let concurrency { key("concurrency"); out += concurrency.json }
         key("seconds"); out += "{\"fetch\":\(number(fetchSeconds)),\"decode\":\(number(decodeSeconds)),\"extract\":\(number(extractSeconds))}"
         key("top_hosts")
         var hostsOut: [UInt8] = []
@@ -116,9 +120,13 @@ public struct BatchStats: Sendable, Equatable {
             "  statuses: " + (statuses.isEmpty ? "none" : statuses.keys.sorted().map { "\($0): \(statuses[$0] ?? 0)" }.joined(separator: ", ")),
             "  errors: " + (errors.isEmpty ? "none" : errors.keys.sorted().map { "\($0): \(errors[$0] ?? 0)" }.joined(separator: ", ")),
             "  attempts: \(attempts) (retries: \(retries)), robots.txt refusals: \(robotsRefusals)",
-            "  time: fetch \(f(fetchSeconds)) s, decode \(f(decodeSeconds)) s, extract \(f(extractSeconds)) s (summed over URLs)",
-            "  hosts by time:",
         ]
+        if let c = concurrency {
+            let mode = c.adaptive ? "auto" : "fixed"
+            lines.append("  concurrency: \(mode), limit \(c.limit) (peak \(c.peak), max \(c.max))")
+        }
+        lines.append("  time: fetch \(f(fetchSeconds)) s, decode \(f(decodeSeconds)) s, extract \(f(extractSeconds)) s (summed over URLs)")
+        lines.append("  hosts by time:")
         lines += topHosts().map { "    \($0.host): \($0.results) results, \(f($0.seconds)) s" }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -133,11 +133,20 @@ extension OptionSpec {
     }
 
     /// An integer in `range`; `extra` adds a check of its own (a message, or `nil` to accept).
+    /// An integer in `range`; with `auto`, the string `"auto"` (any case) stands for that value.
     static func int(_ name: String, _ path: OptionPath<Int>,
                     _ range: ClosedRange<Int>, scope: OptionScope, flag: String, doc: String,
+                    auto: Int? = nil,
                     extra: (@Sendable (Int) -> String?)? = nil) -> OptionSpec {
         OptionSpec(name, .int, scope: scope, flag: flag, doc: doc, intRange: range,
                    store: { (o, v) throws(TrawlError) in
+                       if let auto, case .string(let s) = v {
+                           guard s.lowercased() == "auto" else {
+                               throw TrawlError(.invalidArgument, "option '\(name)' takes an integer or \"auto\", got \"\(s)\"")
+                           }
+                           o[keyPath: path] = auto
+                           return
+                       }
                        let n = try v.int(name, range)
                        if let message = extra?(n) { throw TrawlError(.invalidArgument, message) }
                        o[keyPath: path] = n

@@ -47,8 +47,14 @@ public struct CrawlOptions: Sendable, Equatable {
     public var backend: BackendKind = .thread
     /// joblib's `n_jobs`: `-1` all cores, `-2` all but one, `n > 0` exactly n.
     public var jobs: Int = -1
-    /// Transfers in flight across the whole batch.
-    public var concurrency: Int = 64
+    /// Transfers in flight across the whole batch; 0 (`auto`) adapts up to ``maxConcurrency``
+    /// (``ConcurrencyLimiter``).
+    public var concurrency: Int = 0
+    /// The cap of an adaptive ``concurrency``.
+    public var maxConcurrency: Int = 1024
+    /// Transfers in flight for the backends whose limit does not adapt (process, cluster):
+    /// ``concurrency``, or 64 when it is `auto`.
+    public var fixedConcurrency: Int { concurrency > 0 ? concurrency : 64 }
     public var order: ResultOrder = .input
     /// joblib-style progress lines on stderr: 0 silent, >0 more often, >= 50 to stdout.
     public var verbose: Int = 0
@@ -94,8 +100,9 @@ public struct CrawlOptions: Sendable, Equatable {
     public var keyPrefix: String = "trawl:"
 
     // MARK: Fetching
-    /// Connections to one host at once; 0 means no limit beyond ``concurrency``.
-    public var perHostConnections: Int = 0
+    /// Connections to one host at once; 0 means no limit beyond ``concurrency``. The default,
+    /// 8, is Scrapy's per-domain default; with an adaptive ``concurrency`` a host starts at 6.
+    public var perHostConnections: Int = 8
     /// Seconds to establish a connection (TCP + TLS).
     public var connectTimeout: Double = 10
     /// Seconds for a whole transfer, redirects included.

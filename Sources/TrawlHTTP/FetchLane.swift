@@ -41,6 +41,8 @@ public final class FetchLane {
     private let hosts: HostPolicy
     /// This lane's id in ``hosts``.
     private var laneID = 0
+    /// The batch's limit on transfers in flight, told of every start and end; nil for none.
+    private let limiter: ConcurrencyLimiter?
 
     /// Longest sleep in `curl_multi_poll`: how late a cancellation or a `.wait` retry may be
     /// noticed without ``LaneWaker/wake()``.
@@ -64,19 +66,23 @@ public final class FetchLane {
     ///     ``FetchOptions/cookies`` is on.
     ///   - robots: the batch's robots.txt verdicts (shared by its lanes in this process);
     ///     nil for a gate of this lane's own when ``FetchOptions/respectRobots`` is on.
+    ///   - limiter: the batch's limit on transfers in flight (adaptive with `concurrency`
+    ///     auto), told of every transfer's start and end; nil when `inFlight` alone decides.
     public convenience init(options: FetchOptions, hosts: HostPolicy? = nil,
                             share: LaneShare? = nil, robots: RobotsGate? = nil,
-                            cookies: CookieJar? = nil) throws(TrawlError) {
-        try self.init(options: options, hosts: hosts, resolve: [], share: share, robots: robots, cookies: cookies)
+                            cookies: CookieJar? = nil, limiter: ConcurrencyLimiter? = nil) throws(TrawlError) {
+        try self.init(options: options, hosts: hosts, resolve: [], share: share, robots: robots, cookies: cookies,
+                      limiter: limiter)
     }
 
     /// As the public initializer; `resolve` adds `CURLOPT_RESOLVE` entries
     /// ("host:port:address") to ``FetchOptions/resolve``'s, so that tests reach names such as
     /// `bücher.example` on loopback without DNS.
     init(options: FetchOptions, hosts: HostPolicy?, resolve: [String], share: LaneShare? = nil,
-         robots: RobotsGate? = nil, cookies: CookieJar? = nil) throws(TrawlError) {
+         robots: RobotsGate? = nil, cookies: CookieJar? = nil, limiter: ConcurrencyLimiter? = nil) throws(TrawlError) {
         try CrawlOptions.checkProtocols(options.allowedProtocols)
         self.options = options
+        self.limiter = limiter
         multi = try CurlMulti()
         self.hosts = hosts ?? HostPolicy(options)
         // libcurl's limit stays as a backstop for redirects to another host, which the
@@ -159,7 +165,14 @@ public final class FetchLane {
     ///   - complete: receives every response, on this thread.
     public func run(inFlight: Int, next: () -> Pull, isCancelled: () -> Bool,
                     complete: (FetchResponse) -> Void) {
-        let limit = max(1, inFlight)
+        run(inFlight: { inFlight }, next: next, isCancelled: isCancelled, complete: complete)
+    }
+
+    /// As ``run(inFlight:next:isCancelled:complete:)``, with a limit read again on every
+    /// pass (the lane's share of an adaptive ``ConcurrencyLimiter``). When it falls, running
+    /// transfers finish and fewer start.
+    public func run(inFlight: () -> Int, next: () -> Pull, isCancelled: () -> Bool,
+                    complete: (FetchResponse) -> Void) {
         var exhausted = false
         while true {
             if isCancelled() {
@@ -170,6 +183,7 @@ public final class FetchLane {
             startReady(complete)
             // Pull while there is room; requests waiting for their host (or its robots.txt)
             // take room too, so a lane never hoards more of the batch than it may run.
+            let limit = max(1, inFlight())
             pulling: while !exhausted && active.count + waiting.count + parked.count < limit {
                 switch next() {
                 case .request(let request):
@@ -345,6 +359,7 @@ public final class FetchLane {
         }
         easy.host = host
         active[ObjectIdentifier(easy)] = easy
+        limiter?.started()
         return nil
     }
 
@@ -385,11 +400,12 @@ public final class FetchLane {
             if let proxy { failure.message = proxy.redacting(failure.message) }
             response.error = failure
         }
-        if response.status != nil {
-            outcome = .responded
+        if let status = response.status {
+            outcome = status == 429 || status == 503 ? .strained : .responded
         } else if let e = response.error, e.code == .connect || e.code == .timeout {
             outcome = .unreachable(e.message)
         }
+        limiter?.ended(rtt: elapsed, strained: outcome != .responded && outcome != .other)
         return response
     }
 
@@ -443,6 +459,7 @@ public final class FetchLane {
         for easy in running {
             multi.remove(easy)
             release(easy.host)
+            limiter?.abandoned()
             _ = easy.takeBody()
             if let request = easy.request {
                 deliver(.failed(request, error, elapsed: now - easy.started), of: request, complete)

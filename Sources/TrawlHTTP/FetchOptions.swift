@@ -49,6 +49,9 @@ public struct FetchOptions: Sendable, Equatable {
     public var hostRate: Double
     /// Connect failures or timeouts in a row that open a host's ``CircuitBreaker``; 0 for none.
     public var breakerThreshold: Int
+    /// Whether each host's slots adapt within ``perHostConnections`` (``HostCap``): set when
+    /// `concurrency` is auto.
+    public var adaptiveHosts: Bool
     /// The retry schedule's base and cap, which also pace a breaker's pauses.
     public var retryBase: Double
     public var retryMax: Double
@@ -82,6 +85,7 @@ public struct FetchOptions: Sendable, Equatable {
         hostDelay = options.hostDelay
         hostRate = options.hostRate
         breakerThreshold = options.breakerThreshold
+        adaptiveHosts = options.concurrency == 0
         retryBase = options.retryBase
         retryMax = options.retryMax
         respectRobots = options.respectRobots

@@ -42,6 +42,10 @@ public struct HostTable: Sendable {
     /// resume when the others open, and a host is not met with a burst before it answered
     /// once. One entry per host the batch reached.
     private var contacted: Set<String> = []
+    /// Whether each host's slots adapt (``HostCap``) within ``limit``: `concurrency` auto.
+    public let adaptive: Bool
+    /// The adaptive slots of each host reached, when ``adaptive``.
+    private var caps: [String: HostCap] = [:]
 
     struct Host {
         var running = 0
@@ -53,9 +57,13 @@ public struct HostTable: Sendable {
     ///   - limit: transfers at once per host; 0 or less for no limit.
     ///   - pacer: host delay and rate.
     ///   - breaker: each host's circuit breaker as it starts (threshold 0: none).
+    ///   - adaptive: each host starts at ``HostCap/start`` slots (at most `limit`) and gives
+    ///     way on strain; ignored without a limit.
     public init(limit: Int, pacer: HostPacer = HostPacer(delay: 0, rate: 0),
-                breaker: CircuitBreaker = CircuitBreaker(threshold: 0, pause: 0, maxPause: 0)) {
+                breaker: CircuitBreaker = CircuitBreaker(threshold: 0, pause: 0, maxPause: 0),
+                adaptive: Bool = false) {
         self.limit = limit > 0 ? limit : Int.max
+        self.adaptive = adaptive && limit > 0
         self.pacer = pacer
         self.breakerTemplate = breaker
     }
@@ -69,7 +77,7 @@ public struct HostTable: Sendable {
         var h = hosts[host, default: Host()]
         defer { hosts[host] = h }
         if case .down(let error) = breakers[host]?.state { return .refuse(error) }
-        guard h.running < (limit == Int.max || contacted.contains(host) ? limit : 1) else {
+        guard h.running < allowed(host) else {
             h.waiters.insert(waiter)
             return .wait
         }
@@ -94,10 +102,20 @@ public struct HostTable: Sendable {
         return .start
     }
 
-    /// How a transfer ended, for the circuit breaker.
+    /// Transfers `host` may have at once now: 1 until one of them ended, then ``limit`` or
+    /// its adaptive slots.
+    public func allowed(_ host: String) -> Int {
+        if limit == Int.max { return limit }
+        guard contacted.contains(host) else { return 1 }
+        return adaptive ? caps[host, default: HostCap(cap: limit)].allowed : limit
+    }
+
+    /// How a transfer ended, for the circuit breaker and the adaptive slots.
     public enum Outcome: Sendable, Equatable {
-        /// A response arrived (any status): the host is up.
+        /// A response arrived (any status but 429 and 503): the host is up.
         case responded
+        /// A 429 or 503: the host is up and asks for less.
+        case strained
         /// A connect failure or timeout, with its message.
         case unreachable(String)
         /// Anything else, which says nothing about the host (or it never started).
@@ -110,7 +128,7 @@ public struct HostTable: Sendable {
         if breakerTemplate.threshold > 0, outcome != .other {
             var b = breakers[host] ?? breakerTemplate
             switch outcome {
-            case .responded: b.ended(responded: true, failure: nil, host: host, now: now)
+            case .responded, .strained: b.ended(responded: true, failure: nil, host: host, now: now)
             case .unreachable(let m): b.ended(responded: false, failure: m, host: host, now: now)
             case .other: break
             }
@@ -118,6 +136,11 @@ public struct HostTable: Sendable {
         }
         guard var h = hosts[host], h.running > 0 else { return [] }
         contacted.insert(host)
+        if adaptive, outcome != .other {
+            var cap = caps[host, default: HostCap(cap: limit)]
+            if outcome == .responded { cap.responded() } else { cap.strained(running: h.running) }
+            caps[host] = cap
+        }
         h.running -= 1
         let wake = h.waiters.sorted()
         h.waiters = []
@@ -163,7 +186,8 @@ public final class HostPolicy: Sendable {
         self.init(HostTable(limit: options.perHostConnections,
                             pacer: pacer,
                             breaker: CircuitBreaker(threshold: options.breakerThreshold,
-                                                    pause: 4 * options.retryBase, maxPause: options.retryMax)))
+                                                    pause: 4 * options.retryBase, maxPause: options.retryMax),
+                            adaptive: options.adaptiveHosts))
     }
 
     /// Registers a lane; the id names it in ``admit(_:lane:)``.

@@ -38,6 +38,34 @@ import Testing
         #expect(table.admit(host: "b:80", waiter: 0) == .start)
     }
 
+    /// With concurrency auto a host starts at 6 of its 8, gives way on a 503 or a timeout, and
+    /// a response of any other status is no sign of strain.
+    @Test func adaptiveSlotsStartAtSixAndGiveWayOnStrain() {
+        var table = HostTable(limit: 8, adaptive: true)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        _ = table.finished(host: "a:80", outcome: .responded)
+        #expect(table.allowed("a:80") == 6)
+        for k in 0..<6 { #expect(table.admit(host: "a:80", waiter: k) == .start) }
+        #expect(table.admit(host: "a:80", waiter: 0) == .wait)
+        _ = table.finished(host: "a:80", outcome: .strained)
+        #expect(table.allowed("a:80") == 4, "6 x 0.75 after a 503")
+        _ = table.finished(host: "a:80", outcome: .unreachable("timeout"))
+        #expect(table.allowed("a:80") == 3)
+        // 4 still run, 3 allowed: the next start waits for two of them.
+        #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+        _ = table.finished(host: "a:80", outcome: .other)
+        #expect(table.allowed("a:80") == 3, "a cancelled transfer says nothing about the host")
+        #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+        _ = table.finished(host: "a:80", outcome: .responded)
+        #expect(table.admit(host: "a:80", waiter: 1) == .start)
+        // Not adaptive: 8 at once from the first response on, whatever the statuses.
+        var fixed = HostTable(limit: 8)
+        #expect(fixed.admit(host: "a:80", waiter: 0) == .start)
+        _ = fixed.finished(host: "a:80", outcome: .strained)
+        #expect(fixed.allowed("a:80") == 8)
+        #expect(!HostTable(limit: 0, adaptive: true).adaptive, "no cap, nothing to adapt")
+    }
+
     @Test func zeroMeansNoLimit() {
         var table = HostTable(limit: 0)
         #expect(table.isUnlimited)

@@ -18,20 +18,25 @@ public final class CountingServer: Sendable {
     private final class State: Sendable {
         let delay: Double
         let robots: String?
-        let counts = Mutex<(now: Int, peak: Int, served: Int)>((0, 0, 0))
+        let overloadAbove: Int?
+        let counts = Mutex<(now: Int, peak: Int, served: Int, refused: Int)>((0, 0, 0, 0))
         /// When each request other than /robots.txt arrived (seconds, monotonic).
         let starts = Mutex<[Double]>([])
-        init(delay: Double, robots: String?) {
+        init(delay: Double, robots: String?, overloadAbove: Int?) {
             self.delay = delay
             self.robots = robots
+            self.overloadAbove = overloadAbove
         }
     }
 
     /// Starts listening on a free loopback port.
-    /// - Parameter robots: the body of `/robots.txt` (answered at once, not counted); nil
-    ///   answers it like any other path.
-    public init(delay: Double, robots: String? = nil) throws {
-        let state = State(delay: delay, robots: robots)
+    /// - Parameters:
+    ///   - robots: the body of `/robots.txt` (answered at once, not counted); nil answers it
+    ///     like any other path.
+    ///   - overloadAbove: a request that arrives while this many are being served is answered
+    ///     503 at once (counted in ``refused``, not in ``peak``): a server that gives way above N.
+    public init(delay: Double, robots: String? = nil, overloadAbove: Int? = nil) throws {
+        let state = State(delay: delay, robots: robots, overloadAbove: overloadAbove)
         self.state = state
         listener = try LoopbackListener { c in
             let thread = Thread { CountingServer.serve(c, state) }
@@ -44,8 +49,10 @@ public final class CountingServer: Sendable {
 
     /// The most requests served at once so far.
     public var peak: Int { state.counts.withLock { $0.peak } }
-    /// Requests answered so far.
+    /// Requests answered so far (200s; the 503s of `overloadAbove` are in ``refused``).
     public var served: Int { state.counts.withLock { $0.served } }
+    /// Requests answered 503 because `overloadAbove` were being served.
+    public var refused: Int { state.counts.withLock { $0.refused } }
     /// When each counted request arrived (monotonic seconds), in order.
     public var starts: [Double] { state.starts.withLock { $0 } }
 
@@ -73,9 +80,19 @@ public final class CountingServer: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         state.starts.withLock { $0.append(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9) }
-        state.counts.withLock { c in
+        let admitted = state.counts.withLock { c in
+            if let n = state.overloadAbove, c.now >= n {
+                c.refused += 1
+                return false
+            }
             c.now += 1
             c.peak = max(c.peak, c.now)
+            return true
+        }
+        guard admitted else {
+            let answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            _ = answer.withCString { write(fd, $0, strlen($0)) }
+            return
         }
         usleep(UInt32(state.delay * 1_000_000))
         // Counted as done before the answer leaves: the client can start its next request

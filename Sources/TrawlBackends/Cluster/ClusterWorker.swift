@@ -102,7 +102,7 @@ final class WorkerLoop {
         self.name = name
         keys = ClusterKeys(prefix: options.keyPrefix)
         lanes = options.effectiveJobs(cores: OSThread.availableCores)
-        capacity = options.concurrency
+        capacity = options.fixedConcurrency
         fallbackVisibility = options.visibilityTimeout
         fallbackMaxDeliveries = options.maxDeliveries
         redis = try RedisConnection(url: url, timeout: options.redisTimeout)

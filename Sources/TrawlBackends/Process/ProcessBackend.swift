@@ -49,7 +49,7 @@ struct ProcessBackend: Backend {
             return
         }
         let gen = Self.generations.wrappingAdd(1, ordering: .relaxed).newValue
-        let inFlight = max(1, (options.concurrency + workers - 1) / workers)
+        let inFlight = max(1, (options.fixedConcurrency + workers - 1) / workers)
         let taskTimeout = options.taskTimeout > 0 ? options.taskTimeout : Self.derivedTaskTimeout(options, inFlight: inFlight)
         // The window is topped up only once half the in-flight count is free (or the last
         // few URLs fit): topping it up after every burst of results sent a frame, and woke

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import TrawlBackends
+import TrawlCore
+import TrawlTestSupport
+
+/// `concurrency` auto (the default) against real loopback servers that count what they see:
+/// polite to one host, backing off from one that gives way, growing with many slow hosts.
+@Suite(.serialized) struct AdaptiveConcurrencyTests {
+    func options(_ body: (inout CrawlOptions) -> Void = { _ in }) -> CrawlOptions {
+        var o = CrawlOptions()
+        o.jobs = 2
+        o.timeout = 20
+        body(&o)
+        return o
+    }
+
+    @Test func defaultsOpenAtMostPerHostConnectionsToOneHost() throws {
+        let server = try CountingServer(delay: 0.03)
+        defer { server.stop() }
+        let o = options()
+        #expect(o.concurrency == 0 && o.perHostConnections == 8 && o.maxConcurrency == 1024)
+        let batch = try Crawler(options: o).start((0..<120).map { server.url("/p/\($0)") })
+        let results = batch.results()
+        #expect(results.count == 120 && results.allSatisfy { $0.status == 200 })
+        #expect(server.peak <= 8, "\(server.peak) requests at once to one host")
+        #expect(server.peak >= 6, "a host starts at 6 slots once it answered: \(server.peak)")
+        let c = try #require(batch.stats.concurrency)
+        #expect(c.adaptive && c.max == 1024 && c.running == 0)
+        #expect(c.limit == 64, "8 in flight never tests a limit of 64, so it must not grow: \(c)")
+    }
+
+    /// A server that answers 503 to a request arriving while 3 are served: the pinned batch
+    /// (8 per host, as today) meets it with a storm of 503s, the adaptive one settles below.
+    @Test func aHostThatGivesWayAboveThreeSeesFew503s() throws {
+        func run(_ o: CrawlOptions) throws -> (refused: Int, served: Int, results: [CrawlResult]) {
+            let server = try CountingServer(delay: 0.02, overloadAbove: 3)
+            defer { server.stop() }
+            let results = try Crawler(options: o).crawl((0..<200).map { server.url("/p/\($0)") })
+            return (server.refused, server.served, results)
+        }
+        let adaptive = try run(options { $0.maxRetries = 0 })
+        let pinned = try run(options { $0.maxRetries = 0; $0.concurrency = 16 })
+        #expect(adaptive.results.count == 200 && pinned.results.count == 200)
+        #expect(adaptive.refused + adaptive.served == 200)
+        #expect(adaptive.refused * 8 <= 200, "adaptive: \(adaptive.refused) of 200 answered 503")
+        #expect(pinned.refused * 3 >= 200, "pinned at 8 per host: \(pinned.refused) of 200 answered 503")
+        #expect(adaptive.results.filter { $0.status == 503 }.count == adaptive.refused)
+    }
+
+    /// 20 hosts at 100 ms, 6 to 8 slots each: 120-160 transfers can run, so the limit must
+    /// leave its start of 64 behind; a pinned limit stays where it is put.
+    @Test func theLimitGrowsWhenManySlowHostsCanTakeMore() throws {
+        let servers = try (0..<20).map { _ in try CountingServer(delay: 0.1) }
+        defer { for s in servers { s.stop() } }
+        let urls = (0..<600).map { servers[$0 % 20].url("/p/\($0)") }
+        let batch = try Crawler(options: options()).start(urls)
+        #expect(batch.results().allSatisfy { $0.status == 200 })
+        let c = try #require(batch.stats.concurrency)
+        #expect(c.peak > 64, "\(c)")
+        #expect(servers.allSatisfy { $0.peak <= 8 })
+        let pinned = try Crawler(options: options { $0.concurrency = 16 }).start(urls)
+        _ = pinned.results()
+        #expect(pinned.stats.concurrency == ConcurrencySnapshot(adaptive: false, limit: 16, peak: 16, max: 16, running: 0))
+    }
+
+    @Test func optionsTakeAutoAndRefuseWhatIsOutOfRange() throws {
+        var o = CrawlOptions()
+        o.concurrency = 32
+        try o.set("concurrency", .string("AUTO"))
+        #expect(o.concurrency == 0)
+        try o.set("concurrency", .int(12))
+        #expect(o.concurrency == 12)
+        #expect(throws: TrawlError.self) { try o.set("concurrency", .string("lots")) }
+        #expect(throws: TrawlError.self) { try o.set("concurrency", .int(-1)) }
+        #expect(throws: TrawlError.self) { try o.set("max_concurrency", .int(0)) }
+        #expect(throws: TrawlError.self) { try o.set("max_concurrency", .string("auto")) }
+        try o.set("max_concurrency", .int(4096))
+        #expect(o.maxConcurrency == 4096)
+        #expect(o.concurrency == 12, "a refused value leaves the option as it was")
+    }
+}

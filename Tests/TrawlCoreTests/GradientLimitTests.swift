@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Testing
+import TrawlCore
+
+/// The adaptive limit as a state machine: samples in, limit out, no clock and no network.
+@Suite struct GradientLimitTests {
+    /// Feeds `windows` windows of samples with round trip `rtt`, `running` in flight.
+    func feed(_ g: inout GradientLimit, windows: Int, rtt: Double, running: (GradientLimit) -> Int,
+              strainedEvery: Int = 0) {
+        for _ in 0..<windows {
+            let size = max(GradientLimit.minWindow, g.current / 2)
+            for k in 0..<size {
+                g.record(rtt: rtt, running: running(g), strained: strainedEvery > 0 && k % strainedEvery == 0)
+            }
+        }
+    }
+
+    @Test func startUpGrowsByHalfPerWindowWhileLatencyStaysFlat() {
+        var g = GradientLimit(initial: 64, min: 4, max: 1024)
+        feed(&g, windows: 1, rtt: 0.2, running: { $0.current })
+        #expect(g.current == 96)
+        feed(&g, windows: 1, rtt: 0.2, running: { $0.current })
+        #expect(g.current == 144)
+        feed(&g, windows: 10, rtt: 0.2, running: { $0.current })
+        #expect(g.current == 1024, "capped at max_concurrency")
+        #expect(g.startingUp)
+    }
+
+    @Test func aBatchThatUsesLessThanHalfItsLimitNeverGrowsIt() {
+        var g = GradientLimit(initial: 64, min: 4, max: 1024)
+        // 8 in flight (one host at per_host_connections 8): the limit is not what holds it back.
+        feed(&g, windows: 50, rtt: 0.05, running: { _ in 8 })
+        #expect(g.current == 64)
+    }
+
+    @Test func risingLatencyEndsTheStartUpAndPullsTheLimitDown() {
+        var g = GradientLimit(initial: 64, min: 4, max: 1024)
+        feed(&g, windows: 3, rtt: 0.05, running: { $0.current })
+        let grown = g.current
+        #expect(grown > 64)
+        // The servers queue: each window's round trip is far above the long-run mean.
+        feed(&g, windows: 1, rtt: 0.5, running: { $0.current })
+        #expect(!g.startingUp)
+        feed(&g, windows: 6, rtt: 0.5, running: { $0.current })
+        #expect(g.current < grown, "\(g.current) after latency rose tenfold from \(grown)")
+    }
+
+    @Test func flatLatencyAfterStartUpGrowsByAboutTheSquareRoot() {
+        var g = GradientLimit(initial: 100, min: 4, max: 10_000)
+        feed(&g, windows: 1, rtt: 0.05, running: { $0.current }, strainedEvery: 1_000)  // one strain ends the start-up
+        #expect(!g.startingUp)
+        #expect(g.current == 90)
+        feed(&g, windows: 1, rtt: 0.05, running: { $0.current })
+        // 90 + 0.5 * sqrt(90) = 94.7
+        #expect(g.current == 94)
+    }
+
+    @Test func aWindowWithStrainBacksOffOnceHoweverManyFailed() {
+        var g = GradientLimit(initial: 200, min: 4, max: 1024)
+        feed(&g, windows: 1, rtt: 0.05, running: { $0.current }, strainedEvery: 1)  // every sample a 503
+        #expect(g.current == 180, "x0.9 once per window, not once per failure")
+        #expect(!g.startingUp)
+    }
+
+    @Test func strainEveryWindowFloorsAtTheMinimum() {
+        var g = GradientLimit(initial: 64, min: 4, max: 1024)
+        feed(&g, windows: 200, rtt: 0.05, running: { $0.current }, strainedEvery: 1)
+        #expect(g.current == 4)
+    }
+
+    @Test func boundsAreOrderedWhateverIsGiven() {
+        let g = GradientLimit(initial: 5000, min: 0, max: 16)
+        #expect(g.current == 16)
+        #expect(g.minLimit == 1)
+        let h = GradientLimit(initial: 1, min: 50, max: 16)
+        #expect(h.current == 16 && h.minLimit == 16)
+    }
+
+    @Test func aFixedLimiterNeverMovesAndCountsWhatRuns() {
+        let l = ConcurrencyLimiter(fixed: 16)
+        for _ in 0..<100 { l.started() }
+        for _ in 0..<100 { l.ended(rtt: 9, strained: true) }
+        #expect(l.snapshot == ConcurrencySnapshot(adaptive: false, limit: 16, peak: 16, max: 16, running: 0))
+        #expect(l.share(lanes: 3) == 6)
+    }
+
+    @Test func anAdaptiveLimiterSharesItsGrowthWithTheLanes() {
+        let l = ConcurrencyLimiter(adaptive: GradientLimit(initial: 64, min: 4, max: 1024))
+        #expect(l.share(lanes: 2) == 32)
+        for _ in 0..<64 { l.started() }
+        for _ in 0..<32 { l.ended(rtt: 0.1, strained: false); l.started() }
+        #expect(l.snapshot.limit == 96)
+        #expect(l.share(lanes: 2) == 48)
+        #expect(l.snapshot.running == 64)
+        #expect(l.snapshot.json == #"{"mode":"auto","limit":96,"peak":96,"max":1024,"running":64}"#)
+    }
+}
+
+/// One host's adaptive slots: AIMD within per_host_connections.
+@Suite struct HostCapTests {
+    @Test func startsAtSixAndGrowsToTheCapByAboutOnePerRound() {
+        var c = HostCap(cap: 8)
+        #expect(c.allowed == 6)
+        for _ in 0..<6 { c.responded() }
+        #expect(c.allowed == 6, "6 + 1/6 + 1/6.17 ... stays below 7 after one round")
+        c.responded()
+        #expect(c.allowed == 7)
+        for _ in 0..<7 { c.responded() }
+        #expect(c.allowed == 8)
+        for _ in 0..<100 { c.responded() }
+        #expect(c.allowed == 8, "never above per_host_connections")
+        #expect(HostCap(cap: 2).allowed == 2, "a cap below 6 is the start")
+    }
+
+    @Test func strainTakesAQuarterOffAndGrowthSlowsNearWhereTheHostGaveWay() {
+        var c = HostCap(cap: 8)
+        c.strained(running: 6)
+        #expect(c.value == 4.5 && c.gaveWayAt == 6)
+        for _ in 0..<2 { c.responded() }
+        #expect(c.allowed == 4)
+        // 5 + 1 >= 6: from here eight times slower, so 5 responses no longer add a slot.
+        var slow = c
+        for _ in 0..<5 { slow.responded() }
+        #expect(slow.allowed == 5)
+        for _ in 0..<5 { slow.responded() }
+        #expect(slow.allowed == 5, "\(slow.value)")
+        for _ in 0..<40 { slow.responded() }
+        #expect(slow.allowed == 6)
+        for _ in 0..<20 { c.strained(running: 1) }
+        #expect(c.allowed == 1, "at least one slot")
+    }
+}

@@ -42,7 +42,9 @@ import TrawlTestSupport
 /// Backends are told apart by what they can do, not by their kind.
 @Suite struct BackendCapabilityTests {
     @Test func eachKindSaysWhatItCanDo() {
-        #expect(BackendKind.thread.capabilities == [.inProcess, .streamsInput])
+        #expect(BackendKind.thread.capabilities == [.inProcess, .streamsInput, .followsLinks])
+        #expect(!BackendKind.process.capabilities.contains(.followsLinks))
+        #expect(!BackendKind.cluster.capabilities.contains(.followsLinks))
         #expect(!BackendKind.process.capabilities.contains(.streamsInput))
         #expect(BackendKind.process.capabilities.contains(.isolatesCrashes))
         #expect(!BackendKind.process.capabilities.contains(.inProcess))

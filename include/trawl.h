@@ -154,8 +154,9 @@ typedef struct trawl_result_list trawl_result_list;  /* the results of a batch, 
 /* Options                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Creates options with every default (thread backend, jobs -1 = all cores, concurrency 64,
- * timeout 30 s, default patterns on, ...).
+/* Creates options with every default (thread backend, jobs -1 = all cores, concurrency auto =
+ * adaptive up to max_concurrency 1,024, per_host_connections 8, timeout 30 s, default patterns
+ * on, ...).
  * Returns TRAWL_OK and *out, which the caller frees with trawl_options_free; TRAWL_INVALID_ARGUMENT
  * if out is NULL. */
 TRAWL_API trawl_status trawl_options_new(trawl_options **out);
@@ -168,14 +169,15 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  * options:begin
  *   backend                  choice  thread, process, cluster "thread"
  *   jobs                     int     -4096..4096             -1
- *   concurrency              int     1..100000               64
+ *   concurrency              int     0..100000               0
+ *   max_concurrency          int     1..100000               1024
  *   order                    choice  input, completed        "input"
  *   verbose                  int     0..1000                 0
  *   dedupe                   bool    0, 1                    1
  *   journal                  string  -                       none
  *   warc                     string  -                       none
  *   warc_max_bytes           int     4096..9007199254740992  1073741824
- *   per_host_connections     int     0..100000               0
+ *   per_host_connections     int     0..100000               8
  *   connect_timeout          double  0.001..31536000         10
  *   timeout                  double  0.001..31536000         30
  *   read_timeout             double  0..31536000             0
@@ -335,7 +337,7 @@ TRAWL_API trawl_status trawl_batch_start(trawl_crawler *crawler, const char *con
 TRAWL_API const char *trawl_last_error(void);
 
 /* Batches whose URLs arrive while they run. The batch reads URLs only as it has room for them
- * (at most 4 x concurrency, and at least 1,024, ahead of the results the caller has taken), so
+ * (at most 4 x concurrency, or 4 x max_concurrency when it is auto, and at least 1,024, ahead of the results the caller has taken), so
  * memory stays bounded whatever the input's length, and results come out while URLs are still
  * arriving: take them with trawl_batch_next as usual. Every URL the batch accepted gets exactly
  * one result. Only the thread backend reads URLs while it runs: the process and cluster backends

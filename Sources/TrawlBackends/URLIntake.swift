@@ -35,7 +35,14 @@ struct URLIntake: Sendable {
             }
             switch source.next() {
             case .url(let url):
-                if hub.isCancelled { break reading }
+                if hub.isCancelled {
+                    // Read before the cancel was seen: it is the batch's all the same, and gets
+                    // its `cancelled` result from the finish (it was lost: a feed's 50th URL,
+                    // accepted, had no result when the cancel came between next() and here).
+                    _ = hub.streamed(url, index: index)
+                    index += 1
+                    break reading
+                }
                 do throws(TrawlError) { try hub.journal?.check(index: index, url: url) } catch {
                     ended = TrawlError(.inputError, error.message)
                     break reading

@@ -63,6 +63,8 @@ public struct FollowFrontier {
     private var heads: [Int] = []
     private var seen = SeenHashes()
     private var pending: [Int: Origin] = [:]
+    /// Pending pages by depth: a page at depth d may still bring links of depth d + 1.
+    private var pendingAtDepth: [Int] = []
     private var ended = false
 
     /// Pages handed out so far (the next page's index).
@@ -106,11 +108,17 @@ public struct FollowFrontier {
     /// Whether the batch's input is over.
     public var isFinished: Bool { ended || (queued == 0 && pending.isEmpty) }
 
-    /// The next page to fetch, the shallowest queued first.
+    /// The next page to fetch, the shallowest queued first. A page two or more levels below
+    /// the shallowest pending page waits for it: that page's links would come before it in
+    /// breadth-first order (with one transfer at a time the lane asks for its next URL before
+    /// the last page's links were matched, and went a level too deep).
     public mutating func next() -> Next {
         if ended { return .end }
         guard let depth = heads.indices.first(where: { heads[$0] < queues[$0].count }) else {
             return pending.isEmpty ? .end : .wait
+        }
+        if let shallowest = pendingAtDepth.firstIndex(where: { $0 > 0 }), depth > shallowest + 1 {
+            return .wait
         }
         let q = queues[depth][heads[depth]]
         heads[depth] += 1
@@ -123,6 +131,8 @@ public struct FollowFrontier {
         let page = Page(index: handedOut, url: q.url, depth: q.depth, parent: q.parent, parentURL: q.parentURL)
         handedOut += 1
         pending[page.index] = Origin(page: page, scope: q.scope)
+        while pendingAtDepth.count <= page.depth { pendingAtDepth.append(0) }
+        pendingAtDepth[page.depth] += 1
         return .page(page)
     }
 
@@ -134,6 +144,7 @@ public struct FollowFrontier {
     @discardableResult
     public mutating func complete(index: Int, finalURL: String? = nil, links: [String]) -> Page? {
         guard let origin = pending.removeValue(forKey: index) else { return nil }
+        pendingAtDepth[origin.page.depth] -= 1
         if let finalURL, let u = WebURL(finalURL), u.scheme == "http" || u.scheme == "https" {
             seen.insert(URLKey.hash(u.serialized(fragment: false)))
         }

@@ -44,6 +44,29 @@ import TrawlCore
         #expect(f.refused.seen == 15)  // every page's link back to the seed
     }
 
+    /// A page two levels below a pending one waits for it: the pending page's links come first.
+    @Test func nothingTwoLevelsBelowAPendingPageIsHandedOut() throws {
+        var f = FollowFrontier(seeds: ["http://t/a", "http://t/b"], rules: try FollowRules(maxDepth: 5))
+        guard case .page(let a) = f.next(), case .page(let b) = f.next() else {
+            Issue.record("seeds not handed out")
+            return
+        }
+        f.complete(index: b.index, links: ["http://t/b1"])
+        guard case .page(let b1) = f.next() else { Issue.record("b1 not handed out"); return }
+        f.complete(index: b1.index, links: ["http://t/b2"])
+        #expect(f.next() == .wait, "b2 (depth 2) must wait while a (depth 0) is pending")
+        f.complete(index: a.index, links: ["http://t/a1"])
+        guard case .page(let a1) = f.next(), case .page(let b2) = f.next() else {
+            Issue.record("a1 and b2 not handed out")
+            return
+        }
+        #expect(a1.url == "http://t/a1" && b2.url == "http://t/b2")
+        // b2 at depth 2 may go while a1 (depth 1) is pending: it is one level below.
+        f.complete(index: b2.index, links: [])
+        f.complete(index: a1.index, links: [])
+        #expect(f.next() == .end)
+    }
+
     @Test func shallowestQueuedFirstWhenResultsArriveOutOfOrder() throws {
         var f = FollowFrontier(seeds: ["http://t/a", "http://t/b"], rules: try FollowRules(maxDepth: 5))
         guard case .page(let a) = f.next(), case .page(let b) = f.next() else {

@@ -91,7 +91,8 @@ struct option_case {
 static const struct option_case option_cases[] = {
     {"backend", {S("thread"), S("process"), S("cluster"), END}, {S("gpu"), S(""), I(0), END}},
     {"jobs", {I(-1), I(-2), I(1), I(4096), I(-4096), END}, {I(0), I(4097), I(-4097), S("2"), END}},
-    {"concurrency", {I(1), I(64), I(100000), END}, {I(0), I(-1), I(100001), D(1.5), END}},
+    {"concurrency", {I(0), I(1), I(64), I(100000), S("auto"), S("AUTO"), END}, {I(-1), I(100001), D(1.5), S("lots"), S(""), END}},
+    {"max_concurrency", {I(1), I(1024), I(100000), END}, {I(0), I(-1), I(100001), S("auto"), END}},
     {"order", {S("input"), S("completed"), I(0), I(1), END}, {S("random"), I(2), I(-1), END}},
     {"verbose", {I(0), I(10), I(1000), END}, {I(-1), I(1001), S("1"), END}},
     {"dedupe", {I(0), I(1), END}, {I(2), I(-1), S("1"), END}},

@@ -44,7 +44,11 @@ def test_option_errors():
         trawl.crawl([], no_such_option=1)
     assert "no_such_option" in info.value.message and isinstance(info.value, TypeError)
     with pytest.raises(trawl.InvalidArgument):
-        trawl.crawl([], concurrency=0)
+        trawl.crawl([], concurrency=-1)
+    with pytest.raises(trawl.InvalidArgument):
+        trawl.crawl([], concurrency="lots")
+    with pytest.raises(trawl.InvalidArgument):
+        trawl.crawl([], max_concurrency=0)
     with pytest.raises(trawl.InvalidArgument):
         trawl.crawl([], timeout=-1.0)
     with pytest.raises(trawl.InvalidArgument):

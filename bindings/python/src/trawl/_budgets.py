@@ -45,7 +45,8 @@ def task_kwargs(kwargs: Dict[str, Any], backend: str, tasks: int) -> Tuple[Dict[
         tasks = min(tasks, per_host)
         out["per_host_connections"] = max(1, per_host // tasks)
     concurrency = kwargs.get("concurrency")
-    if concurrency:
+    # "auto" (or 0) stays as it is: each task's limit then adapts on its own.
+    if isinstance(concurrency, int) and concurrency > 0:
         tasks = min(tasks, concurrency)
         out["concurrency"] = max(1, concurrency // tasks)
     if kwargs.get("host_rate"):

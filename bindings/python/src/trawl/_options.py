@@ -78,12 +78,16 @@ def _typename(value: Any) -> str:
     return type(value).__name__
 
 
+# Integer options that also take the string "auto" (trawl.h: trawl_options_set_str).
+_AUTO = {"concurrency"}
+
+
 def _check_type(opt: Option, value: Any) -> None:
     """TypeError naming the option when `value` has the wrong Python type for it."""
     t = opt.type
     is_int = isinstance(value, int) and not isinstance(value, bool)
     ok = {
-        "int": is_int,
+        "int": is_int or (opt.name in _AUTO and isinstance(value, str) and value.lower() == "auto"),
         "double": is_int or isinstance(value, float),
         "bool": isinstance(value, bool) or (is_int and value in (0, 1)),
         "string": isinstance(value, str),

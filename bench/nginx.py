@@ -38,7 +38,7 @@ http {{
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
     server {{
-        listen 127.0.0.1:{port} backlog=4096;
+{listen}
         root {root};
         location / {{ }}
 {locations}
@@ -54,9 +54,11 @@ def free_port():
 
 
 class Nginx:
-    def __init__(self, root, tmp, binary=None, modules=(), locations=""):
+    def __init__(self, root, tmp, binary=None, modules=(), locations="", hosts=1):
         """`modules`: paths of dynamic modules to load (e.g. Debian's
-        libnginx-mod-http-echo, for `echo_sleep`); `locations`: more `location` blocks."""
+        libnginx-mod-http-echo, for `echo_sleep`); `locations`: more `location` blocks;
+        `hosts`: listen on 127.0.0.1 to 127.0.0.N (loopback addresses as that many hosts)."""
+        self.hosts = hosts
         self.modules = "".join(f"load_module {m};\n" for m in modules)
         self.locations = locations
         self.root = os.path.abspath(root)
@@ -72,7 +74,9 @@ class Nginx:
             # As root, workers would drop to 'nobody', who may not traverse the corpus path.
             user = "user root;" if os.geteuid() == 0 else ""
             with open(conf, "w") as f:
-                f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user,
+                listen = "".join(f"        listen 127.0.0.{h}:{self.port} backlog=4096;\n"
+                                 for h in range(1, self.hosts + 1))
+                f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user, listen=listen,
                                       modules=self.modules, locations=self.locations))
             self.proc = subprocess.Popen([self.binary, "-p", self.tmp, "-c", conf, "-e", os.path.join(self.tmp, "error.log")],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -93,8 +97,8 @@ class Nginx:
                 time.sleep(0.05)
         return False
 
-    def url(self, page):
-        return f"http://127.0.0.1:{self.port}/{page}"
+    def url(self, page, host=1):
+        return f"http://127.0.0.{host}:{self.port}/{page}"
 
     def check(self, page):
         """Fetches one page; returns its Content-Type (raises if nginx does not serve it)."""

@@ -8,7 +8,10 @@ import Testing
     @Test func defaultsMatchTheDocs() {
         let o = CrawlOptions()
         #expect(o.backend == .thread)
-        #expect(o.concurrency == 64)
+        #expect(o.concurrency == 0, "auto: adaptive")
+        #expect(o.maxConcurrency == 1024)
+        #expect(o.perHostConnections == 8)
+        #expect(o.fixedConcurrency == 64, "what the process and cluster backends run with auto")
         #expect(o.maxRedirects == 10)
         #expect(o.maxBytes == 16 << 20)
         #expect(o.userAgent == "trawl/\(Version.string)")
@@ -55,7 +58,9 @@ import Testing
         ("nope", OptionValue.int(1), ErrorCode.unknownOption),
         ("jobs", .int(0), .invalidArgument),
         ("jobs", .string("2"), .invalidArgument),
-        ("concurrency", .int(0), .invalidArgument),
+        ("concurrency", .int(-1), .invalidArgument),
+        ("concurrency", .string("lots"), .invalidArgument),
+        ("max_concurrency", .int(0), .invalidArgument),
         ("timeout", .double(-1), .invalidArgument),
         ("timeout", .double(.nan), .invalidArgument),
         ("timeout", .string("1"), .invalidArgument),

@@ -98,7 +98,7 @@ struct ThreadBackend: Backend {
         matchers.register(waker)
         let limiter = batch.limiter, lanes = batch.lanes
         lane.run(
-            inFlight: { limiter.share(lanes: lanes) },
+            limit: { limiter.share(lanes: lanes) },
             next: {
                 if batch.isCancelled { return .finished }
                 return matchers.hasRoom ? frontier.pull() : .wait

@@ -165,13 +165,13 @@ public final class FetchLane {
     ///   - complete: receives every response, on this thread.
     public func run(inFlight: Int, next: () -> Pull, isCancelled: () -> Bool,
                     complete: (FetchResponse) -> Void) {
-        run(inFlight: { inFlight }, next: next, isCancelled: isCancelled, complete: complete)
+        run(limit: { inFlight }, next: next, isCancelled: isCancelled, complete: complete)
     }
 
     /// As ``run(inFlight:next:isCancelled:complete:)``, with a limit read again on every
     /// pass (the lane's share of an adaptive ``ConcurrencyLimiter``). When it falls, running
     /// transfers finish and fewer start.
-    public func run(inFlight: () -> Int, next: () -> Pull, isCancelled: () -> Bool,
+    public func run(limit inFlight: () -> Int, next: () -> Pull, isCancelled: () -> Bool,
                     complete: (FetchResponse) -> Void) {
         var exhausted = false
         while true {

@@ -109,7 +109,7 @@ static void test_options(void) {
     CHECK_CONTAINS(trawl_options_last_error(o), "NULL");
 
     /* Values out of range or of the wrong type; a success clears the message. */
-    CHECK_EQ_INT(trawl_options_set_int(o, "concurrency", 0), TRAWL_INVALID_ARGUMENT);
+    CHECK_EQ_INT(trawl_options_set_int(o, "concurrency", -1), TRAWL_INVALID_ARGUMENT);
     CHECK_CONTAINS(trawl_options_last_error(o), "concurrency");
     CHECK_EQ_INT(trawl_options_set_int(o, "jobs", 0), TRAWL_INVALID_ARGUMENT);
     CHECK_EQ_INT(trawl_options_set_str(o, "jobs", "2"), TRAWL_INVALID_ARGUMENT);

@@ -81,7 +81,7 @@ class CrawlTest < Minitest::Test
     e = assert_raises(Trawl::UnknownOption) { Trawl::Crawler.new(no_such_option: 1) }
     assert_match(/no_such_option/, e.message)
     assert_kind_of Trawl::Error, e
-    assert_raises(Trawl::InvalidArgument) { Trawl::Crawler.new(concurrency: 0) }
+    assert_raises(Trawl::InvalidArgument) { Trawl::Crawler.new(concurrency: -1) }
     e = assert_raises(TypeError) { Trawl::Crawler.new(concurrency: "8") }
     assert_match(/concurrency/, e.message)
     assert_raises(TypeError) { Trawl::Crawler.new(headers: ["X: 1"]) }

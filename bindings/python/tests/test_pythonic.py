@@ -48,20 +48,25 @@ def test_matches_equal_the_c_api_json_on_every_page(page_urls):
 
 # MARK: order (issue 10's defect: generator_unordered used to yield input order)
 
+# The slow URL second: a host's first transfer runs alone (per_host_connections), so a slow
+# first one would hold the others back until it ended.
+
 def test_generator_unordered_yields_completion_order(page_urls, pages_url):
-    urls = [f"{pages_url}/slow?seconds=2"] + page_urls
+    slow = f"{pages_url}/slow?seconds=2"
+    urls = page_urls[:1] + [slow] + page_urls[1:]
     with trawl.Crawler() as c:
         got = [next(iter(r)) for r in c.crawl(urls, return_as="generator_unordered")]
     assert sorted(got) == sorted(urls)
-    assert got[0] != urls[0], "the slow first URL must not come first"
-    assert got[-1] == urls[0]
+    assert got[:2] != urls[:2], "the slow URL must not come in its place"
+    assert got[-1] == slow
 
 
 def test_generator_keeps_input_order_on_a_completed_order_crawler(page_urls, pages_url):
-    urls = [f"{pages_url}/slow?seconds=1"] + page_urls
+    slow = f"{pages_url}/slow?seconds=1"
+    urls = page_urls[:1] + [slow] + page_urls[1:]
     with trawl.Crawler(order="completed") as c:
         assert [next(iter(r)) for r in c.crawl(urls, return_as="generator")] == urls
-        assert [r.url for r in c.stream(urls)][-1] == urls[0]
+        assert [r.url for r in c.stream(urls)][-1] == slow
 
 
 # MARK: headers and timeout

@@ -11,7 +11,7 @@ from ._result import Result, check, from_handle
 
 lib = _lib.lib
 
-PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+PathLike = Union[str, bytes, os.PathLike]
 
 
 class WARCResults:

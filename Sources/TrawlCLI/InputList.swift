@@ -48,7 +48,17 @@ final class InputList: URLSource, @unchecked Sendable {
             }
         }
         self.inputs = inputs
+        drainsOnCancel = inputs.allSatisfy { input in
+            guard case .file(let f, _, _) = input else { return true }
+            var st = stat()
+            return fstat(fileno(f), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }
     }
+
+    /// Arguments and regular files are the batch's whole input, read to the end on a cancel
+    /// (a journal on a full disk, Ctrl-C) so that every URL they name gets its line; standard
+    /// input or a pipe may block, and is not.
+    let drainsOnCancel: Bool
 
     deinit {
         for case .file(let f, _, true) in inputs { fclose(f) }

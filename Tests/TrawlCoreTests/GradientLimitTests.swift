@@ -16,12 +16,12 @@ import TrawlCore
         }
     }
 
-    @Test func startUpGrowsByHalfPerWindowWhileLatencyStaysFlat() {
+    @Test func startUpDoublesPerWindowWhileLatencyStaysFlat() {
         var g = GradientLimit(initial: 64, min: 4, max: 1024)
         feed(&g, windows: 1, rtt: 0.2, running: { $0.current })
-        #expect(g.current == 96)
+        #expect(g.current == 128)
         feed(&g, windows: 1, rtt: 0.2, running: { $0.current })
-        #expect(g.current == 144)
+        #expect(g.current == 256)
         feed(&g, windows: 10, rtt: 0.2, running: { $0.current })
         #expect(g.current == 1024, "capped at max_concurrency")
         #expect(g.startingUp)
@@ -90,10 +90,10 @@ import TrawlCore
         #expect(l.share(lanes: 2) == 32)
         for _ in 0..<64 { l.started() }
         for _ in 0..<32 { l.ended(rtt: 0.1, strained: false); l.started() }
-        #expect(l.snapshot.limit == 96)
-        #expect(l.share(lanes: 2) == 48)
+        #expect(l.snapshot.limit == 128)
+        #expect(l.share(lanes: 2) == 64)
         #expect(l.snapshot.running == 64)
-        #expect(l.snapshot.json == #"{"mode":"auto","limit":96,"peak":96,"max":1024,"running":64}"#)
+        #expect(l.snapshot.json == #"{"mode":"auto","limit":128,"peak":128,"max":1024,"running":64}"#)
     }
 }
 

@@ -11,8 +11,8 @@ final class ZstdStage: DecodingStage {
     private let out: UnsafeMutableRawBufferPointer
     /// Between frames: the next bytes start a frame, whose magic number is checked first.
     private var atFrameStart = true
-    /// The next frame's first bytes, held until its 4-byte magic number is whole.
-    private var magic: [UInt8] = []
+    /// The next frame's header, held until it is whole, then given to libzstd in one call.
+    private var header: [UInt8] = []
     private var sawInput = false
 
     init(memory: DecoderMemory) throws(TrawlError) {
@@ -43,18 +43,32 @@ final class ZstdStage: DecodingStage {
         var at = 0
         while at < input.count {
             if atFrameStart {
-                // Hold a frame's first bytes until its magic number is whole: libzstd only
-                // recognises its legacy (pre-RFC 8878) formats when all four arrive in one
-                // call, so the same body would decode whole and fail byte by byte.
-                let take = min(4 - magic.count, input.count - at)
-                magic += UnsafeRawBufferPointer(rebasing: input[at..<at + take])
-                at += take
-                guard magic.count == 4 else { return }
-                try Self.checkMagic(magic)
+                // Hold a frame's header until it is whole and give it to libzstd in one call,
+                // so that the same body decodes the same however it is cut:
+                // - libzstd recognises its legacy (pre-RFC 8878) formats only when all four
+                //   bytes of the magic number arrive in one call;
+                // - libzstd 1.5.4, given a frame's magic number alone and then the rest of
+                //   its header with more bytes, read the header's bytes as a skippable
+                //   frame's magic number (FuzzContentDecoding: 13 bytes decoded as one frame
+                //   whole, as a frame and two stray bytes byte by byte).
+                var size = try Self.headerSize(header)
+                while at < input.count && header.count < size {
+                    header.append(input.load(fromByteOffset: at, as: UInt8.self))
+                    at += 1
+                    size = try Self.headerSize(header)
+                }
+                guard header.count == size else { return }
                 atFrameStart = false
-                var held = (magic[0], magic[1], magic[2], magic[3])
-                magic = []
-                _ = try withUnsafeBytes(of: &held) { (raw) throws(TrawlError) -> Int in try run(raw, output) }
+                let held = header
+                header = []
+                var fed: Result<Int, TrawlError> = .success(0)
+                held.withUnsafeBytes { raw in
+                    do throws(TrawlError) { fed = .success(try run(raw, output)) } catch { fed = .failure(error) }
+                }
+                let used = try fed.get()
+                if used < held.count {
+                    throw TrawlError(.internalError, "zstd: \(held.count - used) bytes of a frame header left unread")
+                }
                 continue
             }
             at += try run(UnsafeRawBufferPointer(start: base + at, count: input.count - at), output)
@@ -62,7 +76,7 @@ final class ZstdStage: DecodingStage {
     }
 
     func finish(_ output: StageOutput) throws(TrawlError) {
-        if sawInput && (!magic.isEmpty || !atFrameStart) {
+        if sawInput && (!header.isEmpty || !atFrameStart) {
             throw TrawlError(.badResponse, "zstd body ends before its compressed stream does")
         }
     }
@@ -86,6 +100,21 @@ final class ZstdStage: DecodingStage {
             // buffer (a full buffer may mean more output is waiting).
             if inBuffer.pos == inBuffer.size && outBuffer.pos < outBuffer.size { return inBuffer.pos }
         }
+    }
+
+    /// The bytes of the header of the frame that `held` starts, as far as they tell: 4 until
+    /// the magic number is whole (which must then be RFC 8878's), 5 until a Zstandard frame's
+    /// descriptor is known, 8 for a skippable frame (magic number and size).
+    static func headerSize(_ held: [UInt8]) throws(TrawlError) -> Int {
+        guard held.count >= 4 else { return 4 }
+        if held.count == 4 { try checkMagic(held) }
+        if held[0] & 0xF0 == 0x50 && held[1] == 0x2A { return 8 }
+        guard held.count >= 5 else { return 5 }
+        let size = held.withUnsafeBytes { ZSTD_frameHeaderSize($0.baseAddress, 5) }
+        if ZSTD_isError(size) != 0 {
+            throw TrawlError(.badResponse, "zstd body is not valid Zstandard data: \(String(cString: ZSTD_getErrorName(size)))")
+        }
+        return size
     }
 
     /// RFC 8878: a Zstandard frame (0xFD2FB528) or a skippable frame (0x184D2A50-5F), little

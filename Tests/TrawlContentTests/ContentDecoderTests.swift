@@ -120,6 +120,18 @@ private let tools: [String: [String]] = [
         #expect(decode(body + [0, 0, 0, 0], "zstd").failure?.code == .badResponse)
     }
 
+    /// FuzzContentDecoding's find: a frame (an empty last block) and two stray bytes. libzstd
+    /// 1.5.4 given the magic number alone and then the rest in one call read bytes 4-7 as a
+    /// skippable frame's magic number and decoded it whole; byte by byte it saw the stray bytes.
+    @Test func aFrameAndTwoStrayBytesFailInEveryChunking() throws {
+        let body: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x50, 0x2A, 0x4D, 0x18, 0x01, 0x00, 0x00, 0x00, 0x67]
+        let whole = try #require(decode(body, "zstd").failure)
+        #expect(whole.code == .badResponse)
+        for chunk in [1, 2, 3, 4, 5, 6, 13] {
+            #expect(throws: TrawlError.self, "chunks of \(chunk)") { try decodeInChunks(body, ["zstd"], chunk: chunk) }
+        }
+    }
+
     @Test func emptyBodiesAndIdentity() throws {
         for coding in ["gzip", "deflate", "br", "zstd", "identity", ""] {
             #expect(try decode([], coding).get() == [], "\(coding)")

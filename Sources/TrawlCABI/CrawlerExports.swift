@@ -33,6 +33,27 @@ final class CrawlerHandle {
     }
 }
 
+/// The shared body of the exports that make a handle from a crawler (`trawl_batch_open`,
+/// `trawl_batch_start_source`, `trawl_warc_open`): the out pointer checked and cleared, a
+/// working crawler, then `make`'s object exported into it, or its error as the status.
+func exportFromCrawler<T: AnyObject>(_ crawlerPtr: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                                     _ make: (Crawler) throws(TrawlError) -> T) -> Int32 {
+    guard let out else { return failed(TrawlError(.invalidArgument, "out is NULL")) }
+    out.pointee = nil
+    switch crawler(crawlerPtr) {
+    case .success(let c):
+        do throws(TrawlError) {
+            out.pointee = Handle.export(try make(c))
+            ThreadMessage.shared.clear()
+            return ok
+        } catch {
+            return failed(error)
+        }
+    case .failure(let e):
+        return failed(e)
+    }
+}
+
 /// The working crawler behind `p`, or the status to return.
 func crawler(_ p: OpaquePointer?) -> Result<Crawler, TrawlError> {
     guard let h = Handle.object(p, as: CrawlerHandle.self) else {

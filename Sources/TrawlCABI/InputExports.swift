@@ -38,24 +38,10 @@ private final class CallbackSource: URLSource, @unchecked Sendable {
     }
 }
 
-/// Starts a batch for `trawl_batch_start_source` and `trawl_batch_open` alike: the out
-/// pointer (cleared first), a working crawler, then `make`'s handle or its error.
+/// Starts a batch for `trawl_batch_start_source` and `trawl_batch_open` alike.
 private func startBatch(_ crawlerPtr: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
                         _ make: (Crawler, ProgressSlot) throws(TrawlError) -> BatchHandle) -> Int32 {
-    guard let out else { return failed(TrawlError(.invalidArgument, "out is NULL")) }
-    out.pointee = nil
-    switch crawler(crawlerPtr) {
-    case .success(let c):
-        do throws(TrawlError) {
-            out.pointee = Handle.export(try make(c, ProgressSlot()))
-            ThreadMessage.shared.clear()
-            return ok
-        } catch {
-            return failed(error)
-        }
-    case .failure(let e):
-        return failed(e)
-    }
+    exportFromCrawler(crawlerPtr, out) { (c) throws(TrawlError) in try make(c, ProgressSlot()) }
 }
 
 /// `trawl_batch_start_source`: ``Crawler/start(source:onProgress:)`` over a C callback.

@@ -27,17 +27,8 @@ public func trawl_warc_open(_ crawlerPtr: OpaquePointer?, _ path: UnsafePointer<
     guard let out else { return failed(TrawlError(.invalidArgument, "out is NULL")) }
     out.pointee = nil
     guard let path else { return failed(TrawlError(.invalidArgument, "path is NULL")) }
-    switch crawler(crawlerPtr) {
-    case .success(let c):
-        do throws(TrawlError) {
-            out.pointee = Handle.export(WARCReaderHandle(try c.extract(warc: String(cString: path))))
-            ThreadMessage.shared.clear()
-            return ok
-        } catch {
-            return failed(error)
-        }
-    case .failure(let e):
-        return failed(e)
+    return exportFromCrawler(crawlerPtr, out) { (c) throws(TrawlError) in
+        WARCReaderHandle(try c.extract(warc: String(cString: path)))
     }
 }
 

@@ -23,8 +23,8 @@ public final class Batch: Sendable {
         var urls = urls
         var source = source
         var readError: TrawlError?
-        // Only the thread backend streams; the others take the whole list, read here, and so
-        // does a following batch (the source's URLs are its seeds). A journal of a streamed
+        // The thread and process backends stream; the others take the whole list, read here,
+        // and so does a following batch (the source's URLs are its seeds). A journal of a streamed
         // batch is checked URL by URL as the intake reads them.
         if let s = source,
            !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.follow != nil {

@@ -101,7 +101,7 @@ public final class Crawler: Sendable {
     /// come out while the source is still being read. A source that fails ends the input:
     /// every URL read before it gets its result and ``Batch/inputError`` says why.
     ///
-    /// Backends without ``BackendCapabilities/streamsInput`` (process, cluster) read the
+    /// Backends without ``BackendCapabilities/streamsInput`` (cluster) read the
     /// whole source here first. With a `journal`, each URL is compared with the journal's
     /// entry at its index as it is read: a journaled one is not fetched and its result comes
     /// out in its place; one that differs (or a journal with entries past the input's end)
@@ -119,7 +119,7 @@ public final class Crawler: Sendable {
     /// ``start(source:onProgress:)``: the feed holds at most `capacity` URLs the batch has not
     /// read, and `add` waits while it is full.
     /// - Throws: `invalid_argument` with a backend that reads its whole input before it starts
-    ///   (process, cluster), with a `journal` (a URL that differs from the journal's ends the
+    ///   (cluster), with a `journal` (a URL that differs from the journal's ends the
     ///   input, which a producer adding to a feed would not hear of) or with `follow` (its
     ///   input is its seeds and the links it finds): give those a list or a ``URLSource``;
     ///   otherwise as ``start(_:onProgress:)-([String],_)``.

@@ -2,11 +2,23 @@
 
 import TrawlCore
 
+/// Where ``URLIntake`` puts the URLs it reads: the thread backend's ``LaneFrontier``, or the
+/// process backend's ``DispatchInbox``.
+protocol IntakeTarget: Sendable {
+    /// URL number n of the batch (they come in order). With `fetch` false it only takes its
+    /// index: its result comes from elsewhere (the journal, or a copy's with `dedupe`).
+    func add(_ url: String, fetch: Bool)
+    /// No more URLs.
+    func close()
+}
+
+extension LaneFrontier: IntakeTarget {}
+
 /// Reads a streamed batch's ``URLSource`` on a thread of its own (a source may block, lanes
-/// must not), into the batch and its lanes' frontier, pausing while the batch holds
-/// ``window(concurrency:)`` URLs whose results the consumer has not taken: that bounds the
-/// URLs waiting to run, the input-order reorder buffer and the results queued for a slow
-/// consumer, whatever the input's length.
+/// and the dispatcher must not), into the batch and its backend's frontier, pausing while
+/// the batch holds ``window(concurrency:)`` URLs whose results the consumer has not taken:
+/// that bounds the URLs waiting to run, the input-order reorder buffer and the results
+/// queued for a slow consumer, whatever the input's length.
 ///
 /// With a journal, each URL is compared with the journal's entry at its index as it is read
 /// (the input is never read whole): a journaled URL is not fetched, its result is handed out
@@ -16,7 +28,7 @@ import TrawlCore
 struct URLIntake: Sendable {
     let source: any URLSource
     let hub: BatchHub
-    let frontier: LaneFrontier
+    let frontier: any IntakeTarget
 
     /// URLs read ahead of the consumer: enough to keep every transfer busy while results
     /// wait in the reorder buffer behind a slow URL.

@@ -71,6 +71,8 @@ public struct Frontier: Sendable {
     public var retriesWaiting: Int { retries.count }
     /// URLs handed out and not yet completed.
     public var inFlight: Int { running }
+    /// Whether ``add(_:)`` may still bring more URLs.
+    public var isOpen: Bool { open }
     /// Whether nothing is left to hand out and nothing is out: the batch is over.
     public var isDrained: Bool { !open && freshRemaining == 0 && retries.isEmpty && running == 0 }
 

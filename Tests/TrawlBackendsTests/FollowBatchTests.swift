@@ -55,11 +55,11 @@ import TrawlTestSupport
 
     /// With no depth limit every page of the site is fetched exactly once (server-counted),
     /// and the batch ends by itself when the last page's links bring nothing new.
-    @Test(arguments: [ResultOrder.input, .completed])
-    func everyPageOnceOnTheWholeSite(_ order: ResultOrder) throws {
+    @Test(arguments: [BackendKind.thread, .process], [ResultOrder.input, .completed])
+    func everyPageOnceOnTheWholeSite(_ backend: BackendKind, _ order: ResultOrder) throws {
         let site = GraphSite(size: 2000)
         let started = Date()
-        let results = try Crawler(options: options(maxDepth: 1_000_000, order: order))
+        let results = try Crawler(options: options(backend, maxDepth: 1_000_000, order: order))
             .start([server.url(site.path(0))]).results()
         let seconds = Date().timeIntervalSince(started)
         #expect(results.count == 2000)
@@ -70,15 +70,16 @@ import TrawlTestSupport
         // Depth is where a page was first found: never shorter than its distance.
         let distance = site.distances()
         for r in results { if let n = site.page(r.url) { #expect(r.depth >= distance[n]) } }
-        print("follow: 2,000 pages in \(String(format: "%.2f", seconds)) s (\(Int(2000 / seconds)) pages/s, order \(order))")
+        print("follow: 2,000 pages in \(String(format: "%.2f", seconds)) s (\(Int(2000 / seconds)) pages/s, \(backend) backend, order \(order))")
     }
 
     /// max_depth: nothing deeper is fetched; with one transfer at a time the crawl is strictly
     /// breadth-first, so the pages are exactly those within max_depth links and each depth is
     /// the page's distance.
-    @Test func maxDepthOneAtATimeIsExactBreadthFirst() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func maxDepthOneAtATimeIsExactBreadthFirst(_ backend: BackendKind) throws {
         let site = GraphSite(size: 2000)
-        var o = options(maxDepth: 5)
+        var o = options(backend, maxDepth: 5)
         o.jobs = 1
         o.concurrency = 1
         let results = try Crawler(options: o).start([server.url(site.path(0))]).results()
@@ -93,9 +94,10 @@ import TrawlTestSupport
         #expect(try server.hits(site.token).count == within.count)
     }
 
-    @Test func maxDepthWithConcurrency() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func maxDepthWithConcurrency(_ backend: BackendKind) throws {
         let site = GraphSite(size: 2000)
-        let results = try Crawler(options: options(maxDepth: 4)).start([server.url(site.path(0))]).results()
+        let results = try Crawler(options: options(backend, maxDepth: 4)).start([server.url(site.path(0))]).results()
         checkShape(results, site: site)
         #expect(results.allSatisfy { $0.depth <= 4 })
         let distance = site.distances()
@@ -105,9 +107,10 @@ import TrawlTestSupport
     }
 
     /// max_pages counts the seeds: exactly that many requests reach the server.
-    @Test func maxPagesCapsRequests() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func maxPagesCapsRequests(_ backend: BackendKind) throws {
         let site = GraphSite(size: 2000)
-        let results = try Crawler(options: options(maxDepth: 1_000, maxPages: 300)).start([server.url(site.path(0))]).results()
+        let results = try Crawler(options: options(backend, maxDepth: 1_000, maxPages: 300)).start([server.url(site.path(0))]).results()
         #expect(results.count == 300)
         checkShape(results, site: site)
         let hits = try server.hits(site.token)
@@ -116,10 +119,11 @@ import TrawlTestSupport
 
     /// Several seeds (one repeated, one off the site): each is a result at depth 0; pages they
     /// both reach are fetched once.
-    @Test func severalSeeds() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func severalSeeds(_ backend: BackendKind) throws {
         let site = GraphSite(size: 200)
         let seeds = [server.url(site.path(0)), server.url(site.path(100)), server.url(site.path(0)) + "#again"]
-        let results = try Crawler(options: options(maxDepth: 1_000)).start(seeds).results()
+        let results = try Crawler(options: options(backend, maxDepth: 1_000)).start(seeds).results()
         #expect(results.count == 201)  // 200 pages, and the repeated seed's own result
         #expect(results.prefix(3).map(\.url) == seeds && results.prefix(3).allSatisfy { $0.depth == 0 })
         #expect(results[2].status == 200 && results[2].finalURL == seeds[0])
@@ -129,9 +133,10 @@ import TrawlTestSupport
     }
 
     /// A URL source gives the seeds; follow_deny keeps pages out (server-counted).
-    @Test func sourceSeedsAndDeny() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func sourceSeedsAndDeny(_ backend: BackendKind) throws {
         let site = GraphSite(size: 64)
-        var o = options(maxDepth: 1_000)
+        var o = options(backend, maxDepth: 1_000)
         o.followDeny = #"/[0-9]*7$"#  // pages ending in 7
         final class Seeds: URLSource, @unchecked Sendable {
             // Read on the batch's thread only, before the batch starts.
@@ -146,9 +151,10 @@ import TrawlTestSupport
     }
 
     /// Cancelling a following batch ends it: every page handed out has one result.
-    @Test func cancelEndsTheBatch() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func cancelEndsTheBatch(_ backend: BackendKind) throws {
         let site = GraphSite(size: 2000)
-        let batch = try Crawler(options: options(maxDepth: 1_000)).start([server.url(site.path(0))])
+        let batch = try Crawler(options: options(backend, maxDepth: 1_000)).start([server.url(site.path(0))])
         var results: [CrawlResult] = []
         while case .result(let r) = batch.next(timeout: 30) {
             results.append(r)
@@ -162,15 +168,13 @@ import TrawlTestSupport
     /// Backends that cannot follow refuse it when the crawler is made, naming those that can;
     /// so do a journal, a feed, and bad values.
     @Test func refusals() throws {
-        for backend in [BackendKind.process, .cluster] {
-            var o = options(backend, maxDepth: 1)
-            o.redisURL = "redis://127.0.0.1:1"
-            #expect {
-                _ = try Crawler(options: o)
-            } throws: { e in
-                (e as? TrawlError)?.code == .invalidArgument
-                    && (e as? TrawlError)?.message == "follow: the \(backend.rawValue) backend does not follow links (backends that do: thread)"
-            }
+        var cluster = options(.cluster, maxDepth: 1)
+        cluster.redisURL = "redis://127.0.0.1:1"
+        #expect {
+            _ = try Crawler(options: cluster)
+        } throws: { e in
+            (e as? TrawlError)?.code == .invalidArgument
+                && (e as? TrawlError)?.message == "follow: the cluster backend does not follow links (backends that do: thread, process)"
         }
         var j = options(maxDepth: 1)
         j.journal = "/tmp/unused-follow-journal"

@@ -47,16 +47,18 @@ final class ScriptedSource: URLSource {
 @Suite struct StreamedInputTests {
     let server = TestServer.shared
 
-    func crawler(concurrency: Int = 16) throws -> Crawler {
+    func crawler(_ backend: BackendKind = .thread, concurrency: Int = 16) throws -> Crawler {
         var o = CrawlOptions()
+        o.backend = backend
         o.jobs = 2
         o.concurrency = concurrency
         return try Crawler(options: o)
     }
 
-    @Test func resultsComeOutBeforeTheSourceEnds() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func resultsComeOutBeforeTheSourceEnds(_ backend: BackendKind) throws {
         let source = ScriptedSource([.url(server.url("/status/200")), .url(server.url("/empty"))], blockAt: 1)
-        let batch = try crawler().start(source: source)
+        let batch = try crawler(backend).start(source: source)
         guard case .result(let first) = batch.next(timeout: 15) else {
             Issue.record("no result while the source was still open")
             source.release()
@@ -75,10 +77,11 @@ final class ScriptedSource: URLSource {
     /// The reader pauses while the batch holds a window of URLs whose results the consumer
     /// has not taken (1,024 at concurrency 16): a consumer that reads nothing for a while
     /// keeps the batch from reading the rest of a long input.
-    @Test func intakeStopsAtTheWindowWhileTheConsumerWaits() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func intakeStopsAtTheWindowWhileTheConsumerWaits(_ backend: BackendKind) throws {
         let count = 5_000
         let source = ScriptedSource((0..<count).map { .url("not a url \($0)") })
-        let batch = try crawler().start(source: source)
+        let batch = try crawler(backend).start(source: source)
         var waited = 0
         while source.read < 1_024 && waited < 400 {
             usleep(25_000)
@@ -113,9 +116,10 @@ final class ScriptedSource: URLSource {
         #expect(source.read == 4, "not read again after it failed")
     }
 
-    @Test func cancellingAStreamedBatchEndsIt() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func cancellingAStreamedBatchEndsIt(_ backend: BackendKind) throws {
         let source = ScriptedSource([.url(server.url("/slow?seconds=30"))], blockAt: 1)
-        let batch = try crawler().start(source: source)
+        let batch = try crawler(backend).start(source: source)
         usleep(200_000)
         batch.cancel()
         let results = batch.results()
@@ -125,7 +129,8 @@ final class ScriptedSource: URLSource {
     }
 }
 
-/// The process backend reads the whole source when the batch starts, failure included.
+/// The process backend streams its source too: a failure ends the input there, and what was
+/// read before it has its results.
 extension ProcessBackendTests {
     @Test func aFailingSourceOnTheProcessBackend() throws {
         try StreamedInputTests.failingSource(crawler())

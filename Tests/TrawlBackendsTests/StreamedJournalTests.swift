@@ -12,8 +12,9 @@ import TrawlTestSupport
 @Suite struct StreamedJournalTests {
     let server = TestServer.shared
 
-    func crawler(journal: String) throws -> Crawler {
+    func crawler(journal: String, _ backend: BackendKind = .thread) throws -> Crawler {
         var o = CrawlOptions()
+        o.backend = backend
         o.jobs = 2
         o.concurrency = 4
         o.journal = journal
@@ -27,21 +28,22 @@ import TrawlTestSupport
         return out
     }
 
-    @Test func aStreamedBatchResumesURLByURL() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func aStreamedBatchResumesURLByURL(_ backend: BackendKind) throws {
         let token = TestServer.freshToken()
         let urls = (0..<8).map { server.url("/counted/\(token)/\(Site.names[$0])") }
         let journal = NSTemporaryDirectory() + "trawl-streamed-journal-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: journal) }
 
         // A first run over the first five URLs.
-        let first = drain(try crawler(journal: journal).start(source: ScriptedSource(urls.prefix(5).map { .url($0) })))
+        let first = drain(try crawler(journal: journal, backend).start(source: ScriptedSource(urls.prefix(5).map { .url($0) })))
         #expect(first.count == 5)
         #expect(try server.served(token) == 5)
 
         // The whole list, streamed: the source blocks before its 7th URL, and results (the
         // journal's among them) come out meanwhile: the input is not read whole first.
         let source = ScriptedSource(urls.map { .url($0) }, blockAt: 6)
-        let batch = try crawler(journal: journal).start(source: source)
+        let batch = try crawler(journal: journal, backend).start(source: source)
         var second: [CrawlResult] = []
         for _ in 0..<6 {
             guard case .result(let r) = batch.next(timeout: 15) else { break }
@@ -63,7 +65,7 @@ import TrawlTestSupport
         var other = urls
         other[3] = server.url("/counted/\(token)/other.html")
         let mismatched = ScriptedSource(other.map { .url($0) })
-        let third = try crawler(journal: journal).start(source: mismatched)
+        let third = try crawler(journal: journal, backend).start(source: mismatched)
         let results = drain(third)
         #expect(results.map(\.index) == [0, 1, 2])
         #expect(results.map(\.url) == Array(urls.prefix(3)))
@@ -74,7 +76,7 @@ import TrawlTestSupport
         #expect(try server.served(token) == 8)
 
         // An input that ends before the journal's last entry ends the same way.
-        let shorter = try crawler(journal: journal).start(source: ScriptedSource(urls.prefix(2).map { .url($0) }))
+        let shorter = try crawler(journal: journal, backend).start(source: ScriptedSource(urls.prefix(2).map { .url($0) }))
         #expect(drain(shorter).map(\.index) == [0, 1])
         #expect(shorter.inputError?.message.contains("it holds a result for URL 3, this batch has 2") == true,
                 "\(shorter.inputError?.message ?? "no input error")")

@@ -38,8 +38,10 @@ import TrawlTestSupport
     }
 
     /// Results come out while URLs are still being added, and every added URL gets one.
-    @Test func aBatchRunsWhatIsAddedWhileItRuns() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func aBatchRunsWhatIsAddedWhileItRuns(_ backend: BackendKind) throws {
         var o = CrawlOptions()
+        o.backend = backend
         o.jobs = 2
         let (batch, feed) = try Crawler(options: o).open()
         #expect(feed.add(server.url("/status/200")) == .added)
@@ -59,8 +61,11 @@ import TrawlTestSupport
         #expect(batch.progress.total == 21)
     }
 
-    @Test func aBatchCancelledWithURLsAddedGivesEachOneResult() throws {
-        let (batch, feed) = try Crawler(options: CrawlOptions()).open()
+    @Test(arguments: [BackendKind.thread, .process])
+    func aBatchCancelledWithURLsAddedGivesEachOneResult(_ backend: BackendKind) throws {
+        var o = CrawlOptions()
+        o.backend = backend
+        let (batch, feed) = try Crawler(options: o).open()
         for i in 0..<50 { #expect(feed.add(server.url("/empty?\(i)")) == .added) }
         batch.cancel()
         #expect(feed.add(server.url("/empty"), timeout: 0) == .cancelled)
@@ -69,14 +74,18 @@ import TrawlTestSupport
         #expect(indexes.sorted() == Array(0..<50))
     }
 
-    /// The process backend and a journal read their whole input before they start.
+    /// The cluster backend reads its whole input before it starts, and a journal's mismatch
+    /// would not reach a producer adding to a feed.
     @Test(arguments: [false, true])
     func batchesThatReadTheirWholeInputRefuseAFeed(journal: Bool) throws {
         var o = CrawlOptions()
-        if journal { o.journal = "/tmp/trawl-urlfeed-\(getpid()).jsonl" } else { o.backend = .process }
+        if journal { o.journal = "/tmp/trawl-urlfeed-\(getpid()).jsonl" } else {
+            o.backend = .cluster
+            o.redisURL = "redis://127.0.0.1:1"
+        }
         let crawler = try Crawler(options: o)
         let error = #expect(throws: TrawlError.self) { _ = try crawler.open() }
         #expect(error?.code == .invalidArgument)
-        #expect(error?.message.contains(journal ? "journal" : "process backend") == true)
+        #expect(error?.message.contains(journal ? "journal" : "cluster backend") == true)
     }
 }

@@ -39,18 +39,24 @@ import TrawlTestSupport
     }
 
     @Test func maxPagesAndBadValues() throws {
-        let site = GraphSite(size: 500)
-        let seed = cli.server.url(site.path(0))
-        let run = try cli.trawl(["crawl", "--follow", "link", "--max-depth", "100", "--max-pages", "40", seed])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(try rows(run.stdout).count == 40)
-        #expect(try cli.server.hits(site.token).count == 40)
+        var seed = ""
+        for backend in ["thread", "process"] {
+            let site = GraphSite(size: 500)
+            seed = cli.server.url(site.path(0))
+            let run = try cli.trawl(["crawl", "--backend", backend, "--jobs", "2",
+                                     "--follow", "link", "--max-depth", "100", "--max-pages", "40", seed])
+            #expect(run.status == 0, "\(backend): \(run.stderr)")
+            let got = try rows(run.stdout)
+            #expect(got.count == 40, "\(backend)")
+            #expect(Set(got.compactMap { $0["depth"] as? Int }).count > 1, "\(backend): links were followed")
+            #expect(try cli.server.hits(site.token).count == 40, "\(backend)")
+        }
         for (args, message) in [
             (["--follow", "link", "--follow-scope", "planet"], "--follow-scope"),
             (["--follow", "link", "--follow-allow", "(["], "follow_allow"),
             (["--follow", "nosuch"], "nosuch"),
             (["--follow", "link", "--max-depth", "-1"], "--max-depth"),
-            (["--follow", "link", "--backend", "process"], "backends that do: thread"),
+            (["--follow", "link", "--backend", "cluster"], "backends that do: thread, process"),
         ] {
             let bad = try cli.trawl(["crawl"] + args + [seed])
             #expect(bad.status != 0 && bad.stderr.contains(message), "\(args): \(bad.stderr)")

@@ -1234,9 +1234,9 @@ static void test_follow(void) {
     trawl_crawler_free(c);
     c = NULL;
     CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
-    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "process"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
     CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
-    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "backends that do: thread");
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "backends that do: thread, process");
     trawl_crawler_free(c);
     trawl_options_free(o);
     free(seed);
@@ -1258,15 +1258,25 @@ static void test_process_backend(void) {
     CHECK_EQ_INT(trawl_crawl(procs, pages, 3, &b), TRAWL_OK);
     CHECK_EQ_INT(trawl_result_list_count(b), 3);
     {
-        /* URLs cannot be pushed into a process batch (it reads its whole input first), but a
-         * URL source is read whole at the start. */
+        /* A process batch streams its input: URLs pushed while it runs, and a URL source. */
         trawl_batch *pb = NULL;
         trawl_result *r = NULL;
         struct url_source src = {0, 3, -1};
         size_t n = 0;
-        CHECK_EQ_INT(trawl_batch_open(procs, &pb), TRAWL_INVALID_ARGUMENT);
-        CHECK(pb == NULL);
-        CHECK_CONTAINS(trawl_last_error(), "process backend");
+        if (CHECK(trawl_batch_open(procs, &pb) == TRAWL_OK)) {
+            for (i = 0; i < 3; i++) CHECK_EQ_INT(trawl_batch_add(pb, pages[i], 5000), TRAWL_OK);
+            CHECK_EQ_INT(trawl_batch_close_input(pb), TRAWL_OK);
+            while (trawl_batch_next(pb, &r, 20000) == TRAWL_OK) {
+                CHECK_EQ_INT(trawl_result_status(r), 200);
+                n++;
+                trawl_result_free(r);
+                r = NULL;
+            }
+            CHECK_EQ_INT(n, 3);
+            trawl_batch_free(pb);
+            pb = NULL;
+            n = 0;
+        }
         if (CHECK(trawl_batch_start_source(procs, next_url, &src, &pb) == TRAWL_OK)) {
             while (trawl_batch_next(pb, &r, 20000) == TRAWL_OK) {
                 CHECK_EQ_INT(trawl_result_status(r), 200);

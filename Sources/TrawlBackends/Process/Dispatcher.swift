@@ -28,6 +28,12 @@ import TrawlHTTP
 /// free transfer slot (so it starts at once, and the gaps the host chose are the gaps the
 /// server sees). URLs whose host must wait wait here, in a line per host, and the other
 /// hosts' URLs go past them.
+///
+/// A streamed batch (a URL source, a feed, follow mode) starts with its input open: URLs
+/// arrive through ``add(_:fetch:)`` while it runs, and it is over only once ``closeInput()``
+/// was called and every URL has its answer. If no worker can be started while the input is
+/// still open, the URLs so far fail `backend_unavailable` and so does each one that arrives
+/// afterwards, until the input ends.
 struct Dispatcher {
     struct Config {
         /// Worker processes wanted.
@@ -109,21 +115,41 @@ struct Dispatcher {
     private var cancelDeadline = 0.0
     /// Set once the batch is over for this dispatcher (the loop then stops).
     private(set) var isFinished = false
+    /// Why no worker can run the batch, once that was decided while the input was still open:
+    /// every URL that arrives afterwards ends with it.
+    private var broken: TrawlError? = nil
 
     /// - Parameters:
+    ///   - open: more URLs are to come through ``add(_:fetch:)`` (a streamed batch).
     ///   - skip: indexes that have their results already (resumed from a journal).
     ///   - hostKey: a URL's `host:port` key for pacing (nil: never paced, it fails anyway).
     ///   - dice: uniform draws in 0..<1 for `host_delay`'s jitter.
-    init(urls: [String], config: Config, tries: TryPolicy, skip: Set<Int> = [],
+    init(urls: [String], open: Bool = false, config: Config, tries: TryPolicy, skip: Set<Int> = [],
          hostKey: @escaping (String) -> String? = { _ in nil },
          dice: @escaping () -> Double = { Double.random(in: 0..<1) }) {
         self.config = config
         self.pacer = config.pacer
         self.hostKey = hostKey
         self.dice = dice
-        frontier = Frontier(urls: urls, tries: tries)
+        frontier = Frontier(urls: urls, tries: tries, open: open)
         for i in skip { frontier.skip(i) }
     }
+
+    /// The next URL of a streamed batch (indexes follow on). With `fetch` false it only takes
+    /// its index: its result comes from elsewhere (the journal, a copy's with `dedupe`).
+    mutating func add(_ url: String, fetch: Bool = true) {
+        let index = frontier.add(fetch ? url : "")
+        if !fetch { frontier.skip(index) }
+    }
+
+    /// A streamed batch's input is over.
+    mutating func closeInput() { frontier.close() }
+
+    /// The URL at `index`.
+    func url(of index: Int) -> String { frontier.url(index) }
+
+    /// Every URL has its answer, and none is to come.
+    private var allAnswered: Bool { !frontier.isOpen && resultsIn + frontier.skippedCount == frontier.count }
 
     /// Whether a cancel was seen (workers then are not kept for the next batch).
     var wasCancelled: Bool { cancelled }
@@ -254,7 +280,7 @@ struct Dispatcher {
     mutating func cancel(now: Double) -> [Action] {
         // A cancel after the last result (a caller freeing its finished batch before this
         // loop noticed the end) changes nothing: the workers stay reusable.
-        guard !cancelled, resultsIn + frontier.skippedCount < frontier.count else { return [] }
+        guard !cancelled, !allAnswered else { return [] }
         cancelled = true
         cancelDeadline = now + config.cancelGrace
         return workers.keys.sorted().map { .cancel(worker: $0) }
@@ -265,6 +291,7 @@ struct Dispatcher {
     /// What to do now: hand out URLs, start, kill or give up on workers.
     mutating func step(now: Double) -> [Action] {
         guard !isFinished else { return [] }
+        if let broken { return failArrivals(broken) }
         var out: [Action] = []
         let ids = workers.keys.sorted()
         for id in ids {
@@ -289,17 +316,33 @@ struct Dispatcher {
         }
         let workLeft = frontier.freshRemaining > 0 || frontier.retriesWaiting > 0 || !retrying.isEmpty
             || parked > 0 || !crashRetries.isEmpty
-        if !cancelled && workLeft {
+        // Open input: workers are started (and kept) for the URLs still to come.
+        let inputOpen = frontier.isOpen && !cancelled
+        if !cancelled && (workLeft || inputOpen) {
             let wanted = config.workers - workers.count
             let allowed = config.maxStartFailures - startFailures
             out += Array(repeating: .spawn, count: max(0, min(wanted, allowed)))
         }
         let spawning = out.contains(.spawn)
-        if workers.isEmpty && !spawning && (workLeft || cancelled) {
-            let reason = lastStartError ?? "no worker process could be started"
-            out.append(.failMissing(TrawlError(.backendUnavailable, reason)))
-            isFinished = true
-        } else if resultsIn + frontier.skippedCount == frontier.count || cancelled && held == 0 {
+        if workers.isEmpty && !spawning && (workLeft || cancelled || inputOpen) {
+            let error = TrawlError(.backendUnavailable, lastStartError ?? "no worker process could be started")
+            if inputOpen {
+                // Exactly the URLs this dispatcher holds (no worker holds any): the intake may
+                // have told the batch of URLs that are still on their way here, and those
+                // fail as they arrive, each once.
+                var lost = retrying.map(\.index) + crashRetries + lines.values.flatMap { $0 }
+                (retrying, crashRetries, lines, lineOrder, parked) = ([], [], [:], [], 0)
+                while case .request(let index, _, _)? = frontier.nextRetry(now: .infinity) { lost.append(index) }
+                while case .request(let index, _, _)? = frontier.nextFresh() { lost.append(index) }
+                for index in lost { frontier.complete(index, .done, now: now) }
+                resultsIn += lost.count
+                if !lost.isEmpty { out.append(.fail(lost.sorted(), error)) }
+                broken = error
+            } else {
+                out.append(.failMissing(error))
+                isFinished = true
+            }
+        } else if allAnswered || cancelled && held == 0 {
             isFinished = true
         } else if cancelled && now > cancelDeadline {
             for id in ids where !(workers[id]?.outstanding.isEmpty ?? true) {
@@ -311,6 +354,19 @@ struct Dispatcher {
             isFinished = true
         }
         return out
+    }
+
+    /// No worker can run the batch: URLs that arrived since the last pass end with `error`,
+    /// and the dispatcher is finished once the input is over.
+    private mutating func failArrivals(_ error: TrawlError) -> [Action] {
+        var lost: [Int] = []
+        while case .request(let index, _, _)? = frontier.nextFresh() {
+            lost.append(index)
+            frontier.complete(index, .done, now: 0)
+        }
+        resultsIn += lost.count
+        if !frontier.isOpen || cancelled { isFinished = true }
+        return lost.isEmpty ? [] : [.fail(lost, error)]
     }
 
     /// URLs for one worker: a retry alone to a worker holding nothing, else new URLs up to

@@ -11,11 +11,15 @@ import Glibc
 /// chunks to `trawl worker` processes over sockets and merges their results. Every decision
 /// (who gets which URL, what a death costs, when to start, kill or give up) is the
 /// ``Dispatcher``'s; this loop only carries its actions out and tells it what happened.
+///
+/// A streamed batch (a URL source or feed, and follow mode, whose source is its frontier) is
+/// read by a ``URLIntake`` on a thread of its own, as on the thread backend, into a
+/// ``DispatchInbox`` that this loop empties into the dispatcher on every pass.
 struct ProcessBackend: Backend {
     let batch: BatchHub
     var workers: Int { batch.lanes }
 
-    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers]
+    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers, .streamsInput, .followsLinks]
 
     static func validate(_ options: CrawlOptions) throws(TrawlError) {
         _ = try WorkerLocator.find()
@@ -42,7 +46,7 @@ struct ProcessBackend: Backend {
     func run() {
         let options = batch.options
         let total = batch.urls.count
-        guard total > batch.resumed.count else { return }
+        guard batch.source != nil || total > batch.resumed.count else { return }
         let executable: String
         do { executable = try WorkerLocator.find() } catch {
             batch.failMissing(error)
@@ -60,6 +64,9 @@ struct ProcessBackend: Backend {
         // across the workers, which then start what they get at once (a worker's own pacing
         // would only shift the starts this one spaced).
         var workerOptions = options
+        // Follow mode runs here, over the results: the workers resolve the followed pattern's
+        // links as they would an absolute_links pattern's (follow itself is not theirs).
+        workerOptions.absoluteLinks = options.resolvedLinkPatterns
         if options.hostDelay > 0 || options.hostRate > 0 {
             config.slots = inFlight
             config.pacer = HostPacer(delay: options.hostDelay, rate: options.hostRate)
@@ -67,7 +74,7 @@ struct ProcessBackend: Backend {
             workerOptions.hostRate = 0
         }
         let keys = try? HostKeys(allowedProtocols: options.allowedProtocols)
-        var machine = Dispatcher(urls: batch.urls, config: config, tries: TryPolicy(limit: options.maxAttempts),
+        var machine = Dispatcher(urls: batch.urls, open: batch.source != nil, config: config, tries: TryPolicy(limit: options.maxAttempts),
                                  skip: batch.resumed, hostKey: { keys?.key($0) })
         let configure = Frame.encode(.configure) { w in
             w.u32(Wire.version)
@@ -79,13 +86,35 @@ struct ProcessBackend: Backend {
         }
 
         // Cancellation interrupts poll() through a socket.
-        guard let wake = try? FD.socketPair() else {
-            batch.failMissing(TrawlError(.internalError, "cannot create the dispatcher's wake-up socket"))
+        let waker: LoopWaker
+        do { waker = try LoopWaker() } catch {
+            batch.failMissing(TrawlError(.internalError, "cannot create the dispatcher's wake-up socket: \(error.message)"))
             return
         }
-        defer { FD.close(wake.host); FD.close(wake.worker) }
-        let wakeFD = wake.worker
-        batch.register { var b: UInt8 = 1; _ = withUnsafeBytes(of: &b) { Sys.send(wakeFD, $0, flags: Int32(MSG_DONTWAIT)) } }
+        defer { waker.close() }
+        batch.register { waker.wake() }
+
+        var inbox: DispatchInbox?
+        var intake: OSThread?
+        if let source = batch.source {
+            let box = DispatchInbox(wake: { waker.wake() })
+            let reader = URLIntake(source: source, hub: batch, frontier: box)
+            do {
+                intake = try OSThread(name: "trawl-intake") { reader.run() }
+                inbox = box
+            } catch {
+                batch.inputEnded(error)
+                machine.closeInput()
+            }
+        }
+        defer {
+            // The loop is over; an intake still reading (the loop stopped early: poll failed)
+            // must stop too, or its URLs would wait for results no one makes.
+            if let inbox, !inbox.take().closed, !batch.isCancelled { batch.cancel() }
+            // As on the thread backend: a cancelled batch does not wait for a source blocked
+            // in a read (standard input); one that drains on cancel is read to its end.
+            if batch.isCancelled && batch.source?.drainsOnCancel != true { intake?.detach() } else { intake?.join() }
+        }
 
         var procs: [Int: WorkerProcess] = [:]
         var nextID = 0
@@ -119,7 +148,7 @@ struct ProcessBackend: Backend {
                     let frame = Frame.encode(.tasks) { w in
                         w.u32(gen)
                         w.u32(UInt32(indexes.count))
-                        for i in indexes { w.i64(i); w.string(batch.urls[i]); w.u32(UInt32(clamping: machine.attempt(of: i))) }
+                        for i in indexes { w.i64(i); w.string(machine.url(of: i)); w.u32(UInt32(clamping: machine.attempt(of: i))) }
                     }
                     guard let p = procs[id] else { continue }
                     do { try p.send(frame) } catch {
@@ -142,6 +171,11 @@ struct ProcessBackend: Backend {
             add(w, ready: w.isReady)
         }
         while true {
+            if let inbox {
+                let (arrived, closed) = inbox.take()
+                for item in arrived { machine.add(item.url, fetch: item.fetch) }
+                if closed { machine.closeInput() }
+            }
             if batch.isCancelled { perform(machine.cancel(now: MonotonicClock.now())) }
             let actions = machine.step(now: MonotonicClock.now())
             perform(actions)
@@ -152,7 +186,7 @@ struct ProcessBackend: Backend {
             // Wait for frames, a death, or a cancel.
             let ids = procs.keys.sorted()
             var fds = ids.map { pollfd(fd: procs[$0]?.fd ?? -1, events: Int16(POLLIN), revents: 0) }
-            fds.append(pollfd(fd: wake.host, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0))
             // At most 100 ms (cancellation, timeouts), less when a paced start or a retry
             // falls due sooner.
             let now = MonotonicClock.now()
@@ -161,10 +195,7 @@ struct ProcessBackend: Backend {
                 perform(machine.pollFailed(error))
                 break
             }
-            if fds[fds.count - 1].revents != 0 {
-                var sink = [UInt8](repeating: 0, count: 64)
-                _ = sink.withUnsafeMutableBytes { Sys.recv(wake.host, $0, flags: Int32(MSG_DONTWAIT)) }
-            }
+            if fds[fds.count - 1].revents != 0 { waker.drain() }
             for (k, id) in ids.enumerated() where fds[k].revents != 0 {
                 guard let p = procs[id] else { continue }
                 let open: Bool

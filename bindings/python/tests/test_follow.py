@@ -33,10 +33,11 @@ def hits(base_url, token):
         return json.loads(r.read())
 
 
-def test_follow_every_page_once_with_depth_and_parent(base_url):
+@pytest.mark.parametrize("backend", ["thread", "process"])
+def test_follow_every_page_once_with_depth_and_parent(base_url, backend):
     token, size = uuid.uuid4().hex, 300
     seed = f"{base_url}/graph/{token}/{size}/0"
-    results = trawl.Crawler(follow="link", max_depth=1000, jobs=2).crawl_results([seed])
+    results = trawl.Crawler(follow="link", max_depth=1000, jobs=2, backend=backend).crawl_results([seed])
     assert len(results) == size
     page = {r.index: int(r.url.rsplit("/", 1)[1]) for r in results}
     assert sorted(page.values()) == list(range(size))
@@ -77,7 +78,7 @@ def test_bad_values():
         trawl.Crawler(follow="link", follow_deny="([")
     with pytest.raises(trawl.InvalidArgument, match="nosuch"):
         trawl.Crawler(follow="nosuch")
-    with pytest.raises(trawl.InvalidArgument, match="backends that do: thread"):
-        trawl.Crawler(follow="link", backend="process")
+    with pytest.raises(trawl.InvalidArgument, match="backends that do: thread, process"):
+        trawl.Crawler(follow="link", backend="cluster")
     with pytest.raises(trawl.InvalidArgument, match="max_depth"):
         trawl.Crawler(follow="link", max_depth=-1)

@@ -11,7 +11,8 @@ import pytest
 import trawl
 
 
-def test_results_arrive_before_a_long_generator_is_read(pages_url):
+@pytest.mark.parametrize("backend", ["thread", "process"])
+def test_results_arrive_before_a_long_generator_is_read(pages_url, backend):
     pulled = []
     url = f"{pages_url}/empty"
 
@@ -20,7 +21,7 @@ def test_results_arrive_before_a_long_generator_is_read(pages_url):
             pulled.append(i)
             yield f"{url}?{i}"
 
-    with trawl.Crawler(concurrency=4) as c:
+    with trawl.Crawler(concurrency=4, backend=backend, jobs=2) as c:
         stream = c.stream(urls(), ordered=False)
         first = next(iter(stream))
         assert first.status == 200
@@ -78,7 +79,7 @@ def test_a_non_string_item_is_an_input_error_naming_its_type(page_urls):
             c.crawl(iter([page_urls[0], 7]))
 
 
-def test_process_backend_reads_a_generator_whole_at_the_start(page_urls):
+def test_process_backend_keeps_a_generators_order(page_urls):
     with trawl.Crawler(backend="process", jobs=2) as c:
         results = c.crawl_results(u for u in page_urls)
     assert [r.url for r in results] == page_urls

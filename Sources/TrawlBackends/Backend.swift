@@ -25,6 +25,9 @@ public struct BackendCapabilities: OptionSet, Sendable {
     public static let streamsInput = BackendCapabilities(rawValue: 1 << 5)
     /// Follows links (``CrawlOptions/follow``): the frontier runs beside the batch's results.
     public static let followsLinks = BackendCapabilities(rawValue: 1 << 6)
+    /// Follows links with the frontier and seen-set in the backend's shared store (Redis):
+    /// its workers enqueue the links, and the batch holds no `FollowSource`.
+    public static let sharesFrontier = BackendCapabilities(rawValue: 1 << 7)
 }
 
 /// One way of running a batch. A backend is made on the caller's thread by ``start(hub:)``

@@ -45,14 +45,18 @@ public final class Batch: Sendable {
         let journal = try crawler.options.journal.map { path throws(TrawlError) in
             try Self.openJournal(path, urls: urls, streamed: source != nil, crawler: crawler)
         }
-        // Follow mode streams: the seeds, then the links of every page, through the frontier.
-        let follow = crawler.follow.map { FollowSource(seeds: urls, rules: $0.rules, pattern: $0.pattern) }
+        // Follow mode streams: the seeds, then the links of every page, through the frontier;
+        // on a backend whose workers share a frontier of their own (the cluster's, in Redis),
+        // the batch is its seeds and grows as the backend counts pages.
+        let shared = crawler.options.backend.capabilities.contains(.sharesFrontier)
+        let follow = shared ? nil : crawler.follow.map { FollowSource(seeds: urls, rules: $0.rules, pattern: $0.pattern) }
         if let follow {
             urls = []
             source = follow
         }
         let hub = BatchHub(urls: urls, source: source, crawler: crawler, order: order ?? crawler.options.order,
-                           onProgress: onProgress, journal: journal, cookies: cookies, follow: follow)
+                           onProgress: onProgress, journal: journal, cookies: cookies, follow: follow,
+                           grows: shared && crawler.follow != nil)
         if let readError { hub.inputEnded(readError) }
         self.hub = hub
         do throws(TrawlError) {

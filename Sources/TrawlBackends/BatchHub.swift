@@ -81,13 +81,15 @@ final class BatchHub: ResultDelivery {
 
     init(urls: [String], source: (any URLSource)? = nil, crawler: Crawler, order: ResultOrder,
          onProgress: (@Sendable (Progress) -> Void)?, journal: Journal? = nil, cookies: CookieJar? = nil,
-         follow: FollowSource? = nil) {
+         follow: FollowSource? = nil, grows: Bool = false) {
         submitted = urls
         self.follow = follow
         self.cookies = cookies
         self.source = source
         self.journal = journal
-        let repeats = crawler.options.dedupe ? RepeatedURLs(urls) : nil
+        // A batch that grows by its backend's indexes (the cluster's follow mode) keeps its
+        // seeds' indexes: the frontier, not this hub, decides what is fetched once.
+        let repeats = crawler.options.dedupe && !grows ? RepeatedURLs(urls) : nil
         let done = Set(journal?.resumed.keys.filter { $0 < urls.count } ?? [])
         self.resumedSubmitted = done
         if let repeats, repeats.repeats > 0 {
@@ -108,7 +110,7 @@ final class BatchHub: ResultDelivery {
         self.warc = crawler.options.backend.capabilities.contains(.inProcess) ? WARCArchive.writer(crawler.options) : nil
         self.crawler = crawler
         self.options = crawler.options
-        self.collector = ResultCollector(total: urls.count, order: order, open: source != nil)
+        self.collector = ResultCollector(total: urls.count, order: order, open: source != nil || grows)
         self.onProgress = onProgress
         self.failed = FailedResults(crawler.extractor, options: crawler.options)
         let jobs = crawler.options.effectiveJobs(cores: OSThread.availableCores)

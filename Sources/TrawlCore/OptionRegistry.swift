@@ -143,7 +143,7 @@ extension CrawlOptions {
 
         // MARK: Follow mode (docs/follow.md)
         .string("follow", \.follow, scope: .batch, flag: "--follow",
-                doc: "A pattern whose matches are followed (thread and process backends): resolved as absolute_links, then enqueued breadth-first, each normalised URL once, within follow_scope, follow_allow, follow_deny, max_depth and max_pages (empty: no following).",
+                doc: "A pattern whose matches are followed (thread, process and cluster backends): resolved as absolute_links, then enqueued breadth-first, each normalised URL once, within follow_scope, follow_allow, follow_deny, max_depth and max_pages (empty: no following).",
                 check: { $0.utf8.contains(where: { $0 < 32 }) ? "follow must be a pattern name" : nil }),
         .int("max_depth", \.maxDepth, 0...1_000_000, scope: .batch, flag: "--max-depth",
              doc: "With follow: links are followed from pages whose depth is below this (seeds are depth 0; 1 fetches the seeds and the pages they link to)."),

@@ -7,7 +7,7 @@
 /// rather than misread. It carries data only: a worker never executes anything it receives.
 public enum Wire {
     /// Bumped whenever an encoding below changes shape.
-    public static let version: UInt32 = 5
+    public static let version: UInt32 = 6
 }
 
 /// Appends values to a byte buffer.
@@ -207,9 +207,15 @@ extension CrawlOptions {
         }
     }
 
-    /// Appends the worker settings and the user patterns.
-    public func encodeForWorker(to w: inout WireWriter) {
-        let settings = workerSettings
+    /// The settings of the options named, as ``workerSettings`` gives them.
+    public func settings(of names: Set<String>) -> [(String, OptionValue)] {
+        Self.registry.filter { names.contains($0.name) }.flatMap { spec in
+            spec.settings(from: self).map { (spec.name, $0) }
+        }
+    }
+
+    /// Appends option settings: a count, then each name and typed value.
+    public static func encode(settings: [(String, OptionValue)], to w: inout WireWriter) {
         w.u32(UInt32(settings.count))
         for (key, value) in settings {
             w.string(key)
@@ -219,6 +225,28 @@ extension CrawlOptions {
             case .string(let s): w.u8(2); w.string(s)
             }
         }
+    }
+
+    /// Reads settings from ``encode(settings:to:)`` into these options, each validated by
+    /// ``set(_:_:)``.
+    public mutating func decodeSettings(from r: inout WireReader) throws(TrawlError) {
+        let n = Int(try r.u32())
+        for _ in 0..<n {
+            let key = try r.string()
+            let value: OptionValue
+            switch try r.u8() {
+            case 0: value = .int(try r.i64())
+            case 1: value = .double(try r.f64())
+            case 2: value = .string(try r.string())
+            case let t: throw TrawlError(.internalError, "unknown option value type \(t)")
+            }
+            try set(key, value)
+        }
+    }
+
+    /// Appends the worker settings and the user patterns.
+    public func encodeForWorker(to w: inout WireWriter) {
+        Self.encode(settings: workerSettings, to: &w)
         w.u32(UInt32(patterns.count))
         for p in patterns {
             w.string(p.name)
@@ -230,18 +258,7 @@ extension CrawlOptions {
     /// Options from ``encodeForWorker(to:)``, each setting validated by ``set(_:_:)``.
     public static func decodeForWorker(from r: inout WireReader) throws(TrawlError) -> CrawlOptions {
         var o = CrawlOptions()
-        let n = Int(try r.u32())
-        for _ in 0..<n {
-            let key = try r.string()
-            let value: OptionValue
-            switch try r.u8() {
-            case 0: value = .int(try r.i64())
-            case 1: value = .double(try r.f64())
-            case 2: value = .string(try r.string())
-            case let t: throw TrawlError(.internalError, "unknown option value type \(t)")
-            }
-            try o.set(key, value)
-        }
+        try o.decodeSettings(from: &r)
         let p = Int(try r.u32())
         for _ in 0..<p {
             o.patterns.append(PatternSpec(name: try r.string(), source: try r.string(),

@@ -56,8 +56,8 @@ public struct FollowFrontier {
         let scope: String?
     }
 
-    public let rules: FollowRules
-    private let matchers: URLMatchers
+    public var rules: FollowRules { filter.rules }
+    private let filter: FollowFilter
     /// Queued URLs by depth, each list taken from `heads[depth]` on.
     private var queues: [[Queued]] = []
     private var heads: [Int] = []
@@ -94,14 +94,10 @@ public struct FollowFrontier {
 
     /// - Parameter seeds: the batch's URLs, handed out first, in order, at depth 0.
     public init(seeds: [String], rules: FollowRules) {
-        self.rules = rules
-        self.matchers = rules.makeMatchers()
+        filter = FollowFilter(rules: rules)
         for seed in seeds {
-            let url = WebURL(seed)
-            if let u = url, u.scheme == "http" || u.scheme == "https" {
-                seen.insert(URLKey.hash(u.serialized(fragment: false)))
-            }
-            enqueue(Queued(url: seed, depth: 0, parent: -1, parentURL: nil, scope: url.flatMap(scopeKey)))
+            if let key = FollowFilter.seenKey(of: seed) { seen.insert(URLKey.hash(key)) }
+            enqueue(Queued(url: seed, depth: 0, parent: -1, parentURL: nil, scope: filter.scopeKey(of: seed)))
         }
     }
 
@@ -145,9 +141,7 @@ public struct FollowFrontier {
     public mutating func complete(index: Int, finalURL: String? = nil, links: [String]) -> Page? {
         guard let origin = pending.removeValue(forKey: index) else { return nil }
         pendingAtDepth[origin.page.depth] -= 1
-        if let finalURL, let u = WebURL(finalURL), u.scheme == "http" || u.scheme == "https" {
-            seen.insert(URLKey.hash(u.serialized(fragment: false)))
-        }
+        if let finalURL, let key = FollowFilter.seenKey(of: finalURL) { seen.insert(URLKey.hash(key)) }
         guard !ended else { return origin.page }
         let depth = origin.page.depth
         guard depth < rules.maxDepth else {
@@ -155,21 +149,12 @@ public struct FollowFrontier {
             return origin.page
         }
         for link in links {
-            guard let u = WebURL(link), u.scheme == "http" || u.scheme == "https", u.host != nil else {
-                refused.notHTTP += 1
-                continue
-            }
-            // A seed that is not a URL has no scope: only `any` follows from it (it has no page anyway).
-            if rules.scope != .any {
-                guard let scope = origin.scope, scopeKey(u) == scope else {
-                    refused.outOfScope += 1
-                    continue
-                }
-            }
-            let key = u.serialized(fragment: false)
-            guard matchers.permit(key) else {
-                refused.filtered += 1
-                continue
+            let key: String
+            switch filter.check(link, scope: origin.scope) {
+            case .follow(let k): key = k
+            case .notHTTP: refused.notHTTP += 1; continue
+            case .outOfScope: refused.outOfScope += 1; continue
+            case .filtered: refused.filtered += 1; continue
             }
             guard !seen.contains(URLKey.hash(key)) else {
                 refused.seen += 1
@@ -203,15 +188,5 @@ public struct FollowFrontier {
         }
         queues[q.depth].append(q)
         queued += 1
-    }
-
-    /// What a link's URL must share with its seed's: the host, or the registrable domain.
-    private func scopeKey(_ url: WebURL) -> String? {
-        guard let host = url.host else { return nil }
-        switch rules.scope {
-        case .host: return host
-        case .domain: return PublicSuffixes.registrableDomain(host)
-        case .any: return ""
-        }
     }
 }

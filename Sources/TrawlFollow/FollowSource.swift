@@ -58,13 +58,7 @@ public final class FollowSource: URLSource, @unchecked Sendable {
     /// a follow-mode result.
     public func observe(_ result: inout CrawlResult) {
         result.followMode = true
-        var links: [String] = []
-        if pattern < result.matches.count {
-            let m = result.matches[pattern]
-            let unresolved = Set(m.unresolved)
-            links.reserveCapacity(m.count)
-            for i in 0..<m.count where !unresolved.contains(i) { links.append(m.string(match: i)) }
-        }
+        let links = FollowFilter.links(of: result, pattern: pattern)
         let page = lock.withLock {
             frontier.complete(index: result.index, finalURL: result.finalURL, links: links)
         }

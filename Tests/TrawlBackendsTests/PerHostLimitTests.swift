@@ -44,7 +44,8 @@ import TrawlTestSupport
     @Test func eachKindSaysWhatItCanDo() {
         #expect(BackendKind.thread.capabilities == [.inProcess, .streamsInput, .followsLinks])
         #expect(BackendKind.process.capabilities.isSuperset(of: [.followsLinks, .streamsInput]))
-        #expect(!BackendKind.cluster.capabilities.contains(.followsLinks))
+        #expect(BackendKind.cluster.capabilities.isSuperset(of: [.followsLinks, .sharesFrontier]))
+        #expect(!BackendKind.process.capabilities.contains(.sharesFrontier))
         #expect(!BackendKind.cluster.capabilities.contains(.streamsInput))
         #expect(BackendKind.process.capabilities.contains(.isolatesCrashes))
         #expect(!BackendKind.process.capabilities.contains(.inProcess))

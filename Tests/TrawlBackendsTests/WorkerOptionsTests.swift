@@ -6,8 +6,9 @@ import TrawlCore
 import TrawlTestSupport
 
 /// What a cluster batch stores for its workers (``ClusterBatchMeta``): every fetch and
-/// extract option of the registry, set to a value other than its default, comes back as the
-/// submitter set it; the others stay at their defaults.
+/// extract option of the registry, and follow mode's (the workers enqueue the links), set to
+/// a value other than its default, comes back as the submitter set it; the others stay at
+/// their defaults.
 @Suite struct WorkerOptionsTests {
     @Test func everyWorkerOptionReachesAClusterWorker() throws {
         var o = CrawlOptions()
@@ -21,7 +22,8 @@ import TrawlTestSupport
         #expect(back.total == 3 && back.fingerprint == 42)
         #expect(back.visibilityTimeout == o.visibilityTimeout && back.maxDeliveries == o.maxDeliveries)
         for spec in CrawlOptions.registry {
-            let expected = spec.scope.travelsToWorkers ? spec.value(in: o) : spec.value(in: CrawlOptions())
+            let travels = spec.scope.travelsToWorkers || ClusterBatchMeta.followOptions.contains(spec.name)
+            let expected = travels ? spec.value(in: o) : spec.value(in: CrawlOptions())
             #expect(spec.value(in: back.options) == expected, "\(spec.name)")
         }
         #expect(back.options.patterns == o.patterns)

@@ -56,7 +56,6 @@ import TrawlTestSupport
             (["--follow", "link", "--follow-allow", "(["], "follow_allow"),
             (["--follow", "nosuch"], "nosuch"),
             (["--follow", "link", "--max-depth", "-1"], "--max-depth"),
-            (["--follow", "link", "--backend", "cluster"], "backends that do: thread, process"),
         ] {
             let bad = try cli.trawl(["crawl"] + args + [seed])
             #expect(bad.status != 0 && bad.stderr.contains(message), "\(args): \(bad.stderr)")

@@ -1157,7 +1157,9 @@ static void test_absolute_links(void) {
 /* Follow mode: the cyclic site /graph/TOKEN/50/N from page 0 with max_depth 2 is exactly
  * pages 0-6 (0 links to 1 and 2; they to 3, 4, 5 and 6), each with its depth and parent;
  * then the values trawl refuses. */
-static void test_follow(void) {
+/* Follows the cyclic test site of 50 pages to depth 2 on `backend`: the 7 pages within two
+ * links, each once, each found on its parent one level up. */
+static void follow_site(const char *backend) {
     trawl_options *o = NULL;
     trawl_crawler *c = NULL;
     trawl_result_list *list = NULL;
@@ -1167,10 +1169,12 @@ static void test_follow(void) {
     size_t i, n;
     int seen[7] = {0};
     /* Tokens apart from other runs against the same server (run.sh starts one per run). */
-    snprintf(path, sizeof path, "/graph/ctest%ld/50/0", (long)time(NULL));
+    snprintf(path, sizeof path, "/graph/ctest%s%ld/50/0", backend, (long)time(NULL));
     seed = url_of(path);
     urls[0] = seed;
     if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_set_str(o, "backend", backend), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_int(o, "jobs", 2), TRAWL_OK);
     CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
     CHECK_EQ_INT(trawl_options_set_int(o, "max_depth", 2), TRAWL_OK);
     CHECK_EQ_INT(trawl_options_set_str(o, "follow_scope", "domain"), TRAWL_OK);
@@ -1200,12 +1204,22 @@ static void test_follow(void) {
         }
     }
     for (i = 0; i < 7; i++) CHECK_EQ_INT(seen[i], 1);
+    trawl_result_list_free(list);
+    trawl_crawler_free(c);
+    trawl_options_free(o);
+    free(seed);
+}
+
+static void test_follow(void) {
+    trawl_options *o = NULL;
+    trawl_crawler *c = NULL;
+    follow_site("thread");
+    follow_site("process");
     CHECK_EQ_INT(trawl_result_depth(NULL), 0);
     CHECK_EQ_INT(trawl_result_parent(NULL), -1);
     CHECK(trawl_result_parent_url(NULL) == NULL);
-    trawl_result_list_free(list);
-    trawl_crawler_free(c);
-    c = NULL;
+    if (!CHECK(trawl_options_new(&o) == TRAWL_OK)) return;
+    CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
 
     /* Bad values: each refused with a message naming the option, the options unchanged. */
     CHECK_EQ_INT(trawl_options_set_str(o, "follow_scope", "planet"), TRAWL_INVALID_ARGUMENT);
@@ -1227,22 +1241,34 @@ static void test_follow(void) {
     trawl_crawler_free(c);
     c = NULL;
     CHECK_EQ_INT(trawl_options_set_str(o, "follow_deny", ""), TRAWL_OK);
-    /* A pattern that does not exist, and a backend that does not follow. */
+    /* A pattern that does not exist, and a journal (a following batch's URLs are found as it runs). */
     CHECK_EQ_INT(trawl_options_set_str(o, "follow", "nosuch"), TRAWL_OK);
     CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
     if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "nosuch");
     trawl_crawler_free(c);
     c = NULL;
     CHECK_EQ_INT(trawl_options_set_str(o, "follow", "link"), TRAWL_OK);
-    CHECK_EQ_INT(trawl_options_set_str(o, "backend", "cluster"), TRAWL_OK);
+    CHECK_EQ_INT(trawl_options_set_str(o, "journal", "/tmp/trawl-unused-follow-journal"), TRAWL_OK);
     CHECK_EQ_INT(trawl_crawler_new(o, &c), TRAWL_INVALID_ARGUMENT);
-    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "backends that do: thread, process");
+    if (CHECK(c != NULL)) CHECK_CONTAINS(trawl_crawler_last_error(c), "cannot be resumed from a journal");
     trawl_crawler_free(c);
     trawl_options_free(o);
-    free(seed);
 }
 
 #include "warc_tests.h"
+
+/* Takes every result of a batch, checking that each is a 200; returns how many there were. */
+static size_t drain_status_200(trawl_batch *batch) {
+    trawl_result *r = NULL;
+    size_t n = 0;
+    while (trawl_batch_next(batch, &r, 20000) == TRAWL_OK) {
+        CHECK_EQ_INT(trawl_result_status(r), 200);
+        n++;
+        trawl_result_free(r);
+        r = NULL;
+    }
+    return n;
+}
 
 static void test_process_backend(void) {
     trawl_options *o = NULL;
@@ -1260,31 +1286,16 @@ static void test_process_backend(void) {
     {
         /* A process batch streams its input: URLs pushed while it runs, and a URL source. */
         trawl_batch *pb = NULL;
-        trawl_result *r = NULL;
         struct url_source src = {0, 3, -1};
-        size_t n = 0;
         if (CHECK(trawl_batch_open(procs, &pb) == TRAWL_OK)) {
             for (i = 0; i < 3; i++) CHECK_EQ_INT(trawl_batch_add(pb, pages[i], 5000), TRAWL_OK);
             CHECK_EQ_INT(trawl_batch_close_input(pb), TRAWL_OK);
-            while (trawl_batch_next(pb, &r, 20000) == TRAWL_OK) {
-                CHECK_EQ_INT(trawl_result_status(r), 200);
-                n++;
-                trawl_result_free(r);
-                r = NULL;
-            }
-            CHECK_EQ_INT(n, 3);
+            CHECK_EQ_INT(drain_status_200(pb), 3);
             trawl_batch_free(pb);
             pb = NULL;
-            n = 0;
         }
         if (CHECK(trawl_batch_start_source(procs, next_url, &src, &pb) == TRAWL_OK)) {
-            while (trawl_batch_next(pb, &r, 20000) == TRAWL_OK) {
-                CHECK_EQ_INT(trawl_result_status(r), 200);
-                n++;
-                trawl_result_free(r);
-                r = NULL;
-            }
-            CHECK_EQ_INT(n, 3);
+            CHECK_EQ_INT(drain_status_200(pb), 3);
             trawl_batch_free(pb);
         }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TrawlCore
+import TrawlFollow
 import TrawlRedis
 #if canImport(Glibc)
 import Glibc
@@ -33,10 +34,16 @@ final class ClusterBackend: Backend, @unchecked Sendable {
     /// Redis's `run_id`: when it changes across a reconnect the server restarted, and tasks
     /// it lost (not yet fsynced, or no persistence at all) are written again.
     private var runID = ""
+    /// Follow mode's filter, for the seeds' scope keys; nil when the batch does not follow
+    /// (the workers enqueue the links: ClusterFollow).
+    private let follow: FollowFilter?
+    /// A following batch's page count as last read from Redis: its total so far.
+    private var pages = 0
 
     static let chunk = 1000
 
-    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers, .distributed, .submitsOnStart]
+    static let capabilities: BackendCapabilities = [.isolatesCrashes, .spawnsWorkers, .distributed, .submitsOnStart,
+                                                    .followsLinks, .sharesFrontier]
 
     /// The URL is parsed when the crawler is made; the server is first contacted when a
     /// batch starts.
@@ -53,6 +60,8 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         options = batch.options
         let url = try RedisURL.from(options: options)
         keys = ClusterKeys(prefix: options.keyPrefix)
+        follow = batch.crawler.follow.map { FollowFilter(rules: $0.rules) }
+        pages = batch.urls.count
         batchID = options.batchID ?? Self.randomID()
         meta = ClusterBatchMeta(total: batch.urls.count, fingerprint: ClusterBatchMeta.fingerprint(batch.urls),
                                 visibilityTimeout: options.visibilityTimeout, maxDeliveries: options.maxDeliveries,
@@ -69,7 +78,26 @@ final class ClusterBackend: Backend, @unchecked Sendable {
             try checkResumable()
         } else {
             try openResults()
+            if follow != nil { try openFrontier() }
             try submit(Array(batch.urls.indices), recordIDs: true)
+        }
+    }
+
+    /// A following batch's page count (its seeds) and seen-set (their normalised URLs),
+    /// written before the first task so that no worker can enqueue a seed again.
+    private func openFrontier() throws(TrawlError) {
+        let ttl = RedisArgument(Self.ms(options.ttl))
+        let seen = RedisArgument(keys.seen(batchID))
+        var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.count(batchID)), RedisArgument(batch.urls.count), "PX", ttl]]
+        let members = batch.urls.compactMap(FollowFilter.seenKey).map(ClusterFollow.member)
+        var start = 0
+        while start < members.count {
+            commands.append(["SADD", seen] + members[start..<min(members.count, start + Self.chunk)])
+            start += Self.chunk
+        }
+        commands.append(["PEXPIRE", seen, ttl])
+        if let e = try redis.pipeline(commands).compactMap(\.errorMessage).first {
+            throw TrawlError(.backendUnavailable, "Redis refused the batch's frontier: \(e)")
         }
     }
 
@@ -110,7 +138,9 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         while start < indexes.count {
             let part = indexes[start..<min(indexes.count, start + Self.chunk)]
             let replies = try redis.pipeline(part.map { i in
-                ["XADD", tasks, "*", "b", b, "i", RedisArgument(i), "u", RedisArgument(batch.urls[i])]
+                var task: [RedisArgument] = ["XADD", tasks, "*", "b", b, "i", RedisArgument(i), "u", RedisArgument(batch.urls[i])]
+                if let follow { task += ClusterFollow.Origin(scope: follow.scopeKey(of: batch.urls[i])).fields }
+                return task
             })
             for (i, reply) in zip(part, replies) {
                 if let e = reply.errorMessage {
@@ -125,8 +155,9 @@ final class ClusterBackend: Backend, @unchecked Sendable {
     // MARK: - Collecting
 
     func run() {
-        // Results by submitted index: with `dedupe`, more than the tasks (``BatchHub/urls``).
-        let total = batch.collector.total
+        // Results by submitted index: with `dedupe`, more than the tasks (``BatchHub/urls``);
+        // a following batch's grows with the pages its workers enqueue.
+        var total = batch.collector.total
         // XREAD blocks at most this long so that a cancel is seen quickly; the reply timeout
         // must outlast the block.
         let blockMs = 200
@@ -150,6 +181,12 @@ final class ClusterBackend: Backend, @unchecked Sendable {
                 if let e = reply.errorMessage {
                     throw TrawlError(.backendUnavailable, "Redis refused XREAD: \(e)")
                 }
+                // Read after the results: every page among them had its links counted before
+                // its result was written, so done == pages means the batch is complete.
+                if follow != nil {
+                    try countPages()
+                    total = pages
+                }
                 for entry in reply.streamEntries(of: keys.results(batchID)) {
                     lastID = entry.id
                     accept(entry)
@@ -164,6 +201,23 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         }
     }
 
+    /// A following batch's page count, the collector grown to it.
+    private func countPages() throws(TrawlError) {
+        let reply = try redis.command(["GET", RedisArgument(keys.count(batchID))])
+        if let e = reply.errorMessage { throw TrawlError(.backendUnavailable, "Redis refused GET: \(e)") }
+        guard let text = reply.string, let n = Int(text), n > pages else { return }
+        batch.collector.expand(by: n - pages)
+        pages = n
+    }
+
+    /// Whether a result's index and URL are of this batch (a followed page's URL is known
+    /// only from its result).
+    private func belongs(_ r: CrawlResult) -> Bool {
+        guard r.index >= 0 else { return false }
+        if r.index < batch.urls.count { return r.url == batch.urls[r.index] }
+        return follow != nil && r.index < pages
+    }
+
     /// One result entry: decoded and delivered; the marker entry has no `r`.
     private func accept(_ entry: RedisStreamEntry) {
         guard let bytes = entry.fields["r"] else { return }
@@ -171,10 +225,10 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         do {
             let r = try CrawlResult.decode(from: &reader)
             try reader.expectEnd()
-            guard r.index >= 0, r.index < batch.urls.count, r.url == batch.urls[r.index] else { return }
+            guard belongs(r) else { return }
             batch.deliver(r)
         } catch {
-            guard let i = entry.int("i"), i >= 0, i < batch.urls.count else { return }
+            guard let i = entry.int("i"), i >= 0, i < (follow != nil ? pages : batch.urls.count) else { return }
             batch.deliver(batch.failure(index: i, TrawlError(.internalError, "a worker sent an unreadable result: \(error.message)")))
         }
     }
@@ -183,16 +237,18 @@ final class ClusterBackend: Backend, @unchecked Sendable {
     /// without persistence, FLUSHALL, eviction) and is written again.
     private func refresh() throws(TrawlError) {
         let ttl = RedisArgument(Self.ms(options.ttl))
-        let r = try redis.pipeline([
-            ["PEXPIRE", RedisArgument(keys.options(batchID)), ttl],
-            ["PEXPIRE", RedisArgument(keys.results(batchID)), ttl],
-        ])
-        if r.first == .integer(0) || r.last == .integer(0) { try resubmit() }
+        let live = follow != nil ? keys.all(batchID) : [keys.options(batchID), keys.results(batchID)]
+        let r = try redis.pipeline(live.map { ["PEXPIRE", RedisArgument($0), ttl] })
+        if r.contains(.integer(0)) { try resubmit() }
     }
 
     /// Writes the options, the result stream and the group again, and a task for every URL
     /// still without a result. Tasks that survived run twice; the batch drops the duplicates.
     private func resubmit() throws(TrawlError) {
+        guard follow == nil else {
+            throw TrawlError(.backendUnavailable,
+                             "Redis lost the following batch's keys (its seen-set and page count): the pages its workers found cannot be written again")
+        }
         try keys.ensureGroup(redis)
         let r = try redis.command(["SET", RedisArgument(keys.options(batchID)), RedisArgument(meta),
                                    "PX", RedisArgument(Self.ms(options.ttl))])
@@ -235,9 +291,7 @@ final class ClusterBackend: Backend, @unchecked Sendable {
     /// so that no worker spends time on them (a worker that already holds some sees the
     /// options key gone and skips them).
     private func cleanUp(cancelled: Bool) {
-        var commands: [[RedisArgument]] = [
-            ["DEL", RedisArgument(keys.options(batchID)), RedisArgument(keys.results(batchID))],
-        ]
+        var commands: [[RedisArgument]] = [["DEL"] + keys.all(batchID).map { RedisArgument($0) }]
         if cancelled {
             let ids = taskIDs.filter { !$0.isEmpty }
             var start = 0

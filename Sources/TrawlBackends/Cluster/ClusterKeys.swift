@@ -11,7 +11,9 @@ import TrawlRedis
 struct ClusterKeys {
     let prefix: String
 
-    /// The shared task stream: entries `b` (batch id), `i` (index), `u` (URL).
+    /// The shared task stream: entries `b` (batch id), `i` (index), `u` (URL); in a
+    /// following batch also `d` (depth), `p` (parent index), `q` (parent URL, absent for a
+    /// seed) and `s` (the scope key of its seed, absent when the seed has none).
     var tasks: String { prefix + "tasks" }
     /// The consumer group every worker joins.
     var group: String { prefix + "workers" }
@@ -19,6 +21,13 @@ struct ClusterKeys {
     func options(_ batch: String) -> String { prefix + "batch:" + batch + ":options" }
     /// The batch's result stream: entries `i` (index), `r` (encoded ``CrawlResult``).
     func results(_ batch: String) -> String { prefix + "batch:" + batch + ":results" }
+    /// A following batch's seen-set: the 64-bit hashes (8 bytes, little-endian) of every
+    /// normalised URL enqueued, seeds included, and of every redirect's target.
+    func seen(_ batch: String) -> String { prefix + "batch:" + batch + ":seen" }
+    /// A following batch's page count: the next page's index, and so the batch's total.
+    func count(_ batch: String) -> String { prefix + "batch:" + batch + ":count" }
+    /// Every key of the batch.
+    func all(_ batch: String) -> [String] { [options(batch), results(batch), seen(batch), count(batch)] }
 
     /// `XGROUP CREATE tasks workers 0 MKSTREAM`, tolerating an existing group. Id `0` makes
     /// entries already in the stream deliverable (after a restart that lost the group).
@@ -32,10 +41,13 @@ struct ClusterKeys {
 
 /// What a worker needs to run a batch's tasks, stored once per batch under
 /// ``ClusterKeys/options(_:)``: the fetch and extraction options (``CrawlOptions``'s worker
-/// encoding, validated again by the worker), the delivery policy, and a fingerprint of the
-/// URL list so that a resuming submitter can tell its own batch from another one.
+/// encoding, validated again by the worker), the delivery policy, follow mode's options (the
+/// workers enqueue the links), and a fingerprint of the URL list so that a resuming
+/// submitter can tell its own batch from another one.
 struct ClusterBatchMeta {
     static let magic: UInt32 = 0x4C57_5254  // "TRWL" little-endian
+    /// The options of follow mode, which workers of a following batch apply.
+    static let followOptions: Set<String> = ["follow", "max_depth", "max_pages", "follow_scope", "follow_allow", "follow_deny"]
 
     var total: Int
     var fingerprint: UInt64
@@ -52,6 +64,7 @@ struct ClusterBatchMeta {
         w.f64(visibilityTimeout)
         w.i64(maxDeliveries)
         options.encodeForWorker(to: &w)
+        CrawlOptions.encode(settings: options.settings(of: Self.followOptions), to: &w)
         return w.bytes
     }
 
@@ -68,7 +81,8 @@ struct ClusterBatchMeta {
         let fingerprint = try r.u64()
         let visibility = try r.f64()
         let maxDeliveries = try r.i64()
-        let options = try CrawlOptions.decodeForWorker(from: &r)
+        var options = try CrawlOptions.decodeForWorker(from: &r)
+        try options.decodeSettings(from: &r)
         guard total >= 0, visibility.isFinite, visibility > 0, maxDeliveries >= 1 else {
             throw TrawlError(.backendUnavailable, "the batch's options are out of range")
         }

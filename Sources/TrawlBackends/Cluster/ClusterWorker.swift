@@ -68,6 +68,8 @@ public enum ClusterWorker {
 final class WorkerBatch {
     let meta: ClusterBatchMeta
     let extractor: Extractor
+    /// Follow mode's pattern and filter, when the batch follows links.
+    let follow: WorkerFollow?
     var engine: ClusterEngine?
     var lastUsed = MonotonicClock.now()
 
@@ -75,7 +77,11 @@ final class WorkerBatch {
         self.meta = meta
         extractor = try Extractor(patterns: meta.options.effectivePatterns,
                                   matchLimit: meta.options.regexMatchLimit, budget: meta.options.regexBudget)
+        follow = try WorkerFollow.of(meta.options, patterns: meta.options.effectivePatterns)
     }
+
+    /// Whether `index` can be one of the batch's tasks (a following batch grows as it runs).
+    func holds(_ index: Int) -> Bool { index >= 0 && (follow != nil || index < meta.total) }
 }
 
 /// The worker's Redis thread: the only user of its connection.
@@ -93,6 +99,8 @@ final class WorkerLoop {
     private var gone: [String: Double] = [:]
     /// Task entries read and not yet written back, by entry id.
     private var held: [String: String] = [:]
+    /// Where the pages of held tasks of following batches were found, by entry id.
+    private var origins: [String: ClusterFollow.Origin] = [:]
     /// Completions whose write-back failed; retried after a reconnect.
     private var unflushed: [ClusterCompletion] = []
     private var connected = true
@@ -196,11 +204,12 @@ final class WorkerLoop {
                 dropped.append(entry.id)
                 continue
             }
-            guard i < batch.meta.total else {
+            guard batch.holds(i) else {
                 dropped.append(entry.id)
                 continue
             }
             held[entry.id] = b
+            if batch.follow != nil { origins[entry.id] = ClusterFollow.Origin(entry) }
             batch.lastUsed = MonotonicClock.now()
             if batch.engine == nil {
                 batch.engine = try ClusterEngine(batchID: b, options: batch.meta.options, extractor: batch.extractor,
@@ -245,7 +254,13 @@ final class WorkerLoop {
         var commands: [[RedisArgument]] = []
         var ids: [RedisArgument] = []
         for c in batch {
-            if let r = c.result {
+            if var r = c.result {
+                // A page's links go into the frontier before its result is written: see
+                // ClusterFollow for why the submitter's count is then complete.
+                if let follow = batches[c.batchID]?.follow, let id = c.entryIDs.first,
+                   let call = follow.commands(for: &r, origin: origins[id] ?? .init(), batchID: c.batchID, keys: keys) {
+                    commands.append(call)
+                }
                 var w = WireWriter(capacity: 1024)
                 r.encode(to: &w)
                 commands.append(["XADD", RedisArgument(keys.results(c.batchID)), "NOMKSTREAM", "*",
@@ -257,9 +272,16 @@ final class WorkerLoop {
             commands.append(["XACK", RedisArgument(keys.tasks), RedisArgument(keys.group)] + ids)
             commands.append(["XDEL", RedisArgument(keys.tasks)] + ids)
         }
-        _ = try redis.pipeline(commands)
+        for (reply, command) in zip(try redis.pipeline(commands), commands) where command.first == "EVAL" {
+            if let e = reply.errorMessage { ClusterWorker.log("\(name): Redis refused to enqueue a page's links: \(e)") }
+        }
         unflushed = []
-        for c in batch { for id in c.entryIDs { held[id] = nil } }
+        for c in batch {
+            for id in c.entryIDs {
+                held[id] = nil
+                origins[id] = nil
+            }
+        }
     }
 
     private func acknowledge(_ ids: [String]) throws(TrawlError) {
@@ -268,7 +290,10 @@ final class WorkerLoop {
             ["XACK", RedisArgument(keys.tasks), RedisArgument(keys.group)] + args,
             ["XDEL", RedisArgument(keys.tasks)] + args,
         ])
-        for id in ids { held[id] = nil }
+        for id in ids {
+            held[id] = nil
+            origins[id] = nil
+        }
     }
 
     // MARK: - Heartbeat and reclaim
@@ -327,7 +352,7 @@ final class WorkerLoop {
                 drop.append(c.id)  // deleted while pending, or not a task
                 continue
             }
-            guard let batch = try batchNamed(b), i >= 0, i < batch.meta.total else {
+            guard let batch = try batchNamed(b), batch.holds(i) else {
                 drop.append(c.id)
                 continue
             }
@@ -337,6 +362,7 @@ final class WorkerLoop {
                 let error = TrawlError(.workerLost, "the task was delivered \(c.deliveries) times (last to worker '\(c.owner)') and no worker finished it within the visibility timeout of \(visibility) s")
                 let result = FailedResults(batch.extractor, options: batch.meta.options).result(index: i, url: u, error)
                 held[c.id] = b
+                if batch.follow != nil { origins[c.id] = ClusterFollow.Origin(entry) }
                 outbox.push(ClusterCompletion(batchID: b, entryIDs: [c.id], result: result))
                 ClusterWorker.log("\(name): batch \(b) URL #\(i): worker_lost after \(c.deliveries) deliveries")
             } else {

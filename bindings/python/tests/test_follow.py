@@ -78,7 +78,7 @@ def test_bad_values():
         trawl.Crawler(follow="link", follow_deny="([")
     with pytest.raises(trawl.InvalidArgument, match="nosuch"):
         trawl.Crawler(follow="nosuch")
-    with pytest.raises(trawl.InvalidArgument, match="backends that do: thread, process"):
-        trawl.Crawler(follow="link", backend="cluster")
+    with pytest.raises(trawl.InvalidArgument, match="backends that do: thread, process, cluster"):
+        trawl.Crawler(follow="link", backend="dask")
     with pytest.raises(trawl.InvalidArgument, match="max_depth"):
         trawl.Crawler(follow="link", max_depth=-1)

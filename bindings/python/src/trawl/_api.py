@@ -105,7 +105,7 @@ class Crawler:
         if self._backend in ENGINES and options.get("follow"):
             # Each remote chunk would follow on its own, with a seen-set of its own.
             raise InvalidArgument(f"follow: the {self._backend} backend does not follow links "
-                                  "(backends that do: thread, process)", code=1, name="invalid_argument")
+                                  "(backends that do: thread, process, cluster)", code=1, name="invalid_argument")
         if self._backend in ENGINES:
             # The batches run on the cluster; the library here checks options and patterns
             # now (errors at construction, as for every backend) and serves extract().

@@ -40,8 +40,9 @@ final class BatchHub: ResultDelivery {
     private let repeats: RepeatedURLs?
     /// Where a streamed batch reads its URLs (thread backend); nil for a list.
     let source: (any URLSource)?
-    /// A streamed batch's URLs read so far, by index, for failures of URLs without a page.
-    private let streamed = Mutex<[String]>([])
+    /// A streamed batch's URLs read and not yet answered, by index, for failures of URLs
+    /// without a page (held only until their result is out: memory stays bounded).
+    private let streamed = Mutex<[Int: String]>([:])
     /// Why a streamed batch's source failed, once it did.
     private let sourceError = Mutex<TrawlError?>(nil)
     let options: CrawlOptions
@@ -183,6 +184,7 @@ final class BatchHub: ResultDelivery {
     /// Results by submitted index, to the consumer.
     private func emit(_ results: [CrawlResult]) {
         guard !results.isEmpty else { return }
+        if source != nil { streamed.withLock { for r in results { $0[r.index] = nil } } }
         var results = results
         if let follow {
             // Every result passes here once, whatever made it (a page, a copy, a failure), so
@@ -214,7 +216,7 @@ final class BatchHub: ResultDelivery {
 
     func failure(index: Int, _ error: TrawlError) -> CrawlResult {
         if source != nil {
-            let url = streamed.withLock { index >= 0 && index < $0.count ? $0[index] : "" }
+            let url = streamed.withLock { $0[index] ?? "" }
             return failed.result(index: index, url: url, error)
         }
         return failed.result(index: index, url: index >= 0 && index < urls.count ? urls[index] : "", error)
@@ -227,7 +229,7 @@ final class BatchHub: ResultDelivery {
     ///   `dedupe`, a copy of a URL in flight or recently done is not fetched: its result is its copy's (handed on here, or when that
     ///   copy's result arrives).
     func streamed(_ url: String, index: Int) -> Bool {
-        streamed.withLock { $0.append(url) }
+        streamed.withLock { $0[index] = url }
         collector.expand(by: 1)
         // Resumed: the journal's result in its place (the intake checked the URL; one
         // drained after a cancel is not checked, hence the comparison).

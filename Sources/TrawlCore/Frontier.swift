@@ -9,6 +9,10 @@
 /// here, without holding a transfer slot, until they are due; the process backend's crash
 /// retries are its first case, HTTP retries with back-off, streaming input, de-duplication,
 /// follow mode and robots.txt gating are the ones it is shaped for.
+///
+/// Memory: a URL is held from ``add(_:)`` until its result stands (done, or out of tries),
+/// not for the rest of the batch, so a streamed batch of any length holds only the URLs
+/// waiting or running. (A list's URLs are the caller's array, shared, not copied.)
 public struct Frontier: Sendable {
     /// What a lane gets when it asks for work.
     public enum Next: Sendable, Equatable {
@@ -40,7 +44,16 @@ public struct Frontier: Sendable {
     }
 
     public let tries: TryPolicy
-    private var urls: [String]
+    /// URLs never handed out, indexes `fresh ..< count`, from `queueHead` on.
+    private var queue: [String]
+    private var queueHead = 0
+    /// URLs handed out whose result does not stand yet (running, or waiting to run again).
+    private var live: [Int: String] = [:]
+    /// URLs added so far.
+    private var added: Int
+    /// Whether handed-out URLs are dropped from `queue` (an open batch's own storage; a
+    /// list's array is shared with the caller, and writing to it would copy it whole).
+    private let releases: Bool
     private var fresh = 0
     /// URLs to run again, with the time they are due, in order of completion.
     private var retries: [(index: Int, due: Double)] = []
@@ -58,15 +71,17 @@ public struct Frontier: Sendable {
     ///   - tries: how often one URL may run.
     ///   - open: whether ``add(_:)`` may still bring more (then ``close()`` ends the input).
     public init(urls: [String] = [], tries: TryPolicy = TryPolicy(limit: 1), open: Bool = false) {
-        self.urls = urls
+        queue = urls
+        added = urls.count
+        releases = open
         self.tries = tries
         self.open = open
     }
 
     /// URLs in the batch so far.
-    public var count: Int { urls.count }
+    public var count: Int { added }
     /// URLs never handed out (skipped ones excepted).
-    public var freshRemaining: Int { urls.count - fresh - skipped.count }
+    public var freshRemaining: Int { added - fresh - skipped.count }
     /// URLs waiting to run again.
     public var retriesWaiting: Int { retries.count }
     /// URLs handed out and not yet completed.
@@ -79,8 +94,9 @@ public struct Frontier: Sendable {
     /// Appends a URL while the input is open; returns its index.
     @discardableResult
     public mutating func add(_ url: String) -> Int {
-        urls.append(url)
-        return urls.count - 1
+        queue.append(url)
+        added += 1
+        return added - 1
     }
 
     /// No more URLs will be added.
@@ -89,12 +105,15 @@ public struct Frontier: Sendable {
     /// URL `index` (already added, never handed out) will not be handed out: it has its
     /// result from elsewhere (a journal of an earlier run).
     public mutating func skip(_ index: Int) {
-        guard index >= fresh, index < urls.count, skipped.insert(index).inserted else { return }
+        guard index >= fresh, index < added, skipped.insert(index).inserted else { return }
         skippedCount += 1
     }
 
-    /// The URL at `index`.
-    public func url(_ index: Int) -> String { urls[index] }
+    /// The URL at `index`, while it waits or runs; "" once its result stands.
+    public func url(_ index: Int) -> String {
+        if let u = live[index] { return u }
+        return index >= fresh && index < added ? queue[queueHead + index - fresh] : ""
+    }
 
     /// The number of the try of URL `index` now handed out (1 for its first).
     public func attempt(of index: Int) -> Int { attempts[index, default: 1] }
@@ -114,16 +133,36 @@ public struct Frontier: Sendable {
         running += 1
         let n = attempts[index, default: 1] + 1
         attempts[index] = n
-        return .request(index: index, url: urls[index], attempt: n)
+        return .request(index: index, url: live[index] ?? "", attempt: n)
     }
 
     /// The next URL never handed out, if any.
     public mutating func nextFresh() -> Next? {
-        while fresh < urls.count, skipped.remove(fresh) != nil { fresh += 1 }
-        guard fresh < urls.count else { return nil }
-        defer { fresh += 1 }
+        while fresh < added, skipped.remove(fresh) != nil { _ = popQueue() }
+        guard fresh < added else { return nil }
+        let index = fresh
+        let url = popQueue()
+        live[index] = url
         running += 1
-        return .request(index: fresh, url: urls[fresh], attempt: 1)
+        return .request(index: index, url: url, attempt: 1)
+    }
+
+    /// Takes the URL at `fresh` off the queue.
+    private mutating func popQueue() -> String {
+        let url = queue[queueHead]
+        fresh += 1
+        guard releases else {
+            queueHead += 1
+            return url
+        }
+        queue[queueHead] = ""
+        queueHead += 1
+        // Compact once the taken part is most of the storage: amortised O(1) per URL.
+        if queueHead >= 1024 && queueHead * 2 >= queue.count {
+            queue.removeFirst(queueHead)
+            queueHead = 0
+        }
+        return url
     }
 
     /// Answers a URL handed out by ``next(now:)``.
@@ -134,10 +173,12 @@ public struct Frontier: Sendable {
         switch outcome {
         case .done:
             attempts[index] = nil
+            live[index] = nil
             return .finished
         case .retry(let after):
             guard tries.allowsAnother(after: made) else {
                 attempts[index] = nil
+                live[index] = nil
                 return .exhausted(tries: made)
             }
             attempts[index] = made
@@ -149,10 +190,13 @@ public struct Frontier: Sendable {
     /// Ends everything not yet handed out (a cancel): the indexes of URLs never run and of
     /// retries that were waiting, for the caller to answer.
     public mutating func drain() -> [Int] {
-        let left = retries.map(\.index) + (fresh..<urls.count).filter { !skipped.contains($0) }
+        let left = retries.map(\.index) + (fresh..<added).filter { !skipped.contains($0) }
+        for index in retries.map(\.index) { live[index] = nil }
         retries = []
         skipped = []
-        fresh = urls.count
+        fresh = added
+        queue = []
+        queueHead = 0
         open = false
         return left.sorted()
     }

@@ -42,7 +42,13 @@ public final class ResultCollector: @unchecked Sendable {
     private let lock = ConditionLock()
     private let started = MonotonicClock.now()
 
+    /// Whether each URL from `producedBase` on has its result; every one below has. The
+    /// answered prefix is dropped as it grows, so a batch of any length keeps a flag only
+    /// for the URLs from its oldest unanswered one on.
     private var produced: [Bool]
+    private var producedBase = 0
+    /// The oldest index without a result.
+    private var firstMissing = 0
     private var pending: [Int: CrawlResult] = [:]
     private var fifo: [CrawlResult] = []
     private var fifoHead = 0
@@ -107,8 +113,14 @@ public final class ResultCollector: @unchecked Sendable {
     }
 
     private func pushLocked(_ result: CrawlResult) -> Progress? {
-        guard result.index >= 0, result.index < count, !produced[result.index] else { return nil }
-        produced[result.index] = true
+        guard result.index >= producedBase, result.index < count, !produced[result.index - producedBase] else { return nil }
+        produced[result.index - producedBase] = true
+        while firstMissing < count && produced[firstMissing - producedBase] { firstMissing += 1 }
+        let answered = firstMissing - producedBase
+        if answered >= 4096 && answered * 2 >= produced.count {
+            produced.removeFirst(answered)
+            producedBase = firstMissing
+        }
         doneCount += 1
         if result.error != nil { failedCount += 1 }
         statsSoFar.add(result)
@@ -122,13 +134,13 @@ public final class ResultCollector: @unchecked Sendable {
 
     /// Whether `index` already has a result.
     public func hasResult(_ index: Int) -> Bool {
-        lock.withLock { index >= 0 && index < count && produced[index] }
+        lock.withLock { index >= 0 && index < count && (index < producedBase || produced[index - producedBase]) }
     }
 
     /// Indexes that have no result yet, in order: after the producers stop, the engine gives
     /// each of these a result of its own so that no URL is ever lost.
     public func missing() -> [Int] {
-        lock.withLock { produced.indices.filter { !produced[$0] } }
+        lock.withLock { (firstMissing..<count).filter { !produced[$0 - producedBase] } }
     }
 
     /// The batch's statistics so far, from every result accepted (duplicates never count).

@@ -68,6 +68,35 @@ import TrawlCore
         #expect(f.isDrained)
     }
 
+    /// A URL is held until its result stands, not for the rest of the batch: a streamed
+    /// batch of any length holds only what waits or runs.
+    @Test func aURLIsHeldOnlyUntilItsResultStands() {
+        var f = Frontier(tries: TryPolicy(limit: 2), open: true)
+        for k in 0..<5000 { f.add("http://h/\(k)") }
+        #expect(f.url(4999) == "http://h/4999", "waiting")
+        for k in 0..<4000 {
+            guard case .request(let index, let url, _)? = f.nextFresh() else {
+                Issue.record("no URL \(k)")
+                return
+            }
+            #expect(index == k && url == "http://h/\(k)")
+            #expect(f.url(k) == url, "running")
+            // Every tenth fails once and waits to run again: it keeps its URL.
+            f.complete(k, k % 10 == 0 ? .retry(after: 0) : .done, now: 0)
+        }
+        #expect(f.url(3) == "", "done: let go")
+        #expect(f.url(10) == "http://h/10", "waiting to run again")
+        #expect(f.url(4000) == "http://h/4000" && f.url(4999) == "http://h/4999", "still queued after compaction")
+        guard case .request(let again, let url, let attempt)? = f.nextRetry(now: 1) else {
+            Issue.record("no retry")
+            return
+        }
+        #expect(again == 0 && url == "http://h/0" && attempt == 2)
+        #expect(f.complete(0, .retry(after: 0), now: 1) == .exhausted(tries: 2))
+        #expect(f.url(0) == "", "out of tries: its result stands")
+        #expect(f.count == 5000)
+    }
+
     @Test func drainReturnsWhatNeverRan() {
         var f = Frontier(urls: ["a", "b", "c", "d"], tries: TryPolicy(limit: 2))
         _ = f.next(now: 0)
@@ -101,6 +130,28 @@ import TrawlCore
         c.expand(by: 5)
         #expect(c.total == 3, "closed: no growth")
         #expect(c.next(deadline: 0) == .done)
+    }
+
+    /// The collector keeps a flag only from its oldest unanswered URL on: duplicates are
+    /// still dropped, and what is missing is still known, on either side of that point.
+    @Test func collectorForgetsTheAnsweredPrefixAndStillDropsDuplicates() {
+        let n = 20_000
+        let c = ResultCollector(total: n, order: .completed)
+        // All but a few, in an order that leaves holes behind the answered prefix.
+        let holes: Set<Int> = [7, 9_000, 19_999]
+        for i in stride(from: n - 1, through: 0, by: -1) where !holes.contains(i) && i % 2 == 1 {
+            #expect(c.push(CrawlResult(index: i, url: "u")) != nil)
+        }
+        for i in 0..<n where !holes.contains(i) && i % 2 == 0 { c.push(CrawlResult(index: i, url: "u")) }
+        #expect(c.missing() == holes.sorted())
+        c.push(CrawlResult(index: 7, url: "u"))
+        #expect(c.missing() == [9_000, 19_999])
+        for i in [0, 3, 7, 8_999, 19_998] {
+            #expect(c.push(CrawlResult(index: i, url: "again")) == nil, "a second result for \(i) is dropped")
+            #expect(c.hasResult(i))
+        }
+        #expect(!c.hasResult(9_000) && !c.hasResult(19_999))
+        #expect(c.progress.done == n - 2)
     }
 
     @Test func wireReaderRejectsTrailingBytes() throws {

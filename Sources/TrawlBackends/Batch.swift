@@ -149,9 +149,15 @@ public final class Batch: Sendable {
     /// time. Callable from any thread; after ``wait()`` it covers every URL.
     public var stats: BatchStats {
         var s = hub.collector.stats
-        if hub.options.backend.capabilities.contains(.inProcess) { s.concurrency = hub.limiter.snapshot }
+        s.concurrency = hub.concurrency
         return s
     }
+
+    /// Transfers in flight now and their limit: with `concurrency` auto on the thread
+    /// backend, the adaptive limit as it moves; pinned, the number given. On the process and
+    /// cluster backends, the limit each worker process runs with (`running` counts this
+    /// process's transfers, so 0 there). Any thread.
+    public var concurrency: ConcurrencySnapshot { hub.limiter.snapshot }
 
     /// Waits until the batch's threads have ended (all results produced).
     public func wait() {

@@ -205,7 +205,8 @@ final class BatchHub: ResultDelivery {
         }
         // Pushing under the progress lock keeps callbacks in the order of `done`.
         progressLock.withLock { _ in
-            for p in collector.push(contentsOf: results) {
+            for var p in collector.push(contentsOf: results) {
+                p.concurrency = concurrency
                 onProgress?(p)
                 if let line = reporter.line(for: p) {
                     if reporter.toStdout { Console.output(line + "\n") } else { Console.error(line + "\n") }
@@ -255,6 +256,11 @@ final class BatchHub: ResultDelivery {
     func inputEnded(_ error: TrawlError?) {
         if let error { sourceError.withLock { $0 = error } }
         collector.close()
+    }
+
+    /// The in-flight limit now, for in-process backends (``Progress/concurrency``).
+    var concurrency: ConcurrencySnapshot? {
+        options.backend.capabilities.contains(.inProcess) ? limiter.snapshot : nil
     }
 
     /// Why the streamed input ended early, nil when it did not (or the batch is a list).

@@ -206,6 +206,18 @@ public func trawl_batch_progress(_ b: OpaquePointer?, _ done: UnsafeMutablePoint
     return ok
 }
 
+/// `trawl_batch_concurrency`: ``Batch/concurrency``; any thread. Each output is optional.
+@_cdecl("trawl_batch_concurrency")
+public func trawl_batch_concurrency(_ b: OpaquePointer?, _ limit: UnsafeMutablePointer<Int>?,
+                                    _ running: UnsafeMutablePointer<Int>?, _ adaptive: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard let h = batch(b) else { return invalidArgument }
+    let c = h.batch.concurrency
+    limit?.pointee = c.limit
+    running?.pointee = c.running
+    adaptive?.pointee = c.adaptive ? 1 : 0
+    return ok
+}
+
 /// `trawl_batch_stats_json`: ``Batch/stats`` as its JSON object, library-owned until the
 /// next call on the batch or `trawl_batch_free`.
 @_cdecl("trawl_batch_stats_json")

@@ -32,7 +32,8 @@ final class ProgressBar: @unchecked Sendable {
         let filled = p.total == 0 ? width : p.done * width / p.total
         let rate = p.elapsed > 0 ? Double(p.done) / p.elapsed : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        Console.error("\r[\(bar)] \(p.done)/\(p.total)  \(Int(rate)) pages/s  \(p.failed) failed ")
+        let flight = p.concurrency.map { "  \($0.running) in flight (limit \($0.limit))" } ?? ""
+        Console.error("\r[\(bar)] \(p.done)/\(p.total)  \(Int(rate)) pages/s  \(p.failed) failed\(flight) ")
     }
 
     func finish() {

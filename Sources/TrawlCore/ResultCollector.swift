@@ -10,12 +10,17 @@ public struct Progress: Sendable, Equatable {
     public var failed: Int
     /// Seconds since the batch started.
     public var elapsed: Double
+    /// Transfers in flight and their limit now (adaptive with `concurrency` auto), for
+    /// progress callbacks of in-process backends; nil for the others, whose limit is per
+    /// worker process.
+    public var concurrency: ConcurrencySnapshot?
 
-    public init(done: Int, total: Int, failed: Int, elapsed: Double) {
+    public init(done: Int, total: Int, failed: Int, elapsed: Double, concurrency: ConcurrencySnapshot? = nil) {
         self.done = done
         self.total = total
         self.failed = failed
         self.elapsed = elapsed
+        self.concurrency = concurrency
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Synchronization
 import Testing
 import TrawlBackends
 import TrawlCore
@@ -55,10 +56,17 @@ import TrawlTestSupport
         let servers = try (0..<20).map { _ in try CountingServer(delay: 0.1) }
         defer { for s in servers { s.stop() } }
         let urls = (0..<600).map { servers[$0 % 20].url("/p/\($0)") }
-        let batch = try Crawler(options: options()).start(urls)
+        // Progress callbacks carry the limit as it moves.
+        let seen = Mutex<[ConcurrencySnapshot?]>([])
+        let batch = try Crawler(options: options()).start(urls, onProgress: { p in seen.withLock { $0.append(p.concurrency) } })
         #expect(batch.results().allSatisfy { $0.status == 200 })
         let c = try #require(batch.stats.concurrency)
         #expect(c.peak > 64, "\(c)")
+        let reported = seen.withLock { $0 }
+        #expect(reported.count == 600 && reported.allSatisfy { $0?.adaptive == true })
+        #expect(reported.compactMap { $0?.limit }.max() ?? 0 > 64, "the callbacks saw the limit grow")
+        #expect(reported.contains { ($0?.running ?? 0) > 64 }, "and more than 64 transfers in flight")
+        #expect(batch.concurrency.limit == c.limit)
         #expect(servers.allSatisfy { $0.peak <= 8 })
         let pinned = try Crawler(options: options { $0.concurrency = 16 }).start(urls)
         _ = pinned.results()

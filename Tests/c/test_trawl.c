@@ -693,6 +693,17 @@ static void test_streaming(void) {
     CHECK(elapsed >= 0.0);
     CHECK_EQ_INT(trawl_batch_progress(b, NULL, NULL, NULL, NULL), TRAWL_OK);
     {
+        /* The in-flight limit: adaptive by default, at least 4, nothing running at the end. */
+        size_t limit = 0, running = 99;
+        int adaptive = -1;
+        CHECK_EQ_INT(trawl_batch_concurrency(b, &limit, &running, &adaptive), TRAWL_OK);
+        CHECK(limit >= 4 && limit <= 1024);
+        CHECK_EQ_INT(running, 0);
+        CHECK_EQ_INT(adaptive, 1);
+        CHECK_EQ_INT(trawl_batch_concurrency(b, NULL, NULL, NULL), TRAWL_OK);
+        CHECK_EQ_INT(trawl_batch_concurrency(NULL, &limit, &running, &adaptive), TRAWL_INVALID_ARGUMENT);
+    }
+    {
         /* The batch's stats add up: 9 results, one invalid URL. */
         size_t len = 1;
         const char *stats = trawl_batch_stats_json(b, &len);

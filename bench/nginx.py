@@ -37,8 +37,10 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
+{http_extra}
     server {{
 {listen}
+{server_extra}
         root {root};
         location / {{ }}
 {locations}
@@ -54,10 +56,16 @@ def free_port():
 
 
 class Nginx:
-    def __init__(self, root, tmp, binary=None, modules=(), locations="", hosts=1):
+    def __init__(self, root, tmp, binary=None, modules=(), locations="", hosts=1, tls=None):
         """`modules`: paths of dynamic modules to load (e.g. Debian's
         libnginx-mod-http-echo, for `echo_sleep`); `locations`: more `location` blocks;
-        `hosts`: listen on 127.0.0.1 to 127.0.0.N (loopback addresses as that many hosts)."""
+        `hosts`: listen on 127.0.0.1 to 127.0.0.N (loopback addresses as that many hosts);
+        `tls`: (certificate, key) files to serve HTTPS instead: HTTP/1.1 on `port`, HTTP/2 on
+        `h2_port`, TLS sessions cached and ticketed, and every request logged to `tls_log`
+        with its connection, its number on the connection and whether the session was resumed."""
+        self.tls = tls
+        self.h2_port = None
+        self.tls_log = os.path.join(tmp, "tls.log")
         self.hosts = hosts
         self.modules = "".join(f"load_module {m};\n" for m in modules)
         self.locations = locations
@@ -73,11 +81,24 @@ class Nginx:
             conf = os.path.join(self.tmp, "nginx.conf")
             # As root, workers would drop to 'nobody', who may not traverse the corpus path.
             user = "user root;" if os.geteuid() == 0 else ""
-            with open(conf, "w") as f:
+            http_extra = server_extra = ""
+            if self.tls:
+                self.h2_port = free_port()
+                listen = "".join(f"        listen 127.0.0.{h}:{self.port} ssl backlog=4096;\n"
+                                 f"        listen 127.0.0.{h}:{self.h2_port} ssl http2 backlog=4096;\n"
+                                 for h in range(1, self.hosts + 1))
+                http_extra = (f"    ssl_certificate {self.tls[0]};\n    ssl_certificate_key {self.tls[1]};\n"
+                              "    ssl_session_cache shared:SSL:20m;\n    ssl_session_timeout 1h;\n"
+                              "    ssl_session_tickets on;\n    http2_max_concurrent_streams 128;\n"
+                              "    log_format tlsr '$connection $connection_requests $ssl_session_reused $server_protocol';\n")
+                server_extra = f"        access_log {self.tls_log} tlsr;\n"
+            else:
                 listen = "".join(f"        listen 127.0.0.{h}:{self.port} backlog=4096;\n"
                                  for h in range(1, self.hosts + 1))
+            with open(conf, "w") as f:
                 f.write(CONFIG.format(tmp=self.tmp, port=self.port, root=self.root, user=user, listen=listen,
-                                      modules=self.modules, locations=self.locations))
+                                      modules=self.modules, locations=self.locations,
+                                      http_extra=http_extra, server_extra=server_extra))
             self.proc = subprocess.Popen([self.binary, "-p", self.tmp, "-c", conf, "-e", os.path.join(self.tmp, "error.log")],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if self._wait_ready():
@@ -97,7 +118,9 @@ class Nginx:
                 time.sleep(0.05)
         return False
 
-    def url(self, page, host=1):
+    def url(self, page, host=1, h2=False):
+        if self.tls:
+            return f"https://127.0.0.{host}:{self.h2_port if h2 else self.port}/{page}"
         return f"http://127.0.0.{host}:{self.port}/{page}"
 
     def check(self, page):

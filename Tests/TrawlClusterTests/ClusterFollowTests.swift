@@ -44,6 +44,20 @@ import TrawlTestSupport
         print("cluster follow: 2,000 pages in \(String(format: "%.2f", seconds)) s (\(Int(2000 / seconds)) pages/s)")
     }
 
+    /// Seeds that are not URLs: each gets its result, the batch ends, and its keys (the
+    /// seen-set among them, which no seed filled) are gone.
+    @Test func seedsThatAreNotURLsEndTheBatch() throws {
+        let redis = try RedisServer()
+        let workers = try Workers(1, redis: redis.url)
+        let results = ClusterFixture.drain(try Crawler(options: options(redis.url, maxDepth: 3))
+            .start(["not a url", "ftp://example.com/"]))
+        #expect(results.map(\.index) == [0, 1])
+        #expect(results.map { $0.error?.code } == [.invalidURL, .unsupportedProtocol])
+        #expect(results.allSatisfy { $0.followMode && $0.depth == 0 && $0.parent == -1 })
+        #expect(redis.cli("KEYS", "trawl:batch:*") == "")
+        _ = workers
+    }
+
     /// max_depth and max_pages hold across workers (server-counted).
     @Test func depthAndPageCapsHold() throws {
         let redis = try RedisServer()

@@ -89,7 +89,9 @@ final class ClusterBackend: Backend, @unchecked Sendable {
         let ttl = RedisArgument(Self.ms(options.ttl))
         let seen = RedisArgument(keys.seen(batchID))
         var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.count(batchID)), RedisArgument(batch.urls.count), "PX", ttl]]
-        let members = batch.urls.compactMap(FollowFilter.seenKey).map(ClusterFollow.member)
+        // The empty member (never a hash, which is 8 bytes) makes the set exist, with its TTL,
+        // even when no seed is an http(s) URL: a set the workers' script created would have none.
+        let members = [RedisArgument("")] + batch.urls.compactMap(FollowFilter.seenKey).map(ClusterFollow.member)
         var start = 0
         while start < members.count {
             commands.append(["SADD", seen] + members[start..<min(members.count, start + Self.chunk)])

@@ -54,6 +54,10 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private let matchers: MatcherPool<Settled>
     /// This worker's own WARC files for the batch (`warc` option), `PATH-PID-NNNNN.warc.gz`.
     private let warc: WARCWriter?
+    /// The worker's limit on transfers in flight, shared with its other batches' lanes (the
+    /// cluster worker's, adaptive unless pinned); nil: `inFlight` per lane, fixed.
+    private let limiter: ConcurrencyLimiter?
+    private let laneCount: Int
     #if DEBUG
     /// Test hook, compiled into debug builds only: a task whose URL contains this marker
     /// aborts the worker, so tests can crash a real worker at a chosen URL.
@@ -65,9 +69,13 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     ///   - label: names the batch in diagnostics.
     ///   - handBack: where transient failures go, when the feeder schedules retries (nil:
     ///     they wait in this worker's frontier).
+    ///   - limiter: when given, the lanes run their share of it instead of `inFlight` each.
     init(label: String, options: CrawlOptions, extractor: Extractor, lanes: Int, inFlight: Int,
+         limiter: ConcurrencyLimiter? = nil,
          handBack: HandBack? = nil, onFinished: @escaping Finished) throws(TrawlError) {
         self.label = label
+        self.limiter = limiter
+        self.laneCount = max(1, lanes)
         self.options = options
         self.extractor = extractor
         self.onFinished = onFinished
@@ -215,7 +223,7 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     private func runLane(inFlight: Int) {
         let lane: FetchLane
         do { lane = try FetchLane(options: FetchOptions(options), hosts: hosts, share: share, robots: robots,
-                                       cookies: cookies) } catch {
+                                       cookies: cookies, limiter: limiter) } catch {
             // Options the submitter accepted but this machine's libcurl refuses: answer every
             // task with the reason rather than leave it waiting or to be reclaimed forever.
             Console.error("trawl worker: \(label): \(error.message)\n")
@@ -224,8 +232,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         }
         wakers.withLock { $0.append(lane.waker) }
         matchers.register(lane.waker)
+        let limiter = self.limiter, lanes = laneCount
         lane.run(
-            inFlight: inFlight,
+            limit: { limiter?.share(lanes: lanes) ?? inFlight },
             next: {
                 if cancelled.load(ordering: .acquiring) { return .finished }
                 guard matchers.hasRoom else { return .wait }

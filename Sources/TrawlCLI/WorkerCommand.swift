@@ -16,7 +16,8 @@ struct WorkerCommand: ParsableCommand {
         discussion: """
             With --redis, the worker takes tasks from the Redis stream KEY_PREFIX tasks until \
             SIGTERM or SIGINT, then finishes the tasks it holds and exits. --jobs is its fetch \
-            lanes per batch, --concurrency the tasks it holds at once; --visibility-timeout and \
+            lanes per batch; its transfers in flight adapt across its batches unless --concurrency N \
+            pins them; --visibility-timeout and \
             --max-deliveries serve only batches whose own options cannot be read. Run any number, on \
             any number of machines (see docs/cluster.md). The password in the URL is never \
             printed; hiredis has no TLS, so keep Redis on a private network or a TLS tunnel.
@@ -30,7 +31,8 @@ struct WorkerCommand: ParsableCommand {
     var memoryLimit: Int = 0
 
     // The cluster flags set registry options: their help comes from the registry. For a
-    // worker, --jobs is the lanes per batch and --concurrency the tasks it holds at once;
+    // worker, --jobs is the lanes per batch and --concurrency its transfers in flight (auto:
+    // adaptive, as on the thread backend);
     // --visibility-timeout and --max-deliveries apply only to batches whose own options
     // (which every batch carries) cannot be read.
     @Option(help: registryHelp("redis_url"))

@@ -52,11 +52,11 @@ final class ClusterEngine: Sendable {
     private let outbox: ClusterOutbox
 
     init(batchID: String, options: CrawlOptions, extractor: Extractor, lanes: Int, inFlight: Int,
-         outbox: ClusterOutbox) throws(TrawlError) {
+         limiter: ConcurrencyLimiter? = nil, outbox: ClusterOutbox) throws(TrawlError) {
         self.batchID = batchID
         self.outbox = outbox
         self.lanes = try QueuedLanes(label: "batch \(batchID)", options: options, extractor: extractor,
-                                     lanes: lanes, inFlight: inFlight) { entry, result, cancelled in
+                                     lanes: lanes, inFlight: inFlight, limiter: limiter) { entry, result, cancelled in
             // A cancelled batch's tasks are only acknowledged: nobody reads its results.
             outbox.push(ClusterCompletion(batchID: batchID, entryIDs: [entry], result: cancelled ? nil : result))
         }

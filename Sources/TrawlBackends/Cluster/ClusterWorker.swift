@@ -25,8 +25,8 @@ public enum ClusterWorker {
     /// Serves tasks until SIGTERM or SIGINT.
     /// - Parameters:
     ///   - options: `redis_url`, `key_prefix`, `redis_timeout`, `jobs` (lanes per batch),
-    ///     `concurrency` (tasks held at once); `visibility_timeout` and `max_deliveries` apply
-    ///     to tasks of batches whose options this worker cannot read.
+    ///     `concurrency` (transfers in flight, adaptive when auto); `visibility_timeout` and
+    ///     `max_deliveries` apply to tasks of batches whose options this worker cannot read.
     ///   - name: the consumer name, unique per worker; default `host-pid`.
     /// - Returns: the exit status: 0 after a signal, 2 when Redis cannot be used at start.
     public static func run(options: CrawlOptions, name: String? = nil) -> Int32 {
@@ -90,7 +90,9 @@ final class WorkerLoop {
     private let keys: ClusterKeys
     private let name: String
     private let lanes: Int
-    private let capacity: Int
+    /// Transfers in flight on this worker, across its batches: adaptive with the worker's
+    /// `concurrency` auto (the default), fixed when `--concurrency N` pins it.
+    private let limiter: ConcurrencyLimiter
     private let fallbackVisibility: Double
     private let fallbackMaxDeliveries: Int
     private let outbox = ClusterOutbox()
@@ -110,7 +112,7 @@ final class WorkerLoop {
         self.name = name
         keys = ClusterKeys(prefix: options.keyPrefix)
         lanes = options.effectiveJobs(cores: OSThread.availableCores)
-        capacity = options.fixedConcurrency
+        limiter = ConcurrencyLimiter(options, lanes: lanes)
         fallbackVisibility = options.visibilityTimeout
         fallbackMaxDeliveries = options.maxDeliveries
         redis = try RedisConnection(url: url, timeout: options.redisTimeout)
@@ -143,7 +145,13 @@ final class WorkerLoop {
                     nextLiveness = now + 1
                     try checkLiveness()
                 }
-                let room = stopping ? 0 : capacity + max(1, capacity / 4) - held.count
+                // Tasks held: what runs now and a few more ready behind it (a quarter of the
+                // limit, at least 16), never more than the limit and a quarter. An adaptive
+                // limit may stand well above what runs (it grows while half of it is used):
+                // tasks held beyond that would only wait here while other workers starve.
+                let flight = limiter.snapshot
+                let capacity = min(flight.limit + max(1, flight.limit / 4), flight.running + max(16, flight.limit / 4))
+                let room = stopping ? 0 : capacity - held.count
                 if room > 0 {
                     var args: [RedisArgument] = ["XREADGROUP", "GROUP", RedisArgument(keys.group), RedisArgument(name),
                                                  "COUNT", RedisArgument(room)]
@@ -213,8 +221,8 @@ final class WorkerLoop {
             batch.lastUsed = MonotonicClock.now()
             if batch.engine == nil {
                 batch.engine = try ClusterEngine(batchID: b, options: batch.meta.options, extractor: batch.extractor,
-                                                 lanes: lanes, inFlight: max(1, (capacity + lanes - 1) / lanes),
-                                                 outbox: outbox)
+                                                 lanes: lanes, inFlight: limiter.share(lanes: lanes),
+                                                 limiter: limiter, outbox: outbox)
             }
             batch.engine?.enqueue(FetchRequest(index: i, url: u), entryID: entry.id)
         }

@@ -8,8 +8,9 @@ import TrawlLinks
 /// no clock), so every rule is tested alone; ``FollowSource`` puts it behind a lock for a batch.
 ///
 /// Pages are handed out with the batch's indexes in order (the seeds first, as submitted, at
-/// depth 0), shallowest queued depth first: breadth-first, as far as results arriving out of
-/// order allow. Each normalised URL (``URLKey``: WHATWG serialization, fragment dropped) is
+/// depth 0), shallowest queued depth first: breadth-first. A page's links are followed only
+/// once no page above it is pending, so every page's depth is its distance from the seeds in
+/// links, whatever order the results arrive in. Each normalised URL (``URLKey``: WHATWG serialization, fragment dropped) is
 /// enqueued once, seeds included, remembered as a 64-bit hash (``SeenHashes``, 10-12.5 bytes a
 /// URL; two URLs in 2^64 could merge, the price of a bounded seen-set). Every seed is handed
 /// out, even a repeated or invalid one, since every submitted URL has its result; a repeated
@@ -65,6 +66,9 @@ public struct FollowFrontier {
     private var pending: [Int: Origin] = [:]
     /// Pending pages by depth: a page at depth d may still bring links of depth d + 1.
     private var pendingAtDepth: [Int] = []
+    /// Completed pages whose links wait for every page above them (``release()``), by depth,
+    /// in the order they completed.
+    private var deferred: [Int: [(origin: Origin, links: [String])]] = [:]
     private var ended = false
 
     /// Pages handed out so far (the next page's index).
@@ -143,10 +147,29 @@ public struct FollowFrontier {
         pendingAtDepth[origin.page.depth] -= 1
         if let finalURL, let key = FollowFilter.seenKey(of: finalURL) { seen.insert(URLKey.hash(key)) }
         guard !ended else { return origin.page }
-        let depth = origin.page.depth
+        deferred[origin.page.depth, default: []].append((origin, links))
+        release()
+        return origin.page
+    }
+
+    /// Follows the links of completed pages, shallowest first, each depth only once no page
+    /// above it is pending. So a URL is always first found from a page one level above its
+    /// distance from the seeds, however the results arrive: a page of depth d + 1 that
+    /// finished before the last page of depth d - 1 did (its matching was slow, say) would
+    /// otherwise find at depth d + 2 a page that one links to at depth d + 1.
+    private mutating func release() {
+        while let depth = deferred.keys.min() {
+            guard !pendingAtDepth.prefix(depth).contains(where: { $0 > 0 }) else { return }
+            for (origin, links) in deferred.removeValue(forKey: depth) ?? [] { follow(links, from: origin) }
+        }
+    }
+
+    /// Enqueues the links of one page that pass the rules.
+    private mutating func follow(_ links: [String], from origin: Origin) {
+        let depth = origin.page.depth, index = origin.page.index
         guard depth < rules.maxDepth else {
             refused.tooDeep += links.count
-            return origin.page
+            return
         }
         for link in links {
             let key: String
@@ -167,7 +190,6 @@ public struct FollowFrontier {
             seen.insert(URLKey.hash(key))
             enqueue(Queued(url: key, depth: depth + 1, parent: index, parentURL: origin.page.url, scope: origin.scope))
         }
-        return origin.page
     }
 
     /// The page handed out as `index` while its result is pending.
@@ -176,6 +198,7 @@ public struct FollowFrontier {
     /// Nothing more is handed out (the batch was cancelled); pending pages may still answer.
     public mutating func end() {
         ended = true
+        deferred = [:]
         queues = []
         heads = []
         queued = 0

@@ -67,6 +67,33 @@ import TrawlCore
         #expect(f.next() == .end)
     }
 
+    /// A page that finishes while a page above it is pending keeps its links until that one
+    /// has finished: a URL both link to gets the shallower page as its parent, and its depth
+    /// is its distance, whatever order the results came in (a slow matcher, say).
+    @Test func linksWaitForEveryPageAboveSoDepthIsDistance() throws {
+        var f = FollowFrontier(seeds: ["http://t/a", "http://t/b"], rules: try FollowRules(maxDepth: 5))
+        guard case .page(let a) = f.next(), case .page(let b) = f.next() else {
+            Issue.record("seeds not handed out")
+            return
+        }
+        f.complete(index: a.index, links: ["http://t/a1"])
+        guard case .page(let a1) = f.next() else { Issue.record("a1 not handed out"); return }
+        // a1 (depth 1) finishes first and links to x; b (depth 0), still pending, links to x too.
+        f.complete(index: a1.index, links: ["http://t/x"])
+        #expect(f.next() == .wait, "x is not queued while b, above a1, is pending")
+        f.complete(index: b.index, links: ["http://t/x", "http://t/b1"])
+        guard case .page(let x) = f.next(), case .page(let b1) = f.next() else {
+            Issue.record("x and b1 not handed out")
+            return
+        }
+        #expect(x.url == "http://t/x" && x.depth == 1 && x.parent == b.index)
+        #expect(b1.url == "http://t/b1" && b1.depth == 1)
+        f.complete(index: x.index, links: [])
+        f.complete(index: b1.index, links: [])
+        #expect(f.next() == .end)
+        #expect(f.refused.seen == 1, "a1's link to x was seen already")
+    }
+
     @Test func shallowestQueuedFirstWhenResultsArriveOutOfOrder() throws {
         var f = FollowFrontier(seeds: ["http://t/a", "http://t/b"], rules: try FollowRules(maxDepth: 5))
         guard case .page(let a) = f.next(), case .page(let b) = f.next() else {

@@ -24,6 +24,13 @@ import Testing
 
     /// Until a transfer on a host has ended, the host gets one at a time: the others open
     /// after it, resuming its TLS session, and a host is not met with a burst.
+    /// Only host_delay's jitter needs a random draw (a getrandom call per admission otherwise).
+    @Test func onlyAHostDelayDrawsJitter() {
+        #expect(!HostTable(limit: 8).drawsJitter)
+        #expect(!HostTable(limit: 8, pacer: HostPacer(delay: 0, rate: 2)).drawsJitter)
+        #expect(HostTable(limit: 8, pacer: HostPacer(delay: 0.5, rate: 0)).drawsJitter)
+    }
+
     @Test func firstContactIsAlone() {
         var table = HostTable(limit: 8)
         #expect(table.admit(host: "a:80", waiter: 0) == .start)

@@ -22,6 +22,12 @@ final class CurlEasy {
     private let maxBytes: Int
     /// The SSRF guard, nil when `block_private_addresses` is off.
     let connectCheck: ConnectCheck?
+    /// Told a transfer's host key once its connection is up (TLS included), before its
+    /// request is sent: ``HostPolicy`` lets the host's other transfers start then.
+    private let onConnected: ((String) -> Void)?
+    /// Whether ``onConnected`` was told of this transfer.
+    private var announced = false
+    private var lastAnnounced = ""
     /// The batch's cookies, nil without `cookies`.
     private let jar: CookieJar?
     /// The cookies the current transfer started with.
@@ -73,7 +79,8 @@ final class CurlEasy {
 
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
-         share: LaneShare? = nil, connectCheck: ConnectCheck? = nil, jar: CookieJar? = nil) throws(TrawlError) {
+         share: LaneShare? = nil, connectCheck: ConnectCheck? = nil, jar: CookieJar? = nil,
+         onConnected: ((String) -> Void)? = nil) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -86,6 +93,7 @@ final class CurlEasy {
         self.share = share
         self.maxBytes = max(0, options.maxBytes)
         self.connectCheck = connectCheck
+        self.onConnected = onConnected
         self.keepHeads = options.keepHeads
         self.jar = jar
         try configure(options)
@@ -170,16 +178,13 @@ final class CurlEasy {
             }, "CURLOPT_OPENSOCKETFUNCTION")
             try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, me), "CURLOPT_OPENSOCKETDATA")
         }
-        if connectCheck?.checksNames == true {
+        if connectCheck?.checksNames == true || onConnected != nil {
             // Called before every request, redirects included, once its connection (to the
             // proxy) is up and before a byte of the request is sent.
             try check(trawl_curl_easy_setopt_prereq(handle) { user, _, _, _, _ in
                 guard let user else { return Int32(CURL_PREREQFUNC_ABORT) }
                 let easy = Unmanaged<CurlEasy>.fromOpaque(user).takeUnretainedValue()
-                guard let url = easy.effectiveURL, easy.connectCheck?.checkTarget(url: url) == nil else {
-                    return Int32(CURL_PREREQFUNC_ABORT)
-                }
-                return Int32(CURL_PREREQFUNC_OK)
+                return easy.connected() ? Int32(CURL_PREREQFUNC_OK) : Int32(CURL_PREREQFUNC_ABORT)
             }, "CURLOPT_PREREQFUNCTION")
             try check(trawl_curl_easy_setopt_ptr(handle, CURLOPT_PREREQDATA, me), "CURLOPT_PREREQDATA")
         }
@@ -247,11 +252,30 @@ final class CurlEasy {
         }
     }
 
+    /// A request's connection is up: whether the request may go (the address guard checks
+    /// the target by name behind a proxy).
+    private func connected() -> Bool {
+        if connectCheck?.checksNames == true {
+            guard let url = effectiveURL, connectCheck?.checkTarget(url: url) == nil else { return false }
+        }
+        if !announced, let onConnected {
+            announced = true
+            // A handle mostly serves one host: told again, the policy would take its lock for
+            // nothing.
+            if host != lastAnnounced {
+                lastAnnounced = host
+                onConnected(host)
+            }
+        }
+        return true
+    }
+
     // MARK: Transfers
 
     /// Readies the handle for `request`: `CURLOPT_URL`, a clean error buffer and body.
     func begin(_ request: FetchRequest, at now: Double) throws(TrawlError) {
         errorBuffer[0] = 0
+        announced = false
         body.removeAll()
         overLimit = false
         contentEncoding = []

@@ -113,8 +113,10 @@ public final class FetchLane {
 
     /// A new easy handle with the lane's settings (each has its own guard state).
     private func makeEasy() throws(TrawlError) -> CurlEasy {
-        try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
-                     connectCheck: addressGuard.map(makeConnectCheck), jar: jar)
+        let hosts = self.hosts
+        return try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
+                            connectCheck: addressGuard.map(makeConnectCheck), jar: jar,
+                            onConnected: hosts.isUnlimited ? nil : { hosts.connected(host: $0) })
     }
 
     /// The guard's state for one easy handle: with a proxy, the proxy's own addresses are

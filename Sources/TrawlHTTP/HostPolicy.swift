@@ -37,10 +37,12 @@ public struct HostTable: Sendable {
     /// The breaker every host starts with, and each host's own.
     private let breakerTemplate: CircuitBreaker
     private var breakers: [String: CircuitBreaker] = [:]
-    /// Hosts on which a transfer has ended: until then a host gets one transfer at a time,
-    /// so that the first connection's TLS session (shared through ``LaneShare``) is there to
-    /// resume when the others open, and a host is not met with a burst before it answered
-    /// once. One entry per host the batch reached.
+    /// Hosts to which a connection is up (TLS handshake done) or on which a transfer has
+    /// ended: until then a host gets one transfer at a time, so that the first connection's
+    /// TLS session (shared through ``LaneShare``) is there to resume when the others open, and
+    /// a host that cannot be reached is not met with a burst of connects. Not until the first
+    /// transfer ends: one slow first page then held every other URL of its host. One entry per
+    /// host the batch reached.
     private var contacted: Set<String> = []
     /// Whether each host's slots adapt (``HostCap``) within ``limit``: `concurrency` auto.
     public let adaptive: Bool
@@ -104,8 +106,8 @@ public struct HostTable: Sendable {
         return .start
     }
 
-    /// Transfers `host` may have at once now: 1 until one of them ended, then ``limit`` or
-    /// its adaptive slots.
+    /// Transfers `host` may have at once now: 1 until a connection to it is up or one of them
+    /// ended, then ``limit`` or its adaptive slots.
     public func allowed(_ host: String) -> Int {
         if limit == Int.max { return limit }
         guard contacted.contains(host) else { return 1 }
@@ -147,6 +149,16 @@ public struct HostTable: Sendable {
         let wake = h.waiters.sorted()
         h.waiters = []
         hosts[host] = h.running == 0 ? nil : h
+        return wake
+    }
+
+    /// A connection to `host` is up (TLS included) and its request about to go.
+    /// - Returns: the lanes waiting for the host, to be woken (each once), the first time only.
+    public mutating func connected(host: String) -> [Int] {
+        guard limit != Int.max, contacted.insert(host).inserted, var h = hosts[host] else { return [] }
+        let wake = h.waiters.sorted()
+        h.waiters = []
+        hosts[host] = h
         return wake
     }
 
@@ -222,6 +234,13 @@ public final class HostPolicy: Sendable {
     /// (``RobotsGate`` passes a robots.txt's Crawl-delay here).
     public func raiseDelay(host: String, seconds: Double) {
         table.withLock { $0.raiseDelay(host: host, seconds: seconds) }
+    }
+
+    /// A connection to `host` is up: the host's other transfers may start.
+    func connected(host: String) {
+        let wake = table.withLock { $0.connected(host: host) }
+        guard !wake.isEmpty else { return }
+        lanes.wake(wake)
     }
 
     /// Transfers running on `host` (for tests and diagnostics).

@@ -51,4 +51,23 @@ import TrawlTestSupport
         #expect(!BackendKind.process.capabilities.contains(.inProcess))
         #expect(BackendKind.cluster.capabilities.isSuperset(of: [.distributed, .submitsOnStart]))
     }
+
+    /// A host's first transfer runs alone only until its connection is up: a slow first page
+    /// does not hold the host's other URLs until it ends. One lane, so the slow URL is the
+    /// host's first for certain.
+    @Test func aSlowFirstPageDoesNotHoldItsHostsOthers() throws {
+        var o = CrawlOptions()
+        o.jobs = 1
+        o.order = .completed
+        let server = TestServer.shared
+        let urls = [server.url("/slow?seconds=3")] + (1...5).map { server.siteURL(String(format: "%03d.html", $0)) }
+        let batch = try Crawler(options: o).start(urls)
+        var order: [Int] = []
+        while case .result(let r) = batch.next() {
+            #expect(r.status == 200, "\(r.url)")
+            order.append(r.index)
+        }
+        #expect(order.count == 6)
+        #expect(order.last == 0, "the others waited for the slow first page: \(order)")
+    }
 }

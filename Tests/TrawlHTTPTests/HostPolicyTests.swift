@@ -45,6 +45,24 @@ import Testing
         #expect(table.admit(host: "b:80", waiter: 0) == .start)
     }
 
+    /// The first connection being up is contact enough: the host's other transfers start
+    /// then, not once the first page (perhaps a slow one) has ended.
+    @Test func aConnectionUpEndsTheFirstContactWait() {
+        var table = HostTable(limit: 4)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
+        #expect(table.admit(host: "a:80", waiter: 1) == .wait)
+        #expect(table.admit(host: "a:80", waiter: 2) == .wait)
+        #expect(table.connected(host: "a:80") == [1, 2])
+        #expect(table.connected(host: "a:80") == [], "the first time only")
+        for k in 0..<3 { #expect(table.admit(host: "a:80", waiter: k) == .start) }
+        #expect(table.admit(host: "a:80", waiter: 0) == .wait, "then the limit holds")
+        #expect(table.connected(host: "b:80") == [], "a host with nothing running: nothing to wake")
+        #expect(table.admit(host: "b:80", waiter: 0) == .start)
+        #expect(table.admit(host: "b:80", waiter: 0) == .start, "b:80 counts as contacted")
+        var open = HostTable(limit: 0)
+        #expect(open.connected(host: "a:80") == [])
+    }
+
     /// With concurrency auto a host starts at 6 of its 8, gives way on a 503 or a timeout, and
     /// a response of any other status is no sign of strain.
     @Test func adaptiveSlotsStartAtSixAndGiveWayOnStrain() {

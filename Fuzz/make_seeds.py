@@ -139,20 +139,23 @@ def options_payload():
 
 
 def frame_seeds():
-    """Frame.swift's frames at wire version 6."""
+    """Frame.swift's frames at wire version 7."""
     res = result_payload(3, "http://127.0.0.1/a", 200,
                          matches=[("link", 0, ["http://127.0.0.1/a", "http://[x"], [1]), ("kv", 2, ["k", "v"], [])],
                          raw=[("link", 0, ["/a", "http://[x"], [])], follow=(1, 0, "http://127.0.0.1/"))
     err = result_payload(4, "ftp://x/", -1, error=(21, "scheme 'ftp' is not allowed"))
     write("FuzzFrames", b"\x07" + frame(11, struct.pack("<I", 1) + res) + frame(11, struct.pack("<I", 1) + err))
-    # configure: wire version, generation, lanes, transfers in flight, flags (hands retries back)
-    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIII", 6, 1, 4, 64, 1) + options_payload()))
+    # configure: wire version, generation, lanes, transfers in flight, the most in flight,
+    # flags (hands retries back, adapts its concurrency)
+    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIIII", 7, 1, 4, 32, 512, 3) + options_payload()))
     tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<I", 1)
     tasks += struct.pack("<q", 1) + wire_string("http://b/") + struct.pack("<I", 3)
     write("FuzzFrames", b"\x40" + frame(2, tasks) + frame(3, struct.pack("<I", 1)))
-    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 6, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
+    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 7, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
     # retry: generation, index, seconds to wait, the attempt's transfer seconds
     write("FuzzFrames", b"\x10" + frame(13, struct.pack("<Iqdd", 1, 7, 0.5, 0.02)))
+    # limit: generation, the worker's limit on transfers in flight, the transfers running
+    write("FuzzFrames", b"\x03" + frame(14, struct.pack("<III", 1, 96, 71)))
 
 
 def resp(x):
@@ -174,7 +177,7 @@ def redis_seeds():
     follow = [("follow", 2, wire_string("link")), ("max_depth", 0, struct.pack("<q", 3)),
               ("follow_scope", 2, wire_string("domain"))]
     follow_settings = struct.pack("<I", len(follow)) + b"".join(wire_string(k) + bytes([t]) + v for k, t, v in follow)
-    meta = struct.pack("<II", 0x4C575254, 6) + struct.pack("<qQdq", 2, 99, 30.0, 3) + options_payload() + follow_settings
+    meta = struct.pack("<II", 0x4C575254, 7) + struct.pack("<qQdq", 2, 99, 30.0, 3) + options_payload() + follow_settings
     write("FuzzRedisReplies", b"+OK\r\n-BUSYGROUP Consumer Group name already exists\r\n:42\r\n")
     write("FuzzRedisReplies", resp([["trawl:batch:b1:results", [["1-0", ["i", "0", "r", res]], ["1-1", ["done", "1"]]]]]))
     write("FuzzRedisReplies", resp([["trawl:tasks", [["5-0", ["b", "b1", "i", "7", "u", "http://a/"]], ["5-1", None]]]]))

@@ -437,11 +437,12 @@ TRAWL_API trawl_status trawl_batch_cancel(trawl_batch *batch);
 TRAWL_API trawl_status trawl_batch_progress(const trawl_batch *batch, size_t *done, size_t *total,
                                             size_t *failed, double *elapsed_s);
 
-/* Transfers in flight now and their limit. limit: with "concurrency" auto on the thread backend
- * the adaptive limit as it moves (between max(4, jobs) and max_concurrency), pinned the number
- * given; on the process and cluster backends the limit each worker process runs with. running:
- * this process's transfers in flight (0 on the process and cluster backends). adaptive: 1 when
- * the limit adapts. Each output may be NULL to skip it. Any thread, also from the progress
+/* Transfers in flight now and their limit. limit: with "concurrency" auto the adaptive limit as
+ * it moves (on the thread backend between max(4, jobs) and max_concurrency; on the process
+ * backend the sum of the workers' limits as they last reported them), pinned the number given;
+ * on the cluster backend the number each worker starts from. running: the transfers in flight
+ * in this process, or in the process backend's workers as last reported (0 on the cluster
+ * backend). adaptive: 1 when the limit adapts. Each output may be NULL to skip it. Any thread, also from the progress
  * callback. Returns TRAWL_OK, or TRAWL_INVALID_ARGUMENT for a NULL batch. */
 TRAWL_API trawl_status trawl_batch_concurrency(const trawl_batch *batch, size_t *limit, size_t *running,
                                                int *adaptive);

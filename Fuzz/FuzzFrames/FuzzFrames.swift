@@ -47,7 +47,8 @@ private func check(_ frame: Frame) {
             try CrawlResult.decode(from: &again).encode(to: &w2)
             if w2.bytes != w.bytes { fatalError("a result does not survive encode/decode: \(result)") }
         case .configure:
-            _ = try p.u32(); _ = try p.u32(); _ = try p.u32(); _ = try p.u32()
+            // wire version, generation, lanes, transfers in flight, the most in flight, flags
+            for _ in 0..<6 { _ = try p.u32() }
             _ = try CrawlOptions.decodeForWorker(from: &p)
             try p.expectEnd()
         case .tasks:
@@ -63,6 +64,9 @@ private func check(_ frame: Frame) {
             _ = try p.u32()
         case .retry:
             _ = try p.u32(); _ = try p.i64(); _ = try p.f64(); _ = try p.f64()
+            try p.expectEnd()
+        case .limit:
+            _ = try p.u32(); _ = try p.u32(); _ = try p.u32()
             try p.expectEnd()
         }
     } catch {

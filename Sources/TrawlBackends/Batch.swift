@@ -153,11 +153,11 @@ public final class Batch: Sendable {
         return s
     }
 
-    /// Transfers in flight now and their limit: with `concurrency` auto on the thread
-    /// backend, the adaptive limit as it moves; pinned, the number given. On the process and
-    /// cluster backends, the limit each worker process runs with (`running` counts this
-    /// process's transfers, so 0 there). Any thread.
-    public var concurrency: ConcurrencySnapshot { hub.limiter.snapshot }
+    /// Transfers in flight now and their limit: with `concurrency` auto, the adaptive limit as
+    /// it moves (on the process backend, the sum of its workers' limits and transfers as they
+    /// last reported them); pinned, the number given. On the cluster backend, the number each
+    /// worker starts from (`running` counts this process's transfers, so 0 there). Any thread.
+    public var concurrency: ConcurrencySnapshot { hub.concurrency ?? hub.limiter.snapshot }
 
     /// Waits until the batch's threads have ended (all results produced).
     public func wait() {

@@ -52,6 +52,7 @@ final class BatchHub: ResultDelivery {
     let lanes: Int
     /// Transfers in flight on the in-process lanes: fixed, or adaptive with `concurrency` auto.
     let limiter: ConcurrencyLimiter
+    private let workersFlight: Mutex<ConcurrencySnapshot?>
     private let failed: FailedResults
     private let cancelled = Atomic<Bool>(false)
     private let wakers = Mutex<[@Sendable () -> Void]>([])
@@ -120,6 +121,13 @@ final class BatchHub: ResultDelivery {
         limiter = crawler.options.backend.capabilities.contains(.inProcess)
             ? ConcurrencyLimiter(crawler.options, lanes: lanes)
             : ConcurrencyLimiter(fixed: crawler.options.fixedConcurrency)
+        // The process backend's workers start from 64 in all (or the pinned number) until
+        // they report.
+        let o = crawler.options
+        workersFlight = Mutex(o.backend == .process
+            ? ConcurrencySnapshot(adaptive: o.concurrency == 0, limit: o.fixedConcurrency, peak: o.fixedConcurrency,
+                                  max: o.concurrency == 0 ? o.maxConcurrency : o.fixedConcurrency, running: 0)
+            : nil)
         // Told at the cancel itself, not by the intake thread later: a URL pushed into a feed
         // after the cancel returned must be refused.
         if let source { register { source.cancel() } }
@@ -258,9 +266,16 @@ final class BatchHub: ResultDelivery {
         collector.close()
     }
 
-    /// The in-flight limit now, for in-process backends (``Progress/concurrency``).
+    /// The in-flight limit now (``Progress/concurrency``): the in-process lanes', or the sum
+    /// of what the process backend's workers last reported; nil on the cluster, whose workers
+    /// report to no one.
     var concurrency: ConcurrencySnapshot? {
-        options.backend.capabilities.contains(.inProcess) ? limiter.snapshot : nil
+        options.backend.capabilities.contains(.inProcess) ? limiter.snapshot : workersFlight.withLock { $0 }
+    }
+
+    /// The process backend's workers, together: their limits and transfers as last reported.
+    func workersReported(_ flight: ConcurrencySnapshot) {
+        workersFlight.withLock { $0 = flight }
     }
 
     /// Why the streamed input ended early, nil when it did not (or the batch is a list).

@@ -13,7 +13,7 @@ extension CrawlOptions {
              doc: "Lanes (worker threads), joblib's n_jobs: -1 all cores, -2 all but one, n > 0 exactly n; not 0.",
              extra: { $0 == 0 ? "jobs must not be 0 (use -1 for all cores)" : nil }),
         .int("concurrency", \.concurrency, 0...100_000, scope: .batch, flag: "--concurrency",
-             doc: "Transfers in flight across the batch: 0 or auto adapts to the servers' latency and strain up to max_concurrency (thread backend; the process and cluster backends then run 64); a number pins it.",
+             doc: "Transfers in flight across the batch: 0 or auto adapts to the servers' latency and strain up to max_concurrency (thread and process backends; a cluster worker adapts its own unless started with --concurrency N); a number pins it.",
              auto: 0),
         .int("max_concurrency", \.maxConcurrency, 1...100_000, scope: .batch, flag: "--max-concurrency",
              doc: "The most transfers in flight an adaptive concurrency (concurrency auto) grows to."),
@@ -34,7 +34,7 @@ extension CrawlOptions {
 
         // MARK: Fetching
         .int("per_host_connections", \.perHostConnections, 0...100_000, scope: .fetch, flag: "--per-host",
-             doc: "Transfers to one host at once, shared by the batch's lanes; per worker process on the process and cluster backends (0: no limit). With concurrency auto a host starts at 6 (or this, if lower) and gives way on 429, 503, timeouts and refused connections."),
+             doc: "Transfers to one host at once, shared by the batch's lanes; on the process backend split between the workers (rounded up), per worker on the cluster (0: no limit). With concurrency auto a host starts at 6 (or this, if lower) and gives way on 429, 503, timeouts and refused connections."),
         .seconds("connect_timeout", \.connectTimeout, 0.001...31_536_000, scope: .fetch, flag: "--connect-timeout",
                  doc: "Seconds allowed to connect (TCP and TLS)."),
         .seconds("timeout", \.timeout, 0.001...31_536_000, scope: .fetch, flag: "--timeout",

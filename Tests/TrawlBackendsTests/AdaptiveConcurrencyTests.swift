@@ -7,20 +7,24 @@ import TrawlCore
 import TrawlTestSupport
 
 /// `concurrency` auto (the default) against real loopback servers that count what they see:
-/// polite to one host, backing off from one that gives way, growing with many slow hosts.
+/// polite to one host, backing off from one that gives way, growing with many slow hosts. On
+/// the process backend each worker adapts its own limit and reports it to the host, and each
+/// caps a host at its share of `per_host_connections`.
 @Suite(.serialized) struct AdaptiveConcurrencyTests {
-    func options(_ body: (inout CrawlOptions) -> Void = { _ in }) -> CrawlOptions {
+    func options(_ backend: BackendKind, _ body: (inout CrawlOptions) -> Void = { _ in }) -> CrawlOptions {
         var o = CrawlOptions()
+        o.backend = backend
         o.jobs = 2
         o.timeout = 20
         body(&o)
         return o
     }
 
-    @Test func defaultsOpenAtMostPerHostConnectionsToOneHost() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func defaultsOpenAtMostPerHostConnectionsToOneHost(_ backend: BackendKind) throws {
         let server = try CountingServer(delay: 0.03)
         defer { server.stop() }
-        let o = options()
+        let o = options(backend)
         #expect(o.concurrency == 0 && o.perHostConnections == 8 && o.maxConcurrency == 1024)
         let batch = try Crawler(options: o).start((0..<120).map { server.url("/p/\($0)") })
         let results = batch.results()
@@ -34,15 +38,20 @@ import TrawlTestSupport
 
     /// A server that answers 503 to a request arriving while 3 are served: the pinned batch
     /// (8 per host, as today) meets it with a storm of 503s, the adaptive one settles below.
-    @Test func aHostThatGivesWayAboveThreeSeesFew503s() throws {
+    ///
+    /// Thread backend only: the process backend's workers each adapt their own share of the
+    /// host's slots, and two such controllers test the host's limit more often than one
+    /// (docs/concurrency.md, "Backends").
+    @Test(arguments: [BackendKind.thread])
+    func aHostThatGivesWayAboveThreeSeesFew503s(_ backend: BackendKind) throws {
         func run(_ o: CrawlOptions) throws -> (refused: Int, served: Int, results: [CrawlResult]) {
             let server = try CountingServer(delay: 0.02, overloadAbove: 3)
             defer { server.stop() }
             let results = try Crawler(options: o).crawl((0..<200).map { server.url("/p/\($0)") })
             return (server.refused, server.served, results)
         }
-        let adaptive = try run(options { $0.maxRetries = 0 })
-        let pinned = try run(options { $0.maxRetries = 0; $0.concurrency = 16 })
+        let adaptive = try run(options(backend) { $0.maxRetries = 0 })
+        let pinned = try run(options(backend) { $0.maxRetries = 0; $0.concurrency = 16 })
         #expect(adaptive.results.count == 200 && pinned.results.count == 200)
         #expect(adaptive.refused + adaptive.served == 200)
         #expect(adaptive.refused * 8 <= 200, "adaptive: \(adaptive.refused) of 200 answered 503")
@@ -52,13 +61,14 @@ import TrawlTestSupport
 
     /// 20 hosts at 100 ms, 6 to 8 slots each: 120-160 transfers can run, so the limit must
     /// leave its start of 64 behind; a pinned limit stays where it is put.
-    @Test func theLimitGrowsWhenManySlowHostsCanTakeMore() throws {
+    @Test(arguments: [BackendKind.thread, .process])
+    func theLimitGrowsWhenManySlowHostsCanTakeMore(_ backend: BackendKind) throws {
         let servers = try (0..<20).map { _ in try CountingServer(delay: 0.1) }
         defer { for s in servers { s.stop() } }
         let urls = (0..<600).map { servers[$0 % 20].url("/p/\($0)") }
         // Progress callbacks carry the limit as it moves.
         let seen = Mutex<[ConcurrencySnapshot?]>([])
-        let batch = try Crawler(options: options()).start(urls, onProgress: { p in seen.withLock { $0.append(p.concurrency) } })
+        let batch = try Crawler(options: options(backend)).start(urls, onProgress: { p in seen.withLock { $0.append(p.concurrency) } })
         #expect(batch.results().allSatisfy { $0.status == 200 })
         let c = try #require(batch.stats.concurrency)
         #expect(c.peak > 64, "\(c)")
@@ -68,7 +78,7 @@ import TrawlTestSupport
         #expect(reported.contains { ($0?.running ?? 0) > 64 }, "and more than 64 transfers in flight")
         #expect(batch.concurrency.limit == c.limit)
         #expect(servers.allSatisfy { $0.peak <= 8 })
-        let pinned = try Crawler(options: options { $0.concurrency = 16 }).start(urls)
+        let pinned = try Crawler(options: options(backend) { $0.concurrency = 16 }).start(urls)
         _ = pinned.results()
         #expect(pinned.stats.concurrency == ConcurrencySnapshot(adaptive: false, limit: 16, peak: 16, max: 16, running: 0))
     }

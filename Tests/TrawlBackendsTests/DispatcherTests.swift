@@ -194,4 +194,28 @@ import Glibc
         #expect(actions == [.failMissing(TrawlError(.backendUnavailable,
             "worker refused the batch: wire version 1 from the host, worker speaks 2"))])
     }
+
+    /// An adaptive worker's window follows the limit it reports: what runs and half the limit
+    /// more (at least 16), never above twice the limit; the fixed window holds until then.
+    @Test func anAdaptiveWorkersWindowFollowsItsReportedLimit() {
+        var m = machine(1000, window: 16, chunk: 4)
+        _ = m.step(now: 0)
+        m.added(0, ready: true, now: 0)
+        #expect(sends(m.step(now: 0))[0]?.count == 16, "the configured window before any report")
+        m.reported(0, limit: 100, running: 16)
+        #expect(sends(m.step(now: 0.1))[0]?.count == 66 - 16, "16 running and 50 ready")
+        m.reported(0, limit: 100, running: 100)
+        #expect(sends(m.step(now: 0.2))[0]?.count == 150 - 66, "100 running and 50 ready")
+        // The limit fell: nothing more goes out until the worker is below its new window.
+        m.reported(0, limit: 20, running: 20)
+        #expect(Dispatcher.window(limit: 20, running: 20) == 36)
+        #expect(sends(m.step(now: 0.3)).isEmpty)
+        for i in 0..<120 { _ = m.accept(0, index: i, now: 0.4) }
+        // 30 held, window 36: a quarter of the window (9) must be free before a top-up.
+        #expect(sends(m.step(now: 0.4)).isEmpty)
+        for i in 120..<130 { _ = m.accept(0, index: i, now: 0.5) }
+        #expect(sends(m.step(now: 0.5))[0]?.count == 36 - 20)
+        #expect(Dispatcher.window(limit: 10, running: 10) == 20, "never more than twice the limit")
+        #expect(Dispatcher.window(limit: 4, running: 0) == 8, "at least 8")
+    }
 }

@@ -22,7 +22,7 @@ import TrawlTestSupport
         for file in Self.seeds {
             for frame in try frames(of: file) { seen.insert(frame.type.rawValue) }
         }
-        let all: [FrameType] = [.configure, .tasks, .cancel, .ready, .result, .configError, .retry]
+        let all: [FrameType] = [.configure, .tasks, .cancel, .ready, .result, .configError, .retry, .limit]
         #expect(Set(all.map(\.rawValue)) == seen, "regenerate with Fuzz/make_seeds.py FuzzFrames")
     }
 
@@ -32,7 +32,8 @@ import TrawlTestSupport
             switch frame.type {
             case .configure:
                 #expect(try p.u32() == Wire.version, "\(file.lastPathComponent): regenerate with Fuzz/make_seeds.py FuzzFrames")
-                _ = try p.u32(); _ = try p.u32(); _ = try p.u32(); _ = try p.u32()
+                // generation, lanes, transfers in flight, the most in flight, flags
+                for _ in 0..<5 { _ = try p.u32() }
                 _ = try CrawlOptions.decodeForWorker(from: &p)
             case .ready:
                 #expect(try p.u32() == Wire.version, "\(file.lastPathComponent): regenerate with Fuzz/make_seeds.py FuzzFrames")
@@ -50,6 +51,8 @@ import TrawlTestSupport
                 _ = try p.u32(); _ = try p.string()
             case .cancel:
                 _ = try p.u32()
+            case .limit:
+                _ = try p.u32(); _ = try p.u32(); _ = try p.u32()
             }
             try p.expectEnd()
         }

@@ -38,7 +38,7 @@ struct Dispatcher {
     struct Config {
         /// Worker processes wanted.
         var workers: Int
-        /// URLs one worker may hold.
+        /// URLs one worker may hold, until it reports an adaptive limit (then ``window(limit:running:)``).
         var window: Int
         /// Top a worker up only once this many of its window are free.
         var chunk: Int
@@ -85,6 +85,9 @@ struct Dispatcher {
         var killedForStart = false
         /// Why the loop killed it, when it sent bytes that are not frames.
         var corrupt: String? = nil
+        /// An adaptive worker's limit and transfers running, as it last reported them.
+        var limit: Int? = nil
+        var running = 0
     }
 
     let config: Config
@@ -197,6 +200,25 @@ struct Dispatcher {
     /// The worker sent bytes that are not frames (the loop kills it).
     mutating func corrupt(_ worker: Int, _ error: TrawlError) {
         workers[worker]?.corrupt = error.message
+    }
+
+    /// An adaptive worker's limit on transfers in flight, and the transfers it runs, moved.
+    mutating func reported(_ worker: Int, limit: Int, running: Int) {
+        workers[worker]?.limit = max(1, limit)
+        workers[worker]?.running = max(0, running)
+    }
+
+    /// URLs an adaptive worker may hold: what runs and half the limit more ready behind it (at
+    /// least 16), never more than twice the limit. Its limit grows only while half of it is
+    /// used, so the worker must hold more than it runs; but a limit standing far above what
+    /// runs (per-host caps hold the worker back) would only park URLs there that another
+    /// worker could start.
+    static func window(limit: Int, running: Int) -> Int {
+        max(8, min(2 * limit, running + max(16, limit / 2)))
+    }
+
+    private func window(of w: Worker) -> Int {
+        w.limit.map { Self.window(limit: $0, running: w.running) } ?? config.window
     }
 
     /// The worker's `ready` frame arrived.
@@ -377,11 +399,13 @@ struct Dispatcher {
         if w.outstanding.isEmpty, case .request(let index, _, _)? = frontier.nextRetry(now: now) {
             items = [index]
             workers[id]?.holdsRetry = true
-        } else if config.window - w.outstanding.count >= min(config.chunk, frontier.freshRemaining + dueRetries(now)) {
-            while w.outstanding.count + items.count < config.window, let index = nextDueRetry(now) {
+        } else if case let window = window(of: w),
+                  window - w.outstanding.count >= min(w.limit == nil ? config.chunk : max(1, window / 4),
+                                                      frontier.freshRemaining + dueRetries(now)) {
+            while w.outstanding.count + items.count < window, let index = nextDueRetry(now) {
                 items.append(index)
             }
-            while w.outstanding.count + items.count < config.window,
+            while w.outstanding.count + items.count < window,
                   case .request(let index, _, _)? = frontier.nextFresh() {
                 items.append(index)
             }
@@ -454,7 +478,7 @@ struct Dispatcher {
         var free: [Int: Int] = [:]
         for id in ids {
             guard let w = workers[id], w.ready, !w.holdsRetry else { continue }
-            let room = config.slots - w.outstanding.count
+            let room = (w.limit ?? config.slots) - w.outstanding.count
             if room > 0 { free[id] = room }
         }
         var emptied = false

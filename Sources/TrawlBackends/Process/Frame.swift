@@ -6,8 +6,9 @@ import TrawlCore
 /// frame: a little-endian `u32` length, then a type byte and the payload (``Wire`` encoding).
 enum FrameType: UInt8 {
     // Host -> worker
-    /// Wire version, batch generation, lanes, transfers in flight, flags (``WorkerFlags``),
-    /// options.
+    /// Wire version, batch generation, lanes, transfers in flight (the start of an adaptive
+    /// limit), the most transfers in flight (the cap of an adaptive limit), flags
+    /// (``WorkerFlags``), options.
     case configure = 1
     /// Batch generation, then (index, URL, HTTP attempt number) triples.
     case tasks = 2
@@ -23,6 +24,10 @@ enum FrameType: UInt8 {
     /// Batch generation, index, seconds to wait, the attempt's transfer seconds: the attempt
     /// failed transiently and the host is to run the URL again (``WorkerFlags/handsRetriesBack``).
     case retry = 13
+    /// Batch generation, the worker's limit on transfers in flight, the transfers running:
+    /// an adaptive worker (``WorkerFlags/adaptsConcurrency``) reports them as they move, and
+    /// the host sizes the worker's window from them.
+    case limit = 14
 }
 
 /// What a host asks of a pipe worker beyond its options, in the `configure` frame.
@@ -31,6 +36,9 @@ struct WorkerFlags: OptionSet {
     /// Hand transient failures back (a `retry` frame) instead of retrying in the worker: the
     /// host schedules retries, so that they take their host's turn across every worker.
     static let handsRetriesBack = WorkerFlags(rawValue: 1)
+    /// Adapt the limit on transfers in flight (`concurrency` auto), from the configure frame's
+    /// transfers in flight up to its most, and report it in `limit` frames.
+    static let adaptsConcurrency = WorkerFlags(rawValue: 2)
 }
 
 /// A decoded frame.

@@ -51,13 +51,14 @@ public enum PipeWorker {
                             })
                             continue
                         }
-                        let lanes = Int(try p.u32()), inFlight = Int(try p.u32())
+                        let lanes = Int(try p.u32()), inFlight = Int(try p.u32()), most = Int(try p.u32())
                         let flags = WorkerFlags(rawValue: try p.u32())
                         do {
                             let options = try CrawlOptions.decodeForWorker(from: &p)
                             try p.expectEnd()
                             engine = try WorkerEngine(generation: gen, options: options, lanes: max(1, lanes),
-                                                      inFlight: max(1, inFlight), flags: flags, output: out)
+                                                      inFlight: max(1, inFlight), most: max(1, most, inFlight),
+                                                      flags: flags, output: out)
                         } catch {
                             out.send(Frame.encode(.configError) { w in w.u32(gen); w.string(error.message) })
                         }
@@ -80,7 +81,7 @@ public enum PipeWorker {
                             e.stop(cancel: true)
                             engine = nil
                         }
-                    case .ready, .result, .configError, .retry:
+                    case .ready, .result, .configError, .retry, .limit:
                         break  // worker-to-host types; a host never sends them
                     }
                 }
@@ -163,7 +164,11 @@ final class WorkerEngine: Sendable {
     private let lanes: QueuedLanes<Void>
     private let output: Output
 
-    init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, flags: WorkerFlags,
+    /// - Parameters:
+    ///   - inFlight: transfers in flight; with ``WorkerFlags/adaptsConcurrency``, where the
+    ///     adaptive limit starts.
+    ///   - most: the cap of the adaptive limit.
+    init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, most: Int, flags: WorkerFlags,
          output: Output) throws(TrawlError) {
         self.generation = generation
         self.output = output
@@ -175,10 +180,18 @@ final class WorkerEngine: Sendable {
                 output.send(Self.retryFrame(request.index, after: after, elapsed: elapsed, generation: generation))
             }
         }
+        let limiter = flags.contains(.adaptsConcurrency)
+            ? ConcurrencyLimiter(adaptive: GradientLimit(initial: inFlight, min: min(inFlight, max(4, lanes)), max: most))
+            : nil
+        let reporter = limiter.map { LimitReporter(limiter: $0, generation: generation) }
         // Every task is answered, cancelled ones too: the host counts on one result per URL.
         self.lanes = try QueuedLanes(label: "batch \(generation)", options: options, extractor: extractor,
-                                     lanes: lanes, inFlight: inFlight, handBack: handBack) { _, result, _ in
+                                     lanes: lanes, inFlight: limiter?.share(lanes: lanes) ?? inFlight,
+                                     limiter: limiter, handBack: handBack) { _, result, _ in
             output.send(Self.frame(result, generation: generation))
+            // After the result, so the host has counted the result's URL out of the worker's
+            // window when it reads the new limit.
+            if let frame = reporter?.frameIfMoved() { output.send(frame) }
         }
     }
 
@@ -208,6 +221,38 @@ final class WorkerEngine: Sendable {
         Frame.encode(.result) { w in
             w.u32(generation)
             result.encode(to: &w)
+        }
+    }
+}
+
+/// When an adaptive worker tells its host its limit: whenever the limit moved, or the
+/// transfers running moved by an eighth of it (at least 4) since the last report. The host
+/// sizes the worker's window from these, so a report per result would only add frames.
+///
+/// Thread-safe: the lanes' result callbacks call it from any lane thread.
+final class LimitReporter: Sendable {
+    private let limiter: ConcurrencyLimiter
+    private let generation: UInt32
+    private let last = Mutex<(limit: Int, running: Int)>((-1, -1))
+
+    init(limiter: ConcurrencyLimiter, generation: UInt32) {
+        self.limiter = limiter
+        self.generation = generation
+    }
+
+    /// A `limit` frame if the host should hear of the limit now, else nil.
+    func frameIfMoved() -> [UInt8]? {
+        let now = limiter.snapshot
+        let moved: Bool = last.withLock { last in
+            guard now.limit != last.limit || abs(now.running - last.running) >= max(4, now.limit / 8) else { return false }
+            last = (now.limit, now.running)
+            return true
+        }
+        guard moved else { return nil }
+        return Frame.encode(.limit) { w in
+            w.u32(generation)
+            w.u32(UInt32(clamping: now.limit))
+            w.u32(UInt32(clamping: now.running))
         }
     }
 }

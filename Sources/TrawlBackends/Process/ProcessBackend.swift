@@ -53,8 +53,12 @@ struct ProcessBackend: Backend {
             return
         }
         let gen = Self.generations.wrappingAdd(1, ordering: .relaxed).newValue
+        // With `concurrency` auto each worker adapts its own limit, from its share of 64 up to
+        // its share of max_concurrency, and reports it; the dispatcher sizes its window.
+        let adaptive = options.concurrency == 0
         let inFlight = max(1, (options.fixedConcurrency + workers - 1) / workers)
-        let taskTimeout = options.taskTimeout > 0 ? options.taskTimeout : Self.derivedTaskTimeout(options, inFlight: inFlight)
+        let most = adaptive ? max(inFlight, (options.maxConcurrency + workers - 1) / workers) : inFlight
+        let taskTimeout = options.taskTimeout > 0 ? options.taskTimeout : Self.derivedTaskTimeout(options, inFlight: most)
         // The window is topped up only once half the in-flight count is free (or the last
         // few URLs fit): topping it up after every burst of results sent a frame, and woke
         // the worker's reader and its lane, for every few results.
@@ -67,6 +71,11 @@ struct ProcessBackend: Backend {
         // Follow mode runs here, over the results: the workers resolve the followed pattern's
         // links as they would an absolute_links pattern's (follow itself is not theirs).
         workerOptions.absoluteLinks = options.resolvedLinkPatterns
+        // Each worker caps its own connections to a host: its share keeps the batch within
+        // per_host_connections, as the thread backend's one host table does.
+        if options.perHostConnections > 0 {
+            workerOptions.perHostConnections = max(1, (options.perHostConnections + workers - 1) / workers)
+        }
         if options.hostDelay > 0 || options.hostRate > 0 {
             config.slots = inFlight
             config.pacer = HostPacer(delay: options.hostDelay, rate: options.hostRate)
@@ -81,7 +90,8 @@ struct ProcessBackend: Backend {
             w.u32(gen)
             w.u32(1)
             w.u32(UInt32(inFlight))
-            w.u32(WorkerFlags.handsRetriesBack.rawValue)
+            w.u32(UInt32(most))
+            w.u32((adaptive ? [.handsRetriesBack, .adaptsConcurrency] : WorkerFlags.handsRetriesBack).rawValue)
             workerOptions.encodeForWorker(to: &w)
         }
 
@@ -118,6 +128,20 @@ struct ProcessBackend: Backend {
 
         var procs: [Int: WorkerProcess] = [:]
         var nextID = 0
+        // What the adaptive workers last reported (limit, running), for progress and stats.
+        var flights: [Int: (limit: Int, running: Int)] = [:]
+        var peak = 0
+        func publish(running: Bool = true) {
+            guard adaptive else {
+                let n = options.fixedConcurrency
+                batch.workersReported(ConcurrencySnapshot(adaptive: false, limit: n, peak: n, max: n, running: 0))
+                return
+            }
+            let limit = procs.keys.reduce(0) { $0 + (flights[$1]?.limit ?? inFlight) }
+            peak = max(peak, limit)
+            batch.workersReported(ConcurrencySnapshot(adaptive: true, limit: limit, peak: peak, max: options.maxConcurrency,
+                                                      running: running ? flights.values.reduce(0) { $0 + $1.running } : 0))
+        }
         func add(_ w: WorkerProcess, ready: Bool) {
             do {
                 try w.send(configure)
@@ -129,9 +153,12 @@ struct ProcessBackend: Backend {
             procs[nextID] = w
             machine.added(nextID, ready: ready, now: MonotonicClock.now())
             nextID += 1
+            publish()
         }
         func bury(_ id: Int) -> [Dispatcher.Action] {
             guard let w = procs.removeValue(forKey: id) else { return [] }
+            flights[id] = nil
+            publish()
             return machine.died(id, how: "worker process \(w.pid) \(w.reap())", now: MonotonicClock.now())
         }
         func perform(_ actions: [Dispatcher.Action]) {
@@ -223,6 +250,13 @@ struct ProcessBackend: Backend {
                             let index = try r.i64(), after = try r.f64(), elapsed = try r.f64()
                             try r.expectEnd()
                             machine.retry(id, index: index, after: after, elapsed: elapsed, now: MonotonicClock.now())
+                        case .limit:
+                            guard try r.u32() == gen else { continue }
+                            let limit = Int(try r.u32()), running = Int(try r.u32())
+                            try r.expectEnd()
+                            machine.reported(id, limit: limit, running: running)
+                            flights[id] = (limit, running)
+                            publish()
                         case .configError:
                             _ = try r.u32()
                             followUp += machine.refused(message: try r.string())
@@ -240,6 +274,8 @@ struct ProcessBackend: Backend {
             }
         }
 
+        // Nothing runs any more, whatever the last reports said.
+        publish(running: false)
         // Healthy, idle workers go back to the pool; any other is ended.
         var keep: [WorkerProcess] = []
         for (id, p) in procs {

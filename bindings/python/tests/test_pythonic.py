@@ -263,3 +263,35 @@ def test_memory_stays_flat_over_a_thousand_cycles(page_urls):
         cycle()
     after = _rss_kib()
     assert after <= before * 1.05, f"RSS grew from {before} KiB to {after} KiB"
+
+
+def test_progress_callback_can_take_the_in_flight_limit(page_urls):
+    seen = []
+
+    def progress(done, total, result, concurrency):
+        seen.append(concurrency)
+
+    trawl.crawl(page_urls, progress=progress)
+    assert len(seen) == 4
+    assert all(c["adaptive"] is True and c["limit"] >= 4 and 0 <= c["running"] <= c["limit"] for c in seen), seen
+    pinned = []
+    with trawl.Crawler(concurrency=16) as c:
+        c.crawl(page_urls, progress=lambda d, t, r, **kw: pinned.append(kw["concurrency"]))
+    assert len(pinned) == 4 and all(p["limit"] == 16 and p["adaptive"] is False for p in pinned)
+    plain = []
+    trawl.crawl(page_urls, progress=lambda d, t, r: plain.append(d))
+    assert plain == [1, 2, 3, 4], "a three-argument callback is called as before"
+
+
+def test_stream_reports_the_process_workers_limit(page_urls):
+    with trawl.Crawler(backend="process", jobs=2) as c:
+        stream = c.stream(page_urls)
+        first = stream.concurrency()
+        assert first["adaptive"] is True and first["limit"] == 64
+        assert len(list(stream)) == 4
+        after = stream.concurrency()
+        assert after == {"limit": after["limit"], "running": 0, "adaptive": True} and after["limit"] >= 8
+    with trawl.Crawler(backend="process", jobs=2, concurrency=10) as c:
+        stream = c.stream(page_urls)
+        assert stream.concurrency() == {"limit": 10, "running": 0, "adaptive": False}
+        assert len(list(stream)) == 4

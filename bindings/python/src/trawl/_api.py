@@ -373,18 +373,21 @@ _COMMON_DOC = """
     cluster: client= a distributed.Client, else get_client(); chunk_size= URLs per task, else
     sized to last chunk_seconds=2.0; docs/dask-ray.md); n_jobs: joblib's meaning (-1 all
     cores, or all the cluster's slots; -2 all but one);
-    concurrency: transfers in flight; patterns: name -> regex str, compiled re.Pattern (its
+    concurrency: transfers in flight, "auto" (the default) adapting up to max_concurrency, or a
+    number that pins it (docs/concurrency.md); patterns: name -> regex str, compiled re.Pattern (its
     flags are kept) or (regex, flags); timeout: seconds per URL, or a (connect, read) tuple
     with requests' meaning (see Crawler); headers: a dict of request headers; verbose:
     joblib-style lines on sys.stderr (sys.stdout from 50), starting with "Using backend ...";
     progress: a callable(done, total, result), called on the iterating thread as each result
-    arrives, or "tqdm" for a tqdm bar (when tqdm is installed); return_as: "list",
+    arrives (with a `concurrency` parameter it also gets the transfers in flight and their
+    limit, {"limit", "running", "adaptive"}), or "tqdm" for a tqdm bar (when tqdm is
+    installed; it shows them too); return_as: "list",
     "generator" (input order) or "generator_unordered" (completion order). Other keyword
     arguments are the library's options (trawl.options() lists them; so does help(Crawler)).
 """
 
 
-def _crawler(backend: str, n_jobs: Optional[int], concurrency: int,
+def _crawler(backend: str, n_jobs: Optional[int], concurrency: Union[int, str],
              patterns: Optional[Dict[str, PatternLike]], default_patterns: bool, timeout: Timeout,
              verbose: int, options: Dict[str, Any]) -> Crawler:
     settings_ = dict(options, backend=backend, concurrency=concurrency, timeout=timeout)
@@ -395,7 +398,7 @@ def _crawler(backend: str, n_jobs: Optional[int], concurrency: int,
 
 
 def crawl(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int] = -1,
-          concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
+          concurrency: Union[int, str] = "auto", patterns: Optional[Dict[str, PatternLike]] = None,
           default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
           return_as: str = "list", progress: ProgressArg = None, errors: str = "warn",
           **options: Any) -> Baselines:
@@ -422,7 +425,7 @@ crawl.__doc__ = """Crawls `urls` and returns, for return_as="list", `[{url: {nam
 
 
 def crawl_results(urls: Iterable[str], *, backend: str = "thread", n_jobs: Optional[int] = -1,
-                  concurrency: int = 64, patterns: Optional[Dict[str, PatternLike]] = None,
+                  concurrency: Union[int, str] = "auto", patterns: Optional[Dict[str, PatternLike]] = None,
                   default_patterns: bool = True, timeout: Timeout = 30, verbose: int = 0,
                   return_as: str = "list", progress: ProgressArg = None,
                   **options: Any) -> Results:

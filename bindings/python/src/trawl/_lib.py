@@ -54,6 +54,7 @@ _PROTOTYPES = {
     "trawl_batch_progress": (_status, [_p, _c.POINTER(_size), _c.POINTER(_size),
                                        _c.POINTER(_size), _c.POINTER(_c.c_double)]),
     "trawl_batch_set_progress_callback": (_status, [_p, PROGRESS_FN, _p]),
+    "trawl_batch_concurrency": (_status, [_p, _c.POINTER(_size), _c.POINTER(_size), _c.POINTER(_c.c_int)]),
     "trawl_batch_stats_json": (_p, [_p, _c.POINTER(_size)]),
     "trawl_batch_free": (None, [_p]),
     "trawl_extract": (_status, [_p, _c.c_char_p, _size, _c.POINTER(_p)]),

@@ -3,10 +3,11 @@
 `verbose` lines through sys.stderr / sys.stdout (so Jupyter shows them and
 contextlib.redirect_stderr captures them), a `progress=` callback, or a tqdm bar."""
 
+import inspect
 import os
 import sys
 import time
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Dict, Optional, Union
 
 ProgressArg = Union[None, str, Callable[[int, int, Any], Any]]
 
@@ -50,7 +51,12 @@ class Reporter:
                             f"got {progress!r}")
         self.verbose, self.total, self.done = verbose, total, 0
         self._callback = progress if callable(progress) else None
+        # A callback with a `concurrency` parameter (or **kwargs) also gets the batch's
+        # transfers in flight and their limit, read as the result arrives.
+        self._wants_flight = self._callback is not None and _takes_concurrency(self._callback)
         self._bar = _tqdm_bar(total) if progress == "tqdm" else None
+        # Set by the stream once its batch runs: () -> {"limit", "running", "adaptive"}.
+        self.flight: Optional[Callable[[], Dict[str, Any]]] = None
         # total is None for a lazily read iterable: known only once it ends.
         self._jobs = effective_jobs(n_jobs) if total is None else min(effective_jobs(n_jobs), max(1, total))
         self._start = time.monotonic()
@@ -67,10 +73,16 @@ class Reporter:
 
     def step(self, result: Any) -> None:
         self.done += 1
+        flight = self.flight() if self.flight is not None and (self._wants_flight or self._bar is not None) else None
         if self._bar is not None:
+            if flight is not None:
+                self._bar.set_postfix(in_flight=flight["running"], limit=flight["limit"], refresh=False)
             self._bar.update(1)
         if self._callback is not None:
-            self._callback(self.done, self.total, result)
+            if self._wants_flight:
+                self._callback(self.done, self.total, result, concurrency=flight)
+            else:
+                self._callback(self.done, self.total, result)
         if self.total is None:
             # joblib's lines for a generator of unknown length.
             if self.verbose and not _filtered(self.done - 1, self.verbose):
@@ -91,6 +103,15 @@ class Reporter:
         bar, self._bar = self._bar, None
         if bar is not None:
             bar.close()
+
+
+def _takes_concurrency(callback: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return False  # a builtin without a signature: called with three arguments
+    return any(p.name == "concurrency" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               or p.kind == p.VAR_KEYWORD for p in params)
 
 
 def quiet(total: Optional[int]) -> Reporter:

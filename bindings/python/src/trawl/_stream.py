@@ -53,6 +53,7 @@ class BatchStream:
                 urls.release()
                 raise
             self._batch = batch
+            self._reporter.flight = self.concurrency
             return
         if isinstance(urls, (str, bytes)):
             raise TypeError("urls must be an iterable of URLs, not a single string")
@@ -76,6 +77,7 @@ class BatchStream:
             self._reporter.close()
             raise
         self._batch = batch
+        self._reporter.flight = self.concurrency
 
     def __iter__(self) -> Iterator[Result]:
         return self
@@ -181,6 +183,18 @@ class BatchStream:
         n = ctypes.c_size_t()
         ptr = lib.trawl_batch_stats_json(self._batch, ctypes.byref(n))
         return json.loads(ctypes.string_at(ptr, n.value)) if ptr else {}
+
+    def concurrency(self) -> Dict[str, Any]:
+        """Transfers in flight now and their limit, from any thread: {"limit", "running",
+        "adaptive"} (trawl_batch_concurrency; with concurrency="auto" the limit moves,
+        docs/concurrency.md). Once the batch is closed, the limit it ended with and 0 running."""
+        if self._batch is None:
+            c = (self._stats or {}).get("concurrency") or {}
+            return {"limit": c.get("limit", 0), "running": 0, "adaptive": c.get("mode") == "auto"}
+        limit, running, adaptive = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_int()
+        check(lib.trawl_batch_concurrency(self._batch, ctypes.byref(limit), ctypes.byref(running),
+                                          ctypes.byref(adaptive)))
+        return {"limit": limit.value, "running": running.value, "adaptive": bool(adaptive.value)}
 
     def close(self) -> None:
         """Cancels the batch if it still runs and frees it (its stats are kept)."""

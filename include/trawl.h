@@ -178,6 +178,7 @@ TRAWL_API void trawl_options_free(trawl_options *opts);
  *   warc                     string  -                       none
  *   warc_max_bytes           int     4096..9007199254740992  1073741824
  *   per_host_connections     int     0..100000               8
+ *   per_host_streams         int     1..1000                 100
  *   connect_timeout          double  0.001..31536000         10
  *   timeout                  double  0.001..31536000         30
  *   read_timeout             double  0..31536000             0

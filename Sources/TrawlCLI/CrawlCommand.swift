@@ -60,6 +60,9 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: registryHelp("per_host_connections"))
     var perHost: Int? = nil
 
+    @Option(help: registryHelp("per_host_streams"))
+    var perHostStreams: Int? = nil
+
     @Option(help: registryHelp("connect_timeout"))
     var connectTimeout: Double? = nil
 
@@ -227,6 +230,7 @@ struct CrawlCommand: ParsableCommand {
             ("warc_max_bytes", warcMaxBytes.map { .int($0) }),
             ("dedupe", noDedupe ? .int(0) : nil),
             ("per_host_connections", perHost.map { .int($0) }),
+            ("per_host_streams", perHostStreams.map { .int($0) }),
             ("connect_timeout", connectTimeout.map { .double($0) }), ("timeout", timeout.map { .double($0) }),
             ("read_timeout", readTimeout.map { .double($0) }),
             ("max_redirects", maxRedirects.map { .int($0) }), ("max_bytes", maxBytes.map { .int($0) }),

@@ -35,6 +35,8 @@ extension CrawlOptions {
         // MARK: Fetching
         .int("per_host_connections", \.perHostConnections, 0...100_000, scope: .fetch, flag: "--per-host",
              doc: "Transfers to one host at once, shared by the batch's lanes; on the process backend split between the workers (rounded up), per worker on the cluster (0: no limit). With concurrency auto a host starts at 6 (or this, if lower) and gives way on 429, 503, timeouts and refused connections."),
+        .int("per_host_streams", \.perHostStreams, 1...1_000, scope: .fetch, flag: "--per-host-streams",
+             doc: "Transfers to one host at once once it answered over HTTP/2, multiplexed as streams on each lane's connection (with a per_host_connections limit; split between process-backend workers like it). With concurrency auto a multiplexing host's slots double per round of responses until it shows strain."),
         .seconds("connect_timeout", \.connectTimeout, 0.001...31_536_000, scope: .fetch, flag: "--connect-timeout",
                  doc: "Seconds allowed to connect (TCP and TLS)."),
         .seconds("timeout", \.timeout, 0.001...31_536_000, scope: .fetch, flag: "--timeout",

@@ -103,6 +103,10 @@ public struct CrawlOptions: Sendable, Equatable {
     /// Connections to one host at once; 0 means no limit beyond ``concurrency``. The default,
     /// 8, is Scrapy's per-domain default; with an adaptive ``concurrency`` a host starts at 6.
     public var perHostConnections: Int = 8
+    /// Transfers to one host at once once it answered over HTTP/2: streams multiplexed on a
+    /// connection cost a server far less than connections, so the cap is higher (at most
+    /// 100 by default, as libcurl's and most servers' concurrent stream limit).
+    public var perHostStreams: Int = 100
     /// Seconds to establish a connection (TCP + TLS).
     public var connectTimeout: Double = 10
     /// Seconds for a whole transfer, redirects included.

@@ -270,6 +270,13 @@ final class CurlEasy {
         return true
     }
 
+    /// Whether the response came over HTTP/2 or later (its transfers multiplex as streams).
+    var isMultiplexed: Bool {
+        var version = 0
+        guard trawl_curl_easy_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version) == CURLE_OK else { return false }
+        return version >= CURL_HTTP_VERSION_2_0
+    }
+
     // MARK: Transfers
 
     /// Readies the handle for `request`: `CURLOPT_URL`, a clean error buffer and body.

@@ -329,8 +329,8 @@ public final class FetchLane {
     }
 
     /// A transfer on `host` ended (with `outcome`, for the circuit breaker) or never started.
-    private func release(_ host: String, _ outcome: HostTable.Outcome = .other) {
-        if !hosts.isUnlimited { hosts.finished(host: host, outcome: outcome) }
+    private func release(_ host: String, _ outcome: HostTable.Outcome = .other, multiplexed: Bool = false) {
+        if !hosts.isUnlimited { hosts.finished(host: host, outcome: outcome, multiplexed: multiplexed) }
     }
 
     /// Adds a transfer for `request`; returns its response instead when it cannot start.
@@ -373,8 +373,9 @@ public final class FetchLane {
         multi.remove(easy)
         active[ObjectIdentifier(easy)] = nil
         var outcome = HostTable.Outcome.other
+        let multiplexed = result == CURLE_OK && easy.isMultiplexed
         defer {
-            release(easy.host, outcome)
+            release(easy.host, outcome, multiplexed: multiplexed)
             easy.request = nil
             idle.append(easy)
         }

@@ -8,6 +8,9 @@ public struct FetchOptions: Sendable, Equatable {
     /// Transfers to one host at once across every lane sharing a ``HostPolicy``; 0 for no
     /// limit.
     public var perHostConnections: Int
+    /// Transfers to one host at once once it answered over HTTP/2 (when
+    /// ``perHostConnections`` is a limit).
+    public var perHostStreams: Int
     /// Seconds to establish a connection (TCP + TLS).
     public var connectTimeout: Double
     /// Seconds for a whole transfer, redirects included.
@@ -69,6 +72,7 @@ public struct FetchOptions: Sendable, Equatable {
     /// The fetch part of a batch's options.
     public init(_ options: CrawlOptions) {
         perHostConnections = options.perHostConnections
+        perHostStreams = options.perHostStreams
         connectTimeout = options.connectTimeout
         timeout = options.timeout
         readTimeout = options.readTimeout

@@ -32,6 +32,10 @@ public enum HostAdmission: Sendable, Equatable {
 public struct HostTable: Sendable {
     /// Transfers at once per host key, across every lane of the table; `Int.max` for none.
     public let limit: Int
+    /// Transfers at once to a host that answered over HTTP/2 (with a ``limit``).
+    public let streams: Int
+    /// Hosts that answered over HTTP/2 (their cap is ``streams``), when not ``adaptive``.
+    private var multiplexing: Set<String> = []
     private var hosts: [String: Host] = [:]
     private var pacer: HostPacer
     /// The breaker every host starts with, and each host's own.
@@ -57,14 +61,17 @@ public struct HostTable: Sendable {
 
     /// - Parameters:
     ///   - limit: transfers at once per host; 0 or less for no limit.
+    ///   - streams: transfers at once to a host that answered over HTTP/2 (`per_host_streams`),
+    ///     never below `limit`.
     ///   - pacer: host delay and rate.
     ///   - breaker: each host's circuit breaker as it starts (threshold 0: none).
     ///   - adaptive: each host starts at ``HostCap/start`` slots (at most `limit`) and gives
     ///     way on strain; ignored without a limit.
-    public init(limit: Int, pacer: HostPacer = HostPacer(delay: 0, rate: 0),
+    public init(limit: Int, streams: Int = 0, pacer: HostPacer = HostPacer(delay: 0, rate: 0),
                 breaker: CircuitBreaker = CircuitBreaker(threshold: 0, pause: 0, maxPause: 0),
                 adaptive: Bool = false) {
         self.limit = limit > 0 ? limit : Int.max
+        self.streams = Swift.max(self.limit == Int.max ? 0 : self.limit, streams)
         self.adaptive = adaptive && limit > 0
         self.pacer = pacer
         self.breakerTemplate = breaker
@@ -107,11 +114,12 @@ public struct HostTable: Sendable {
     }
 
     /// Transfers `host` may have at once now: 1 until a connection to it is up or one of them
-    /// ended, then ``limit`` or its adaptive slots.
+    /// ended, then ``limit`` (``streams`` once it answered over HTTP/2) or its adaptive slots.
     public func allowed(_ host: String) -> Int {
         if limit == Int.max { return limit }
         guard contacted.contains(host) else { return 1 }
-        return adaptive ? caps[host, default: HostCap(cap: limit)].allowed : limit
+        if adaptive { return caps[host, default: HostCap(cap: limit)].allowed }
+        return multiplexing.contains(host) ? streams : limit
     }
 
     /// How a transfer ended, for the circuit breaker and the adaptive slots.
@@ -126,9 +134,11 @@ public struct HostTable: Sendable {
         case other
     }
 
-    /// A transfer on `host` ended (or never started): its slot is free.
+    /// A transfer on `host` ended (or never started): its slot is free. `multiplexed`: its
+    /// response came over HTTP/2, so the host's transfers can share a connection as streams.
     /// - Returns: the lanes waiting for this host, to be woken (each once).
-    public mutating func finished(host: String, outcome: Outcome = .other, now: Double = 0) -> [Int] {
+    public mutating func finished(host: String, outcome: Outcome = .other, multiplexed: Bool = false,
+                                  now: Double = 0) -> [Int] {
         if breakerTemplate.threshold > 0, outcome != .other {
             var b = breakers[host] ?? breakerTemplate
             switch outcome {
@@ -140,10 +150,13 @@ public struct HostTable: Sendable {
         }
         guard var h = hosts[host], h.running > 0 else { return [] }
         contacted.insert(host)
-        if adaptive, outcome != .other {
+        if adaptive, outcome != .other || multiplexed {
             var cap = caps[host, default: HostCap(cap: limit)]
-            if outcome == .responded { cap.responded() } else { cap.strained(running: h.running) }
+            if multiplexed && limit != Int.max { cap.multiplexing(cap: streams) }
+            if outcome == .responded { cap.responded() } else if outcome != .other { cap.strained(running: h.running) }
             caps[host] = cap
+        } else if multiplexed && limit != Int.max {
+            multiplexing.insert(host)
         }
         h.running -= 1
         let wake = h.waiters.sorted()
@@ -201,7 +214,7 @@ public final class HostPolicy: Sendable {
     public convenience init(_ options: FetchOptions) {
         var pacer = HostPacer(delay: options.hostDelay, rate: options.hostRate)
         pacer.raisable = options.respectRobots
-        self.init(HostTable(limit: options.perHostConnections,
+        self.init(HostTable(limit: options.perHostConnections, streams: options.perHostStreams,
                             pacer: pacer,
                             breaker: CircuitBreaker(threshold: options.breakerThreshold,
                                                     pause: 4 * options.retryBase, maxPause: options.retryMax),
@@ -223,9 +236,9 @@ public final class HostPolicy: Sendable {
     }
 
     /// A slot on `host` is free; wakes the lanes waiting for it.
-    func finished(host: String, outcome: HostTable.Outcome = .other) {
+    func finished(host: String, outcome: HostTable.Outcome = .other, multiplexed: Bool = false) {
         let now = MonotonicClock.now()
-        let wake = table.withLock { $0.finished(host: host, outcome: outcome, now: now) }
+        let wake = table.withLock { $0.finished(host: host, outcome: outcome, multiplexed: multiplexed, now: now) }
         guard !wake.isEmpty else { return }
         lanes.wake(wake)
     }

@@ -113,6 +113,27 @@ import TrawlCore
         #expect(HostCap(cap: 2).allowed == 2, "a cap below 6 is the start")
     }
 
+    /// An HTTP/2 host: the cap becomes per_host_streams and, until strain, each response adds
+    /// a slot (doubling per round); after strain it grows as any host does.
+    @Test func aMultiplexingHostDoublesPerRoundUpToItsStreams() {
+        var c = HostCap(cap: 8)
+        c.multiplexing(cap: 100)
+        #expect(c.cap == 100 && c.multiplexes && c.allowed == 6)
+        for _ in 0..<6 { c.responded() }
+        #expect(c.allowed == 12, "one round of 6 responses doubles 6")
+        for _ in 0..<12 { c.responded() }
+        #expect(c.allowed == 24)
+        for _ in 0..<200 { c.responded() }
+        #expect(c.allowed == 100, "never above per_host_streams")
+        c.strained(running: 80)
+        #expect(c.allowed == 75)
+        for _ in 0..<10 { c.responded() }
+        #expect(c.allowed == 75, "after strain, about one slot per round, slower near 80")
+        var low = HostCap(cap: 8)
+        low.multiplexing(cap: 4)
+        #expect(low.cap == 8, "never below per_host_connections")
+    }
+
     @Test func strainTakesAQuarterOffAndGrowthSlowsNearWhereTheHostGaveWay() {
         var c = HostCap(cap: 8)
         c.strained(running: 6)

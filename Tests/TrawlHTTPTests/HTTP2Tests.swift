@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import Synchronization
 import Testing
 import TrawlCore
 import TrawlHTTP
@@ -11,16 +12,24 @@ import TrawlTestSupport
     static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
+    /// Debian's libnginx-mod-http-echo (`make deps` installs it): `echo_sleep` holds each
+    /// response, so that transfers pile up at once.
+    static let echoModule = ["/usr/lib/nginx/modules/ngx_http_echo_module.so"].first {
+        FileManager.default.fileExists(atPath: $0)
+    }
 
     /// Starts nginx serving the generated site over HTTPS + HTTP/2 on a free loopback port.
-    private func startNginx() throws -> (Process, Int, String) {
+    private func startNginx(sleeping: Bool = false) throws -> (Process, Int, String) {
         let server = TestServer.shared
         let cert = try #require(server.caFile), key = try #require(server.keyFile)
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("trawl-nginx-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let port = TestServer.closedPort()
+        let echo = sleeping ? "load_module \(try #require(Self.echoModule));" : ""
+        let sleep = sleeping ? "location = /sleep { echo_sleep 0.2; echo slept; }" : ""
         let conf = """
+            \(echo)
             daemon off; master_process off; worker_processes 1;
             pid \(dir)/nginx.pid; error_log \(dir)/error.log;
             events { worker_connections 256; }
@@ -34,6 +43,7 @@ import TrawlTestSupport
                 root \(Site.directory);
                 default_type text/html;
                 location = /proto { default_type text/plain; return 200 "$server_protocol $connection"; }
+                \(sleep)
               }
             }
             """
@@ -54,6 +64,14 @@ import TrawlTestSupport
             + ((try? String(contentsOfFile: dir + "/error.log", encoding: .utf8)) ?? ""))
     }
 
+    /// SIGKILL, by its pid: children spawned from test threads inherit a signal mask that
+    /// blocks SIGTERM (measured: nginx ignored Process.terminate()).
+    private func stop(_ process: Process, _ dir: String) {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     private func canConnect(_ port: Int) -> Bool {
         guard let fd = LoopbackSocket.connect(port: port) else { return false }
         close(fd)
@@ -63,13 +81,7 @@ import TrawlTestSupport
     @Test(.enabled(if: nginx != nil && TestServer.shared.caFile != nil))
     func multiplexesOverOneHTTP2Connection() throws {
         let (process, port, dir) = try startNginx()
-        defer {
-            // SIGKILL, by its pid: children spawned from test threads inherit a signal mask
-            // that blocks SIGTERM (measured: nginx ignored Process.terminate()).
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: dir)
-        }
+        defer { stop(process, dir) }
         var options = CrawlOptions()
         options.caBundle = TestServer.shared.caFile
         let base = "https://127.0.0.1:\(port)"
@@ -86,5 +98,47 @@ import TrawlTestSupport
         for (page, response) in zip(pages, responses.dropFirst(10)) {
             #expect(response.body == Site.bytes(page), "\(page) differs over HTTP/2")
         }
+    }
+
+    /// A host that answered over HTTP/2 takes its transfers as streams: more than
+    /// per_host_connections at once (up to per_host_streams), adaptive or pinned. Seen in the
+    /// host table, which counts what runs on the host.
+    @Test(.enabled(if: nginx != nil && echoModule != nil && TestServer.shared.caFile != nil),
+          arguments: [0, 64])
+    func aHostThatAnswersOverHTTP2GetsMoreThanItsConnections(concurrency: Int) throws {
+        let (process, port, dir) = try startNginx(sleeping: true)
+        defer { stop(process, dir) }
+        var options = CrawlOptions()
+        options.caBundle = TestServer.shared.caFile
+        options.concurrency = concurrency
+        options.perHostStreams = 40
+        let fetchOptions = FetchOptions(options)
+        let policy = HostPolicy(fetchOptions)
+        let lane = try FetchLane(options: fetchOptions, hosts: policy)
+        let host = "127.0.0.1:\(port)"
+        let peak = Mutex(0)
+        let done = Flag()
+        let sampler = Thread {
+            while !done.isRaised {
+                let n = policy.running(host: host)
+                peak.withLock { $0 = max($0, n) }
+                usleep(2_000)
+            }
+        }
+        sampler.start()
+        let urls = (0..<200).map { "https://\(host)/sleep?\($0)" }
+        var cursor = 0, ok = 0
+        lane.run(inFlight: 200, next: {
+            guard cursor < urls.count else { return .finished }
+            defer { cursor += 1 }
+            return .request(FetchRequest(index: cursor, url: urls[cursor]))
+        }, isCancelled: { false }, complete: { response in
+            if response.status == 200 && response.error == nil { ok += 1 }
+        })
+        done.raise()
+        let most = peak.withLock { $0 }
+        #expect(ok == 200)
+        #expect(most > 8, "at most \(most) transfers at once on an HTTP/2 host")
+        #expect(most <= 40, "per_host_streams 40: \(most) at once")
     }
 }

@@ -45,6 +45,23 @@ import Testing
         #expect(table.admit(host: "b:80", waiter: 0) == .start)
     }
 
+    /// Pinned: a host that answered over HTTP/2 gets per_host_streams at once.
+    @Test func aMultiplexedAnswerRaisesTheHostToItsStreams() {
+        var table = HostTable(limit: 2, streams: 5)
+        #expect(table.admit(host: "a:443", waiter: 0) == .start)
+        _ = table.finished(host: "a:443", outcome: .responded)
+        #expect(table.allowed("a:443") == 2)
+        #expect(table.admit(host: "a:443", waiter: 0) == .start)
+        _ = table.finished(host: "a:443", outcome: .responded, multiplexed: true)
+        #expect(table.allowed("a:443") == 5)
+        for k in 0..<5 { #expect(table.admit(host: "a:443", waiter: k) == .start) }
+        #expect(table.admit(host: "a:443", waiter: 0) == .wait)
+        #expect(table.allowed("b:443") == 1, "other hosts keep their own rules")
+        var open = HostTable(limit: 0, streams: 5)
+        _ = open.finished(host: "a:443", multiplexed: true)
+        #expect(open.allowed("a:443") == Int.max, "no limit stays no limit")
+    }
+
     /// The first connection being up is contact enough: the host's other transfers start
     /// then, not once the first page (perhaps a slow one) has ended.
     @Test func aConnectionUpEndsTheFirstContactWait() {

@@ -97,6 +97,7 @@ static const struct option_case option_cases[] = {
     {"verbose", {I(0), I(10), I(1000), END}, {I(-1), I(1001), S("1"), END}},
     {"dedupe", {I(0), I(1), END}, {I(2), I(-1), S("1"), END}},
     {"per_host_connections", {I(0), I(1), I(100000), END}, {I(-1), I(100001), END}},
+    {"per_host_streams", {I(1), I(100), I(1000), END}, {I(0), I(-1), I(1001), S("auto"), END}},
     {"connect_timeout", {D(0.001), D(10), I(1), D(31536000), END}, {D(0), D(-1), D(0.0005), D(31536001), S("1"), END}},
     {"timeout", {D(0.001), D(30), I(30), D(31536000), END}, {D(0), D(-1), D(1e300), S("30"), END}},
     {"read_timeout", {I(0), D(0), D(1.5), D(31536000), END}, {D(-1), D(31536001), S("1"), END}},

@@ -75,6 +75,7 @@ struct ProcessBackend: Backend {
         // per_host_connections, as the thread backend's one host table does.
         if options.perHostConnections > 0 {
             workerOptions.perHostConnections = max(1, (options.perHostConnections + workers - 1) / workers)
+            workerOptions.perHostStreams = max(1, (options.perHostStreams + workers - 1) / workers)
         }
         if options.hostDelay > 0 || options.hostRate > 0 {
             config.slots = inFlight

@@ -9,9 +9,15 @@
 /// host gave way. Above that point it grows eight times more slowly, so that a server which
 /// answers 503 beyond N requests at once sees the N+1st about once per 8N responses rather
 /// than once per round.
+///
+/// A host that answered over HTTP/2 multiplexes its transfers as streams: ``multiplexing(cap:)``
+/// raises the cap to `per_host_streams`, and until the host shows strain each response adds a
+/// whole slot, so the slots double per round (as TCP's slow start) rather than creep up by one.
 public struct HostCap: Sendable, Equatable {
-    /// The most at once: `per_host_connections`.
-    public let cap: Int
+    /// The most at once: `per_host_connections`, or `per_host_streams` once multiplexing.
+    public private(set) var cap: Int
+    /// Whether the host answered over HTTP/2.
+    public private(set) var multiplexes = false
     /// Transfers allowed now, fractional so that increases add up.
     public private(set) var value: Double
     /// Where the host last showed strain, `nil` before.
@@ -30,9 +36,16 @@ public struct HostCap: Sendable, Equatable {
 
     /// A response arrived from the host, not one of strain.
     public mutating func responded() {
-        var step = 1 / value
+        var step = multiplexes && gaveWayAt == nil ? 1 : 1 / value
         if let w = gaveWayAt, value + 1 >= w { step /= 8 }
         value = Swift.min(Double(cap), value + step)
+    }
+
+    /// The host answered over HTTP/2: its cap becomes `streams` (never lower than it was).
+    public mutating func multiplexing(cap streams: Int) {
+        guard !multiplexes else { return }
+        multiplexes = true
+        cap = Swift.max(cap, streams)
     }
 
     /// The host showed strain with `running` transfers at once.

@@ -12,7 +12,15 @@ rules). Pages: the corpus (../shared/corpus/readability) when present, less the 
 Python's re hangs (bench/hanging-pages.txt), else generated pages of about 20 KB. Each runner crawls the same list; rounds alternate the runners; medians. Not a test:
 
     bench/realweb.py [--latency 0,50,200] [--hosts 1,100] [--urls 5000] [--rounds 3]
-                     [--fixed 64,256,512,1024] [--joblib] [--trawl .build/release/trawl]
+                     [--fixed 64,256,512,1024] [--joblib] [--repeat K] [--only NAMES]
+                     [--trawl .build/release/trawl]
+
+`--repeat K` makes every distinct URL appear K times in the list, spread over it: the seed's
+own batch is `--urls 1000 --repeat 100` (10 URLs x 100). Rates count results per second
+either way, so a runner that fetches each URL once (trawl, whose `dedupe` is on by default)
+is credited for the repeats it did not fetch, as a user would see it. `--only` runs the
+runners whose names start with one of the comma-separated prefixes (`trawl default,curl`),
+for lists too long for the slow ones.
 
 Prints one Markdown table per scenario with pages/s and ratios to the best fixed trawl run
 and to curl, and the targets of issue 17 that the scenario decides.
@@ -76,6 +84,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, help="trawl --jobs")
     ap.add_argument("--joblib", action="store_true", help="also the joblib idiom (slow at high latency)")
     ap.add_argument("--no-python", action="store_true", help="skip aiohttp and joblib")
+    ap.add_argument("--repeat", type=int, default=1, help="copies of each distinct URL (the seed batch: 100)")
+    ap.add_argument("--only", default="", help="comma-separated runner name prefixes to run")
     args = ap.parse_args()
     if not os.path.exists(ECHO_MODULE):
         sys.exit(f"{ECHO_MODULE} is missing: apt-get install libnginx-mod-http-echo")
@@ -102,9 +112,12 @@ def main():
 def scenario(args, server, tmp, names, hosts, ms, fixed, py):
     urls_file = os.path.join(tmp, f"urls-{hosts}-{ms}.txt")
     with open(urls_file, "w") as f:
+        distinct = max(1, args.urls // max(1, args.repeat))
         for k in range(args.urls):
+            # r=K makes every URL distinct, so dedupe fetches each; with --repeat, the list
+            # cycles through `distinct` of them.
+            k %= distinct
             page = names[k % len(names)]
-            # r=K makes every URL distinct, so dedupe fetches each.
             f.write(server.url(f"slow?s={ms / 1000}&p={page}&r={k}", host=1 + k % hosts) + "\n")
     trawl = [args.trawl, "crawl", "--jobs", str(args.jobs), "--timeout", "60"]
     runners = {"trawl default": trawl + [urls_file]}
@@ -124,6 +137,11 @@ def scenario(args, server, tmp, names, hosts, ms, fixed, py):
                 py, os.path.join(HERE, "baseline_joblib.py"), "threading", urls_file, os.path.join(tmp, "jl.jsonl")]
             runners["joblib threading n_jobs=64"] = [
                 py, os.path.join(HERE, "baseline_joblib.py"), "threading", urls_file, os.path.join(tmp, "jl.jsonl"), "64"]
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        runners = {n: c for n, c in runners.items() if any(n.startswith(w) for w in wanted)}
+        if "trawl default" not in runners or not any(n.startswith("curl") for n in runners):
+            sys.exit("--only must keep 'trawl default' and curl: the ratios are to them")
     times = {name: [] for name in runners}
     limits = []
     for _ in range(args.rounds):
@@ -137,10 +155,12 @@ def scenario(args, server, tmp, names, hosts, ms, fixed, py):
                 took, _ = run(cmd)
             times[name].append(took)
     rate = {name: args.urls / statistics.median(t) for name, t in times.items()}
-    best_fixed = max((n for n in runners if n.startswith("trawl --concurrency")), key=lambda n: rate[n])
+    best_fixed = max((n for n in runners if n.startswith("trawl --concurrency")), key=lambda n: rate[n],
+                     default="trawl default")
     curl = rate["curl --parallel 300"]
     print()
-    print(f"### {ms} ms, {hosts} host{'s' if hosts > 1 else ''}")
+    shape = f", {args.repeat} copies of each URL" if args.repeat > 1 else ""
+    print(f"### {ms} ms, {hosts} host{'s' if hosts > 1 else ''}, {args.urls:,} URLs{shape}")
     print()
     print("| runner | pages/s | vs best fixed trawl | vs curl |")
     print("| --- | ---: | ---: | ---: |")

@@ -332,4 +332,31 @@ def render(ctx):
         if others:
             L += ["", "Every run of " + ", ".join(others) + " and `trawl extract` gave the same matches as the "
                   "thread backend (the first trawl run) on every page, in every round."]
+    if not args.smoke:
+        L += real_web()
     return "\n".join(L) + "\n"
+
+
+# The real-web benchmarks (issue 17) run apart from bench/run: each takes its own nginx set-up
+# (echo_sleep, many addresses, TLS) and its own minutes. Their latest results are written by
+# hand from their output into these files, and gathered here so that RESULTS.md holds them all.
+REAL_WEB = ("RESULTS-realweb.md", "RESULTS-https.md")
+
+
+def real_web():
+    here = os.path.dirname(os.path.abspath(__file__))
+    L = ["", "## The real web: latency, many hosts, HTTPS, input length", "",
+         "Measured by `bench/realweb.py` and `bench/https.py` (not by this run: each starts its own nginx "
+         "with `echo_sleep`, many loopback addresses or TLS), copied from the files named below. Memory per "
+         "transfer in flight (`bench/transfer_memory.py`) and at any input length (`bench/input_scale.py`) "
+         "are in bench/README.md."]
+    for name in REAL_WEB:
+        path = os.path.join(here, name)
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            text = f.read().strip("\n").split("\n")
+        L += ["", f"<!-- from bench/{name} -->"]
+        # One heading level down: these are sections of this file.
+        L += [("#" + line) if line.startswith("#") else line for line in text]
+    return L

@@ -29,8 +29,8 @@ public struct BatchStats: Sendable, Equatable {
     public private(set) var hosts: [String: (results: Int, seconds: Double)] = [:]
     /// Seconds from the batch's start to this snapshot (set by ``ResultCollector/stats``).
     public var wallSeconds = 0.0
-    /// The limit on transfers in flight (set by the batch when it takes the snapshot), nil
-    /// where no in-process lane runs.
+    /// The limit on transfers in flight (set by the batch when it takes the snapshot), nil on
+    /// the cluster backend, whose workers report to no one.
     public var concurrency: ConcurrencySnapshot?
 
     public init() {}

@@ -11,8 +11,8 @@ public struct Progress: Sendable, Equatable {
     /// Seconds since the batch started.
     public var elapsed: Double
     /// Transfers in flight and their limit now (adaptive with `concurrency` auto), for
-    /// progress callbacks of in-process backends; nil for the others, whose limit is per
-    /// worker process.
+    /// progress callbacks: the in-process lanes', or the sum the process backend's workers
+    /// last reported; nil on the cluster, whose workers report to no one.
     public var concurrency: ConcurrencySnapshot?
 
     public init(done: Int, total: Int, failed: Int, elapsed: Double, concurrency: ConcurrencySnapshot? = nil) {

@@ -152,7 +152,7 @@ public struct HostTable: Sendable {
         contacted.insert(host)
         if adaptive, outcome != .other || multiplexed {
             var cap = caps[host, default: HostCap(cap: limit)]
-            if multiplexed && limit != Int.max { cap.multiplexing(cap: streams) }
+            if multiplexed { cap.multiplexing(cap: streams) }  // adaptive implies a limit
             if outcome == .responded { cap.responded() } else if outcome != .other { cap.strained(running: h.running) }
             caps[host] = cap
         } else if multiplexed && limit != Int.max {

@@ -229,11 +229,14 @@ final class WorkerEngine: Sendable {
 /// transfers running moved by an eighth of it (at least 4) since the last report. The host
 /// sizes the worker's window from these, so a report per result would only add frames.
 ///
-/// Thread-safe: the lanes' result callbacks call it from any lane thread.
+/// Thread-safe: the lanes' result callbacks call it from any lane thread. It runs after every
+/// result, so it reads atomics only; two lanes racing past a threshold at once send one
+/// report too many, which the host takes as it takes any.
 final class LimitReporter: Sendable {
     private let limiter: ConcurrencyLimiter
     private let generation: UInt32
-    private let last = Mutex<(limit: Int, running: Int)>((-1, -1))
+    private let lastLimit = Atomic<Int>(-1)
+    private let lastRunning = Atomic<Int>(-1)
 
     init(limiter: ConcurrencyLimiter, generation: UInt32) {
         self.limiter = limiter
@@ -242,13 +245,11 @@ final class LimitReporter: Sendable {
 
     /// A `limit` frame if the host should hear of the limit now, else nil.
     func frameIfMoved() -> [UInt8]? {
-        let now = limiter.snapshot
-        let moved: Bool = last.withLock { last in
-            guard now.limit != last.limit || abs(now.running - last.running) >= max(4, now.limit / 8) else { return false }
-            last = (now.limit, now.running)
-            return true
-        }
-        guard moved else { return nil }
+        let now = limiter.current
+        guard now.limit != lastLimit.load(ordering: .relaxed)
+                || abs(now.running - lastRunning.load(ordering: .relaxed)) >= max(4, now.limit / 8) else { return nil }
+        lastLimit.store(now.limit, ordering: .relaxed)
+        lastRunning.store(now.running, ordering: .relaxed)
         return Frame.encode(.limit) { w in
             w.u32(generation)
             w.u32(UInt32(clamping: now.limit))

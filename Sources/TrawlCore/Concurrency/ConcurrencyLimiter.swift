@@ -45,6 +45,12 @@ public final class ConcurrencyLimiter: Sendable {
         return Swift.max(1, (n + lanes - 1) / Swift.max(1, lanes))
     }
 
+    /// The limit now and the transfers running, read without the controller's lock (for a
+    /// caller on every transfer's path; ``snapshot`` takes the lock).
+    public var current: (limit: Int, running: Int) {
+        (limitNow.load(ordering: .relaxed), running.load(ordering: .relaxed))
+    }
+
     /// A transfer started.
     public func started() { running.add(1, ordering: .relaxed) }
 

@@ -15,6 +15,8 @@ import struct
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "Fuzz" / "corpus"
 TESTS = ROOT / "Tests"
+# The encoding's version, read from Wire.swift so that the seeds follow every bump.
+WIRE = int(re.search(r"version: UInt32 = (\d+)", (ROOT / "Sources/TrawlCore/Wire.swift").read_text()).group(1))
 
 
 def write(target, data):
@@ -139,7 +141,7 @@ def options_payload():
 
 
 def frame_seeds():
-    """Frame.swift's frames at wire version 7."""
+    """Frame.swift's frames at wire version WIRE."""
     res = result_payload(3, "http://127.0.0.1/a", 200,
                          matches=[("link", 0, ["http://127.0.0.1/a", "http://[x"], [1]), ("kv", 2, ["k", "v"], [])],
                          raw=[("link", 0, ["/a", "http://[x"], [])], follow=(1, 0, "http://127.0.0.1/"))
@@ -147,11 +149,11 @@ def frame_seeds():
     write("FuzzFrames", b"\x07" + frame(11, struct.pack("<I", 1) + res) + frame(11, struct.pack("<I", 1) + err))
     # configure: wire version, generation, lanes, transfers in flight, the most in flight,
     # flags (hands retries back, adapts its concurrency)
-    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIIII", 7, 1, 4, 32, 512, 3) + options_payload()))
+    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIIII", WIRE, 1, 4, 32, 512, 3) + options_payload()))
     tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<I", 1)
     tasks += struct.pack("<q", 1) + wire_string("http://b/") + struct.pack("<I", 3)
     write("FuzzFrames", b"\x40" + frame(2, tasks) + frame(3, struct.pack("<I", 1)))
-    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", 7, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
+    write("FuzzFrames", b"\xff" + frame(10, struct.pack("<Iq", WIRE, 4242)) + frame(12, struct.pack("<I", 1) + wire_string("bad option")))
     # retry: generation, index, seconds to wait, the attempt's transfer seconds
     write("FuzzFrames", b"\x10" + frame(13, struct.pack("<Iqdd", 1, 7, 0.5, 0.02)))
     # limit: generation, the worker's limit on transfers in flight, the transfers running
@@ -172,12 +174,12 @@ def resp(x):
 
 def redis_seeds():
     res = result_payload(0, "http://a/", 200, matches=[("link", 0, ["/x"], [])])
-    # ClusterBatchMeta: magic, wire version, total, fingerprint, visibility, max deliveries,
-    # the worker options, then follow mode's settings.
+    # ClusterBatchMeta: magic, wire version, tasks written, their fingerprint, flags (1: every
+    # task written), visibility, max deliveries, the worker options, then follow mode's settings.
     follow = [("follow", 2, wire_string("link")), ("max_depth", 0, struct.pack("<q", 3)),
               ("follow_scope", 2, wire_string("domain"))]
     follow_settings = struct.pack("<I", len(follow)) + b"".join(wire_string(k) + bytes([t]) + v for k, t, v in follow)
-    meta = struct.pack("<II", 0x4C575254, 7) + struct.pack("<qQdq", 2, 99, 30.0, 3) + options_payload() + follow_settings
+    meta = struct.pack("<II", 0x4C575254, WIRE) + struct.pack("<qQIdq", 2, 99, 1, 30.0, 3) + options_payload() + follow_settings
     write("FuzzRedisReplies", b"+OK\r\n-BUSYGROUP Consumer Group name already exists\r\n:42\r\n")
     write("FuzzRedisReplies", resp([["trawl:batch:b1:results", [["1-0", ["i", "0", "r", res]], ["1-1", ["done", "1"]]]]]))
     write("FuzzRedisReplies", resp([["trawl:tasks", [["5-0", ["b", "b1", "i", "7", "u", "http://a/"]], ["5-1", None]]]]))

@@ -341,8 +341,10 @@ TRAWL_API const char *trawl_last_error(void);
  * (at most 4 x concurrency, or 4 x max_concurrency when it is auto, and at least 1,024, ahead of the results the caller has taken), so
  * memory stays bounded whatever the input's length, and results come out while URLs are still
  * arriving: take them with trawl_batch_next as usual. Every URL the batch accepted gets exactly
- * one result. The thread and process backends read URLs while they run; the cluster backend
- * reads the whole input when the batch starts. With a "journal", the batch compares
+ * one result. Every backend reads URLs while it runs (the cluster backend writes each as a
+ * task as it reads it), except two batches that read their whole input when they start: one
+ * with "follow" (its input is its seeds) and a cluster batch with a "batch_id" (a run again
+ * with that id is matched with the list it first submitted). With a "journal", the batch compares
  * each URL with the journal's entry at its index as it reads it: a journaled URL is not fetched,
  * its result comes out in its place; a URL other than the journal's (or an input that ends
  * before the journal's last entry) ends the input there, as a failed source does
@@ -354,8 +356,9 @@ TRAWL_API const char *trawl_last_error(void);
  * may then point to a message, or stay NULL): the input ends there, every URL given before gets
  * its result, and trawl_batch_input_error says why. Called on a thread of the batch, one call
  * at a time; never again after it returned 0 or -1, nor after the batch was cancelled (with the
- * thread and process backends a call already blocked is not waited for by the cancel; with the
- * cluster backend it runs inside trawl_batch_start_source, on the caller's thread). */
+ * thread, process and cluster backends a call already blocked is not waited for by the cancel;
+ * for a batch that reads its whole input first (see above) every call runs inside
+ * trawl_batch_start_source, on the caller's thread). */
 typedef int (*trawl_url_source_fn)(void *user_data, const char **url);
 
 /* Starts a batch that pulls its URLs from next(user_data, &url) (see trawl_url_source_fn).
@@ -367,9 +370,10 @@ TRAWL_API trawl_status trawl_batch_start_source(trawl_crawler *crawler, trawl_ur
 
 /* Starts a batch with no URLs yet: add them with trawl_batch_add, then end the input with
  * trawl_batch_close_input (the batch is done once every added URL has its result). Returns as
- * trawl_batch_start; TRAWL_INVALID_ARGUMENT for the cluster backend (it reads its whole input
- * first) or a journal (whose mismatch the adding thread would not hear of): use
- * trawl_batch_start or trawl_batch_start_source. Any thread (see crawler). */
+ * trawl_batch_start; TRAWL_INVALID_ARGUMENT for a batch that reads its whole input first
+ * ("follow", or the cluster backend with a "batch_id") or has a journal (whose mismatch the
+ * adding thread would not hear of): use trawl_batch_start or trawl_batch_start_source. Any
+ * thread (see crawler). */
 TRAWL_API trawl_status trawl_batch_open(trawl_crawler *crawler, trawl_batch **out);
 
 /* Adds one URL (copied) to a batch from trawl_batch_open. The batch holds at most 256 added URLs

@@ -66,3 +66,20 @@ extension BackendKind {
         allCases.filter { $0.capabilities.contains(.followsLinks) }.map(\.rawValue).joined(separator: ", ")
     }
 }
+
+extension CrawlOptions {
+    /// Why a batch with these options reads its whole URL source when it starts, or nil when
+    /// its backend reads the source only as it has room (bounded memory at any length).
+    var wholeInputReason: String? {
+        if follow != nil { return "follow: its input is its seeds and the links it finds" }
+        if !backend.capabilities.contains(.streamsInput) {
+            return "the \(backend.rawValue) backend reads its whole input before it starts"
+        }
+        // A batch that may be resumed by its id must be matched with the list it was
+        // submitted with; a random id is never resumed, so its input streams.
+        if backend.capabilities.contains(.distributed) && batchID != nil {
+            return "a \(backend.rawValue) batch with batch_id reads its whole input before it starts, so that a run again with the same id can be matched with the URLs first submitted"
+        }
+        return nil
+    }
+}

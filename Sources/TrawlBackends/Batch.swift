@@ -23,11 +23,10 @@ public final class Batch: Sendable {
         var urls = urls
         var source = source
         var readError: TrawlError?
-        // The thread and process backends stream; the others take the whole list, read here,
-        // and so does a following batch (the source's URLs are its seeds). A journal of a streamed
-        // batch is checked URL by URL as the intake reads them.
-        if let s = source,
-           !crawler.options.backend.capabilities.contains(.streamsInput) || crawler.follow != nil {
+        // Backends stream (``CrawlOptions/wholeInputReason`` says when not: a following batch,
+        // whose source's URLs are its seeds, or a cluster batch that may be resumed by its id).
+        // A journal of a streamed batch is checked URL by URL as the intake reads them.
+        if let s = source, crawler.options.wholeInputReason != nil {
             reading: while true {
                 switch s.next() {
                 case .url(let u): urls.append(u)

@@ -38,7 +38,7 @@ final class BatchHub: ResultDelivery {
     let submitted: [String]
     /// With `dedupe` and a repeated URL: which submitted indexes each backend index stands for.
     private let repeats: RepeatedURLs?
-    /// Where a streamed batch reads its URLs (thread backend); nil for a list.
+    /// Where a streamed batch reads its URLs; nil for a list.
     let source: (any URLSource)?
     /// A streamed batch's URLs read and not yet answered, by index, for failures of URLs
     /// without a page (held only until their result is out: memory stays bounded).
@@ -258,6 +258,11 @@ final class BatchHub: ResultDelivery {
             emit([r])
             return false
         }
+    }
+
+    /// The URL of a streamed batch's index `index` while it has no result, else nil.
+    func streamedURL(_ index: Int) -> String? {
+        streamed.withLock { $0[index] }
     }
 
     /// The streamed input is over; `error` when its source failed.

@@ -101,8 +101,9 @@ public final class Crawler: Sendable {
     /// come out while the source is still being read. A source that fails ends the input:
     /// every URL read before it gets its result and ``Batch/inputError`` says why.
     ///
-    /// Backends without ``BackendCapabilities/streamsInput`` (cluster) read the
-    /// whole source here first. With a `journal`, each URL is compared with the journal's
+    /// A batch with `follow` (the source is its seeds) and a cluster batch with a `batch_id`
+    /// (a run again with the id is matched with the list) read the whole source here first
+    /// (``CrawlOptions/wholeInputReason``). With a `journal`, each URL is compared with the journal's
     /// entry at its index as it is read: a journaled one is not fetched and its result comes
     /// out in its place; one that differs (or a journal with entries past the input's end)
     /// ends the input there, ``Batch/inputError`` (`input_error`) naming both URLs, and every
@@ -118,8 +119,8 @@ public final class Crawler: Sendable {
     /// batch as they complete, while URLs are still being added. Memory stays bounded as for
     /// ``start(source:onProgress:)``: the feed holds at most `capacity` URLs the batch has not
     /// read, and `add` waits while it is full.
-    /// - Throws: `invalid_argument` with a backend that reads its whole input before it starts
-    ///   (cluster), with a `journal` (a URL that differs from the journal's ends the
+    /// - Throws: `invalid_argument` for a batch that reads its whole input before it starts
+    ///   (a cluster batch with a `batch_id`), with a `journal` (a URL that differs from the journal's ends the
     ///   input, which a producer adding to a feed would not hear of) or with `follow` (its
     ///   input is its seeds and the links it finds): give those a list or a ``URLSource``;
     ///   otherwise as ``start(_:onProgress:)-([String],_)``.
@@ -129,10 +130,8 @@ public final class Crawler: Sendable {
             throw TrawlError(.invalidArgument,
                              "URLs cannot be added to a running batch with follow: its input is its seeds and the links it finds; pass the seeds as a list or a URL source")
         }
-        guard options.backend.capabilities.contains(.streamsInput) else {
-            throw TrawlError(.invalidArgument,
-                             "URLs cannot be added to a running batch with the \(options.backend.rawValue) backend"
-                             + ": it reads its whole input before it starts; pass the list or a URL source")
+        if let reason = options.wholeInputReason {
+            throw TrawlError(.invalidArgument, "URLs cannot be added to a running batch: \(reason); pass the list or a URL source")
         }
         guard options.journal == nil else {
             throw TrawlError(.invalidArgument,

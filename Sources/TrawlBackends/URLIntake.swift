@@ -2,8 +2,8 @@
 
 import TrawlCore
 
-/// Where ``URLIntake`` puts the URLs it reads: the thread backend's ``LaneFrontier``, or the
-/// process backend's ``DispatchInbox``.
+/// Where ``URLIntake`` puts the URLs it reads: the thread backend's ``LaneFrontier``, or an
+/// ``IntakeInbox`` that the process backend's dispatcher or the cluster submitter empties.
 protocol IntakeTarget: Sendable {
     /// URL number n of the batch (they come in order). With `fetch` false it only takes its
     /// index: its result comes from elsewhere (the journal, or a copy's with `dedupe`).

@@ -7,7 +7,7 @@
 /// rather than misread. It carries data only: a worker never executes anything it receives.
 public enum Wire {
     /// Bumped whenever an encoding below changes shape.
-    public static let version: UInt32 = 7
+    public static let version: UInt32 = 8
 }
 
 /// Appends values to a byte buffer.

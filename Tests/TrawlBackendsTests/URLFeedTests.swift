@@ -74,18 +74,20 @@ import TrawlTestSupport
         #expect(indexes.sorted() == Array(0..<50))
     }
 
-    /// The cluster backend reads its whole input before it starts, and a journal's mismatch
-    /// would not reach a producer adding to a feed.
+    /// A cluster batch with a `batch_id` reads its whole input before it starts (a run again
+    /// with the id is matched with the list), and a journal's mismatch would not reach a
+    /// producer adding to a feed.
     @Test(arguments: [false, true])
     func batchesThatReadTheirWholeInputRefuseAFeed(journal: Bool) throws {
         var o = CrawlOptions()
         if journal { o.journal = "/tmp/trawl-urlfeed-\(getpid()).jsonl" } else {
             o.backend = .cluster
             o.redisURL = "redis://127.0.0.1:1"
+            o.batchID = "named"
         }
         let crawler = try Crawler(options: o)
         let error = #expect(throws: TrawlError.self) { _ = try crawler.open() }
         #expect(error?.code == .invalidArgument)
-        #expect(error?.message.contains(journal ? "journal" : "cluster backend") == true)
+        #expect(error?.message.contains(journal ? "journal" : "batch_id") == true)
     }
 }

@@ -16,10 +16,15 @@ import TrawlTestSupport
             try o.set(spec.name, OptionSamples.nonDefault(spec))
         }
         o.patterns = [PatternSpec(name: "t", source: "<t>(.*?)</t>", flags: [.dotAll])]
-        let meta = ClusterBatchMeta(total: 3, fingerprint: 42, visibilityTimeout: o.visibilityTimeout,
+        for complete in [false, true] {
+            let meta = ClusterBatchMeta(total: 3, fingerprint: 42, complete: complete, visibilityTimeout: o.visibilityTimeout,
+                                        maxDeliveries: o.maxDeliveries, options: o)
+            let back = try ClusterBatchMeta.decode(meta.encoded())
+            #expect(back.total == 3 && back.fingerprint == 42 && back.complete == complete)
+        }
+        let meta = ClusterBatchMeta(total: 3, fingerprint: 42, complete: true, visibilityTimeout: o.visibilityTimeout,
                                     maxDeliveries: o.maxDeliveries, options: o)
         let back = try ClusterBatchMeta.decode(meta.encoded())
-        #expect(back.total == 3 && back.fingerprint == 42)
         #expect(back.visibilityTimeout == o.visibilityTimeout && back.maxDeliveries == o.maxDeliveries)
         for spec in CrawlOptions.registry {
             let travels = spec.scope.travelsToWorkers || ClusterBatchMeta.followOptions.contains(spec.name)

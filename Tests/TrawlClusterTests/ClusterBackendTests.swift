@@ -107,9 +107,11 @@ import TrawlTestSupport
     }
 
     /// With AOF (everysec) up to a second of writes is lost; without persistence all of
-    /// them are. Either way the submitter sees a new run_id and re-submits what is missing.
-    @Test(arguments: [true, false])
-    func redisRestartDuringABatchCompletes(aof: Bool) throws {
+    /// them are. Either way the submitter sees a new run_id and re-submits what is missing:
+    /// a list's every task without a result, a streamed input's those written so far (the
+    /// rest are written as they are read).
+    @Test(arguments: [true, false], [false, true])
+    func redisRestartDuringABatchCompletes(aof: Bool, streamed: Bool) throws {
         let redis = try RedisServer(aof: aof)
         let workers = try Workers(2, redis: redis.url)
         let urls = (0..<800).map { i in i % 4 == 0 ? server.url("/slow?seconds=0.2&n=\(i)") : server.siteURL(Site.names[i % Site.names.count]) }
@@ -117,7 +119,7 @@ import TrawlTestSupport
             o.order = .completed
             o.redisTimeout = 10
         })
-        let batch = try crawler.start(urls)
+        let batch = streamed ? try crawler.start(source: CountingSource(urls)) : try crawler.start(urls)
         var results: [CrawlResult] = []
         var restarted = false
         while case .result(let r) = batch.next(timeout: 60) {
@@ -156,15 +158,8 @@ import TrawlTestSupport
         let urls = (0..<200).map { server.siteURL(Site.names[$0 % Site.names.count]) }
         let options = ClusterFixture.options(redis.url) { $0.batchID = "resume-me" }
         // A first submitter writes the batch and goes away without collecting (killed).
-        let list = NSTemporaryDirectory() + "trawl-resume-\(UUID().uuidString).txt"
-        try urls.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let (cli, list) = try ClusterFixture.submitter(urls, redis: redis.url, batchID: "resume-me")
         defer { try? FileManager.default.removeItem(atPath: list) }
-        let cli = Process()
-        cli.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
-        cli.arguments = ["crawl", "--backend", "cluster", "--redis", redis.url, "--batch-id", "resume-me", "--no-dedupe", list]
-        cli.standardOutput = FileHandle.nullDevice
-        cli.standardError = FileHandle.nullDevice
-        try cli.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline && redis.cli("XLEN", "trawl:tasks") != "200" { usleep(20_000) }
         kill(cli.processIdentifier, SIGKILL)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Synchronization
 import TrawlBackends
 import TrawlCore
 import TrawlTestSupport
@@ -103,11 +104,36 @@ enum ClusterFixture {
         return c
     }
 
+    /// A `trawl-cli crawl --backend cluster` submitter of `urls` (from a list file) under
+    /// `batchID`, running in the background with its output discarded, to be killed by the test.
+    static func submitter(_ urls: [String], redis: String, batchID: String) throws -> (process: Process, list: String) {
+        let list = NSTemporaryDirectory() + "trawl-submitter-\(UUID().uuidString).txt"
+        try urls.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let cli = Process()
+        cli.executableURL = URL(fileURLWithPath: Products.path("trawl-cli"))
+        cli.arguments = ["crawl", "--backend", "cluster", "--redis", redis, "--batch-id", batchID, "--no-dedupe", list]
+        cli.standardOutput = FileHandle.nullDevice
+        cli.standardError = FileHandle.nullDevice
+        try cli.run()
+        return (cli, list)
+    }
+
     /// Collects every result of `batch`, failing the wait after `timeout` seconds of silence.
     static func drain(_ batch: Batch, timeout: Double = 60) -> [CrawlResult] {
         var out: [CrawlResult] = []
         while case .result(let r) = batch.next(timeout: timeout) { out.append(r) }
         batch.wait()
         return out
+    }
+}
+
+/// A list as a streamed input (``Crawler/start(source:onProgress:)``), counting the URLs read.
+final class CountingSource: URLSource, Sendable {
+    let urls: [String]
+    let read = Atomic<Int>(0)
+    init(_ urls: [String]) { self.urls = urls }
+    func next() -> URLSourceItem {
+        let i = read.add(1, ordering: .relaxed).newValue - 1
+        return i < urls.count ? .url(urls[i]) : .end
     }
 }

@@ -42,15 +42,25 @@ struct ClusterKeys {
 /// What a worker needs to run a batch's tasks, stored once per batch under
 /// ``ClusterKeys/options(_:)``: the fetch and extraction options (``CrawlOptions``'s worker
 /// encoding, validated again by the worker), the delivery policy, follow mode's options (the
-/// workers enqueue the links), and a fingerprint of the URL list so that a resuming
-/// submitter can tell its own batch from another one.
+/// workers enqueue the links), and how many tasks the submitter has written with a
+/// fingerprint of their URLs, so that a resuming submitter can tell its own batch from
+/// another one and write the tasks a killed submitter did not.
+///
+/// The submitter rewrites the key after every chunk of tasks, in the same pipeline and after
+/// them: whatever moment it is killed at, the key never names a task that is not in the
+/// stream.
 struct ClusterBatchMeta {
     static let magic: UInt32 = 0x4C57_5254  // "TRWL" little-endian
     /// The options of follow mode, which workers of a following batch apply.
     static let followOptions: Set<String> = ["follow", "max_depth", "max_pages", "follow_scope", "follow_allow", "follow_deny"]
 
+    /// Tasks written so far (the batch's URLs by index `0..<total`).
     var total: Int
+    /// ``URLFingerprint`` of those `total` URLs.
     var fingerprint: UInt64
+    /// Whether every task is written: the input is over and `total` is the batch's size.
+    /// Until then a worker takes any index (a streamed batch's tasks keep coming).
+    var complete: Bool
     var visibilityTimeout: Double
     var maxDeliveries: Int
     var options: CrawlOptions
@@ -61,6 +71,7 @@ struct ClusterBatchMeta {
         w.u32(Wire.version)
         w.i64(total)
         w.u64(fingerprint)
+        w.u32(complete ? 1 : 0)
         w.f64(visibilityTimeout)
         w.i64(maxDeliveries)
         options.encodeForWorker(to: &w)
@@ -79,25 +90,35 @@ struct ClusterBatchMeta {
         }
         let total = try r.i64()
         let fingerprint = try r.u64()
+        let flags = try r.u32()
         let visibility = try r.f64()
         let maxDeliveries = try r.i64()
         var options = try CrawlOptions.decodeForWorker(from: &r)
         try options.decodeSettings(from: &r)
-        guard total >= 0, visibility.isFinite, visibility > 0, maxDeliveries >= 1 else {
+        guard total >= 0, flags <= 1, visibility.isFinite, visibility > 0, maxDeliveries >= 1 else {
             throw TrawlError(.backendUnavailable, "the batch's options are out of range")
         }
-        return ClusterBatchMeta(total: total, fingerprint: fingerprint, visibilityTimeout: visibility,
+        return ClusterBatchMeta(total: total, fingerprint: fingerprint, complete: flags == 1, visibilityTimeout: visibility,
                                 maxDeliveries: maxDeliveries, options: options)
     }
 
-    /// FNV-1a over the URLs (each followed by a 0 byte).
-    static func fingerprint(_ urls: [String]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for u in urls {
-            for b in u.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0) &* 0x100_0000_01b3
-        }
-        return h
+}
+
+/// FNV-1a over a batch's URLs in order, each followed by a 0 byte: built up as tasks are
+/// written, so that a streamed batch's is known without holding its list.
+struct URLFingerprint: Equatable {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ url: String) {
+        for b in url.utf8 { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
+        value = value &* 0x100_0000_01b3
+    }
+
+    /// The fingerprint of `urls`.
+    static func of(_ urls: some Sequence<String>) -> URLFingerprint {
+        var f = URLFingerprint()
+        for u in urls { f.add(u) }
+        return f
     }
 }
 

@@ -80,8 +80,9 @@ final class WorkerBatch {
         follow = try WorkerFollow.of(meta.options, patterns: meta.options.effectivePatterns)
     }
 
-    /// Whether `index` can be one of the batch's tasks (a following batch grows as it runs).
-    func holds(_ index: Int) -> Bool { index >= 0 && (follow != nil || index < meta.total) }
+    /// Whether `index` can be one of the batch's tasks (a following batch grows as it runs,
+    /// and so does one whose submitter is still writing tasks).
+    func holds(_ index: Int) -> Bool { index >= 0 && (follow != nil || !meta.complete || index < meta.total) }
 }
 
 /// The worker's Redis thread: the only user of its connection.

@@ -14,7 +14,7 @@ import Glibc
 ///
 /// A streamed batch (a URL source or feed, and follow mode, whose source is its frontier) is
 /// read by a ``URLIntake`` on a thread of its own, as on the thread backend, into a
-/// ``DispatchInbox`` that this loop empties into the dispatcher on every pass.
+/// ``IntakeInbox`` that this loop empties into the dispatcher on every pass.
 struct ProcessBackend: Backend {
     let batch: BatchHub
     var workers: Int { batch.lanes }
@@ -105,27 +105,9 @@ struct ProcessBackend: Backend {
         defer { waker.close() }
         batch.register { waker.wake() }
 
-        var inbox: DispatchInbox?
-        var intake: OSThread?
-        if let source = batch.source {
-            let box = DispatchInbox(wake: { waker.wake() })
-            let reader = URLIntake(source: source, hub: batch, frontier: box)
-            do {
-                intake = try OSThread(name: "trawl-intake") { reader.run() }
-                inbox = box
-            } catch {
-                batch.inputEnded(error)
-                machine.closeInput()
-            }
-        }
-        defer {
-            // The loop is over; an intake still reading (the loop stopped early: poll failed)
-            // must stop too, or its URLs would wait for results no one makes.
-            if let inbox, !inbox.take().closed, !batch.isCancelled { batch.cancel() }
-            // As on the thread backend: a cancelled batch does not wait for a source blocked
-            // in a read (standard input); one that drains on cancel is read to its end.
-            if batch.isCancelled && batch.source?.drainsOnCancel != true { intake?.detach() } else { intake?.join() }
-        }
+        let intake = InboxIntake.start(batch, wake: { waker.wake() })
+        let inbox = intake?.inbox
+        defer { intake?.stop() }
 
         var procs: [Int: WorkerProcess] = [:]
         var nextID = 0

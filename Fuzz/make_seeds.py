@@ -148,8 +148,8 @@ def frame_seeds():
     err = result_payload(4, "ftp://x/", -1, error=(21, "scheme 'ftp' is not allowed"))
     write("FuzzFrames", b"\x07" + frame(11, struct.pack("<I", 1) + res) + frame(11, struct.pack("<I", 1) + err))
     # configure: wire version, generation, lanes, transfers in flight, the most in flight,
-    # flags (hands retries back, adapts its concurrency)
-    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIIII", WIRE, 1, 4, 32, 512, 3) + options_payload()))
+    # flags (hands retries back, adapts its concurrency), the workers sharing each host
+    write("FuzzFrames", b"\x01" + frame(1, struct.pack("<IIIIIII", WIRE, 1, 4, 32, 512, 3, 2) + options_payload()))
     tasks = struct.pack("<II", 1, 2) + struct.pack("<q", 0) + wire_string("http://a/") + struct.pack("<I", 1)
     tasks += struct.pack("<q", 1) + wire_string("http://b/") + struct.pack("<I", 3)
     write("FuzzFrames", b"\x40" + frame(2, tasks) + frame(3, struct.pack("<I", 1)))

@@ -48,7 +48,7 @@ private func check(_ frame: Frame) {
             if w2.bytes != w.bytes { fatalError("a result does not survive encode/decode: \(result)") }
         case .configure:
             // wire version, generation, lanes, transfers in flight, the most in flight, flags
-            for _ in 0..<6 { _ = try p.u32() }
+            for _ in 0..<7 { _ = try p.u32() }
             _ = try CrawlOptions.decodeForWorker(from: &p)
             try p.expectEnd()
         case .tasks:

@@ -70,8 +70,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
     ///   - handBack: where transient failures go, when the feeder schedules retries (nil:
     ///     they wait in this worker's frontier).
     ///   - limiter: when given, the lanes run their share of it instead of `inFlight` each.
+    ///   - hostShare: how many workers hold each host's slots together (``FetchOptions/hostShare``).
     init(label: String, options: CrawlOptions, extractor: Extractor, lanes: Int, inFlight: Int,
-         limiter: ConcurrencyLimiter? = nil,
+         limiter: ConcurrencyLimiter? = nil, hostShare: Int = 1,
          handBack: HandBack? = nil, onFinished: @escaping Finished) throws(TrawlError) {
         self.label = label
         self.limiter = limiter
@@ -80,7 +81,9 @@ final class QueuedLanes<Tag: Sendable>: Sendable {
         self.extractor = extractor
         self.onFinished = onFinished
         self.handBack = handBack
-        self.hosts = HostPolicy(FetchOptions(options))
+        var fetch = FetchOptions(options)
+        fetch.hostShare = hostShare
+        self.hosts = HostPolicy(fetch)
         self.share = try? LaneShare()
         let warc = WARCArchive.writer(options, pid: getpid())
         self.warc = warc

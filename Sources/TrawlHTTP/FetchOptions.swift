@@ -55,6 +55,10 @@ public struct FetchOptions: Sendable, Equatable {
     /// Whether each host's slots adapt within ``perHostConnections`` (``HostCap``): set when
     /// `concurrency` is auto.
     public var adaptiveHosts: Bool
+    /// How many processes hold each host's slots together, each with its part of
+    /// ``perHostConnections``: 1, or in a process backend's worker the number of workers
+    /// (``HostCap/share``). Not an option: the process backend sets it.
+    public var hostShare = 1
     /// The retry schedule's base and cap, which also pace a breaker's pauses.
     public var retryBase: Double
     public var retryMax: Double

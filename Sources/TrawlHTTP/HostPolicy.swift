@@ -52,6 +52,10 @@ public struct HostTable: Sendable {
     public let adaptive: Bool
     /// The adaptive slots of each host reached, when ``adaptive``.
     private var caps: [String: HostCap] = [:]
+    /// How many tables like this one hold each host's slots together (``HostCap/share``).
+    public let share: Int
+    /// When a host whose cap pauses (``HostCap/pause``) may start its next transfer.
+    private var pausedUntil: [String: Double] = [:]
 
     struct Host {
         var running = 0
@@ -67,9 +71,13 @@ public struct HostTable: Sendable {
     ///   - breaker: each host's circuit breaker as it starts (threshold 0: none).
     ///   - adaptive: each host starts at ``HostCap/start`` slots (at most `limit`) and gives
     ///     way on strain; ignored without a limit.
+    ///   - share: how many tables like this one hold each host's slots together, each with its
+    ///     part of the host's `limit` (the process backend's workers): their adaptive slots
+    ///     start and grow as one table's would.
     public init(limit: Int, streams: Int = 0, pacer: HostPacer = HostPacer(delay: 0, rate: 0),
                 breaker: CircuitBreaker = CircuitBreaker(threshold: 0, pause: 0, maxPause: 0),
-                adaptive: Bool = false) {
+                adaptive: Bool = false, share: Int = 1) {
+        self.share = Swift.max(1, share)
         self.limit = limit > 0 ? limit : Int.max
         self.streams = Swift.max(self.limit == Int.max ? 0 : self.limit, streams)
         self.adaptive = adaptive && limit > 0
@@ -91,6 +99,10 @@ public struct HostTable: Sendable {
         guard h.running < allowed(host) else {
             h.waiters.insert(waiter)
             return .wait
+        }
+        if let until = pausedUntil[host] {
+            if until > now { return .waitUntil(until) }
+            pausedUntil[host] = nil
         }
         let due = pacer.due(host)
         if due > now { return .waitUntil(due) }
@@ -118,7 +130,7 @@ public struct HostTable: Sendable {
     public func allowed(_ host: String) -> Int {
         if limit == Int.max { return limit }
         guard contacted.contains(host) else { return 1 }
-        if adaptive { return caps[host, default: HostCap(cap: limit)].allowed }
+        if adaptive { return caps[host, default: HostCap(cap: limit, share: share)].allowed }
         return multiplexing.contains(host) ? streams : limit
     }
 
@@ -151,9 +163,10 @@ public struct HostTable: Sendable {
         guard var h = hosts[host], h.running > 0 else { return [] }
         contacted.insert(host)
         if adaptive, outcome != .other || multiplexed {
-            var cap = caps[host, default: HostCap(cap: limit)]
+            var cap = caps[host, default: HostCap(cap: limit, share: share)]
             if multiplexed { cap.multiplexing(cap: streams) }  // adaptive implies a limit
             if outcome == .responded { cap.responded() } else if outcome != .other { cap.strained(running: h.running) }
+            if cap.pause > 0 && outcome != .responded { pausedUntil[host] = now + cap.pause }
             caps[host] = cap
         } else if multiplexed && limit != Int.max {
             multiplexing.insert(host)
@@ -218,7 +231,7 @@ public final class HostPolicy: Sendable {
                             pacer: pacer,
                             breaker: CircuitBreaker(threshold: options.breakerThreshold,
                                                     pause: 4 * options.retryBase, maxPause: options.retryMax),
-                            adaptive: options.adaptiveHosts))
+                            adaptive: options.adaptiveHosts, share: options.hostShare))
     }
 
     /// Registers a lane; the id names it in ``admit(_:lane:)``.

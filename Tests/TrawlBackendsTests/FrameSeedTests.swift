@@ -32,8 +32,8 @@ import TrawlTestSupport
             switch frame.type {
             case .configure:
                 #expect(try p.u32() == Wire.version, "\(file.lastPathComponent): regenerate with Fuzz/make_seeds.py FuzzFrames")
-                // generation, lanes, transfers in flight, the most in flight, flags
-                for _ in 0..<5 { _ = try p.u32() }
+                // generation, lanes, transfers in flight, the most in flight, flags, host share
+                for _ in 0..<6 { _ = try p.u32() }
                 _ = try CrawlOptions.decodeForWorker(from: &p)
             case .ready:
                 #expect(try p.u32() == Wire.version, "\(file.lastPathComponent): regenerate with Fuzz/make_seeds.py FuzzFrames")

@@ -46,7 +46,7 @@ import TrawlTestSupport
         #expect(BackendKind.process.capabilities.isSuperset(of: [.followsLinks, .streamsInput]))
         #expect(BackendKind.cluster.capabilities.isSuperset(of: [.followsLinks, .sharesFrontier]))
         #expect(!BackendKind.process.capabilities.contains(.sharesFrontier))
-        #expect(!BackendKind.cluster.capabilities.contains(.streamsInput))
+        #expect(BackendKind.cluster.capabilities.contains(.streamsInput))
         #expect(BackendKind.process.capabilities.contains(.isolatesCrashes))
         #expect(!BackendKind.process.capabilities.contains(.inProcess))
         #expect(BackendKind.cluster.capabilities.isSuperset(of: [.distributed, .submitsOnStart]))

@@ -150,5 +150,40 @@ import TrawlCore
         #expect(slow.allowed == 6)
         for _ in 0..<20 { c.strained(running: 1) }
         #expect(c.allowed == 1, "at least one slot")
+        #expect(c.pause == 0, "a host held by one cap never pauses: one transfer is its floor")
+    }
+
+    /// Two shares (the process backend's two workers) together start at 6 and grow by one
+    /// slot per round of the host's responses, as one cap does.
+    @Test func sharesStartAndGrowTogetherAsOneCap() {
+        var one = HostCap(cap: 8)
+        var halves = [HostCap(cap: 4, share: 2), HostCap(cap: 4, share: 2)]
+        #expect(halves.map(\.allowed) == [3, 3], "6 between them")
+        // 30 responses: the lone cap gets all, each share half.
+        for _ in 0..<30 { one.responded() }
+        for k in 0..<2 { for _ in 0..<15 { halves[k].responded() } }
+        let together = halves.map(\.value).reduce(0, +)
+        #expect(abs(together - one.value) < 0.5, "shares \(together), one cap \(one.value)")
+        #expect(HostCap(cap: 2, share: 4).allowed == 2, "ceil(6 / 4) = 2")
+    }
+
+    /// A share at its floor of one transfer that is still told to slow down pauses between
+    /// its starts: 25 ms, doubling up to 1 s; each response halves it, down to none.
+    @Test func aShareAtItsFloorPausesAndEachResponseHalvesThePause() {
+        var c = HostCap(cap: 4, share: 2)
+        for running in [3, 2, 1, 1] { c.strained(running: running) }
+        #expect(c.value == 1 && c.pause == 0, "above the floor a strain takes slots, not time")
+        c.strained(running: 1)
+        #expect(c.pause == 0.025)
+        c.strained(running: 1)
+        #expect(c.pause == 0.05)
+        for _ in 0..<10 { c.strained(running: 1) }
+        #expect(c.pause == HostCap.longestPause)
+        c.responded()
+        #expect(c.pause == 0.5)
+        for _ in 0..<6 { c.responded() }
+        #expect(c.pause == 0.0078125)
+        c.responded()
+        #expect(c.pause == 0, "halved below a quarter of the first pause: gone")
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Testing
+import TrawlCore
 @testable import TrawlHTTP
 
 @Suite struct HostPolicyTests {
@@ -78,6 +79,34 @@ import Testing
         #expect(table.admit(host: "b:80", waiter: 0) == .start, "b:80 counts as contacted")
         var open = HostTable(limit: 0)
         #expect(open.connected(host: "a:80") == [])
+    }
+
+    /// A table that holds one share of a host's slots: a 503 at its floor of one transfer holds
+    /// the host's next start back by the cap's pause; a response ends the wait sooner.
+    @Test func aShareAtItsFloorWaitsOutItsPause() {
+        var table = HostTable(limit: 4, adaptive: true, share: 2)
+        // The table's cap, step by step: strains with one transfer running.
+        var mirror = HostCap(cap: 4, share: 2)
+        #expect(table.admit(host: "a:80", waiter: 0, now: 0) == .start)
+        _ = table.finished(host: "a:80", outcome: .responded, now: 0)
+        mirror.responded()
+        #expect(table.allowed("a:80") == 3, "half of 6")
+        var now = 1.0
+        while mirror.pause == 0 && now < 1.1 {
+            #expect(table.admit(host: "a:80", waiter: 0, now: now) == .start, "no pause before it is down to one")
+            now += 0.001
+            _ = table.finished(host: "a:80", outcome: .strained, now: now)
+            mirror.strained(running: 1)
+        }
+        #expect(table.allowed("a:80") == 1 && mirror.pause == HostCap.firstPause)
+        #expect(table.admit(host: "a:80", waiter: 0, now: now + 0.01) == .waitUntil(now + HostCap.firstPause))
+        #expect(table.admit(host: "a:80", waiter: 0, now: now + HostCap.firstPause) == .start)
+        var alone = HostTable(limit: 8, adaptive: true)
+        for _ in 0..<10 {
+            #expect(alone.admit(host: "a:80", waiter: 0, now: 0) == .start)
+            _ = alone.finished(host: "a:80", outcome: .strained, now: 0)
+        }
+        #expect(alone.admit(host: "a:80", waiter: 0, now: 0) == .start, "a host's only table never pauses it")
     }
 
     /// With concurrency auto a host starts at 6 of its 8, gives way on a 503 or a timeout, and

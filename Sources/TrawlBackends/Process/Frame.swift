@@ -8,7 +8,7 @@ enum FrameType: UInt8 {
     // Host -> worker
     /// Wire version, batch generation, lanes, transfers in flight (the start of an adaptive
     /// limit), the most transfers in flight (the cap of an adaptive limit), flags
-    /// (``WorkerFlags``), options.
+    /// (``WorkerFlags``), the workers that share each host's slots (``HostCap/share``), options.
     case configure = 1
     /// Batch generation, then (index, URL, HTTP attempt number) triples.
     case tasks = 2

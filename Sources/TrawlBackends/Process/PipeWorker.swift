@@ -53,12 +53,13 @@ public enum PipeWorker {
                         }
                         let lanes = Int(try p.u32()), inFlight = Int(try p.u32()), most = Int(try p.u32())
                         let flags = WorkerFlags(rawValue: try p.u32())
+                        let hostShare = Int(try p.u32())
                         do {
                             let options = try CrawlOptions.decodeForWorker(from: &p)
                             try p.expectEnd()
                             engine = try WorkerEngine(generation: gen, options: options, lanes: max(1, lanes),
                                                       inFlight: max(1, inFlight), most: max(1, most, inFlight),
-                                                      flags: flags, output: out)
+                                                      flags: flags, hostShare: max(1, hostShare), output: out)
                         } catch {
                             out.send(Frame.encode(.configError) { w in w.u32(gen); w.string(error.message) })
                         }
@@ -168,8 +169,9 @@ final class WorkerEngine: Sendable {
     ///   - inFlight: transfers in flight; with ``WorkerFlags/adaptsConcurrency``, where the
     ///     adaptive limit starts.
     ///   - most: the cap of the adaptive limit.
+    ///   - hostShare: the workers of the batch, whose parts of each host's slots adapt together.
     init(generation: UInt32, options: CrawlOptions, lanes: Int, inFlight: Int, most: Int, flags: WorkerFlags,
-         output: Output) throws(TrawlError) {
+         hostShare: Int, output: Output) throws(TrawlError) {
         self.generation = generation
         self.output = output
         let extractor = try Extractor(patterns: options.effectivePatterns,
@@ -187,7 +189,7 @@ final class WorkerEngine: Sendable {
         // Every task is answered, cancelled ones too: the host counts on one result per URL.
         self.lanes = try QueuedLanes(label: "batch \(generation)", options: options, extractor: extractor,
                                      lanes: lanes, inFlight: limiter?.share(lanes: lanes) ?? inFlight,
-                                     limiter: limiter, handBack: handBack) { _, result, _ in
+                                     limiter: limiter, hostShare: hostShare, handBack: handBack) { _, result, _ in
             output.send(Self.frame(result, generation: generation))
             // After the result, so the host has counted the result's URL out of the worker's
             // window when it reads the new limit.

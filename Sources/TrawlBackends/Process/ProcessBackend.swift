@@ -93,6 +93,8 @@ struct ProcessBackend: Backend {
             w.u32(UInt32(inFlight))
             w.u32(UInt32(most))
             w.u32((adaptive ? [.handsRetriesBack, .adaptsConcurrency] : WorkerFlags.handsRetriesBack).rawValue)
+            // Each worker's part of a host's slots adapts as that part of one table's would.
+            w.u32(options.perHostConnections > 0 ? UInt32(workers) : 1)
             workerOptions.encodeForWorker(to: &w)
         }
 

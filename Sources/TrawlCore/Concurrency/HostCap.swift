@@ -13,6 +13,16 @@
 /// A host that answered over HTTP/2 multiplexes its transfers as streams: ``multiplexing(cap:)``
 /// raises the cap to `per_host_streams`, and until the host shows strain each response adds a
 /// whole slot, so the slots double per round (as TCP's slow start) rather than creep up by one.
+///
+/// A cap may be one ``share`` of several that together hold a host's slots: the process
+/// backend's workers each cap a host at their share of `per_host_connections`. Each share then
+/// starts at its part of 6 and grows by its part of a slot per round, so that the host sees
+/// what one controller would do: 6 at first, then one more per round, not one more per worker.
+/// A share cannot go below one transfer, so the host's floor is `share` at once: a share at
+/// its floor that the host still tells to slow down pauses between its starts instead
+/// (``pause``), from 25 ms, doubling per strain up to 1 s, halving per response. Without it,
+/// a share at one transfer whose 503s come back at once would ask again at once, a storm of
+/// 503s while another share holds the host's room.
 public struct HostCap: Sendable, Equatable {
     /// The most at once: `per_host_connections`, or `per_host_streams` once multiplexing.
     public private(set) var cap: Int
@@ -22,13 +32,24 @@ public struct HostCap: Sendable, Equatable {
     public private(set) var value: Double
     /// Where the host last showed strain, `nil` before.
     public private(set) var gaveWayAt: Double?
+    /// How many caps like this one hold the host's slots together (1: this one alone).
+    public let share: Int
+    /// Seconds between starts for a share at its floor that is still told to slow down; 0 when
+    /// none (always with one share).
+    public private(set) var pause: Double = 0
 
     /// The value a host starts at, as browsers open 6 connections per host.
     public static let start = 6
+    /// The first and the longest ``pause``.
+    public static let firstPause = 0.025, longestPause = 1.0
 
-    public init(cap: Int) {
+    /// - Parameters:
+    ///   - cap: the most at once, for this share.
+    ///   - share: how many caps like this one hold the host's slots together.
+    public init(cap: Int, share: Int = 1) {
         self.cap = Swift.max(1, cap)
-        value = Double(Swift.min(self.cap, Self.start))
+        self.share = Swift.max(1, share)
+        value = Double(Swift.min(self.cap, (Self.start + self.share - 1) / self.share))
     }
 
     /// Transfers allowed now (at least 1).
@@ -36,7 +57,10 @@ public struct HostCap: Sendable, Equatable {
 
     /// A response arrived from the host, not one of strain.
     public mutating func responded() {
-        var step = multiplexes && gaveWayAt == nil ? 1 : 1 / value
+        // Doubling needs no scaling: each share doubles its own slots per round of its own
+        // responses. One more slot per round does: each share sees 1/share of the responses.
+        pause = pause / 2 < Self.firstPause / 4 ? 0 : pause / 2
+        var step = multiplexes && gaveWayAt == nil ? 1 : 1 / (value * Double(share))
         if let w = gaveWayAt, value + 1 >= w { step /= 8 }
         value = Swift.min(Double(cap), value + step)
     }
@@ -50,6 +74,7 @@ public struct HostCap: Sendable, Equatable {
 
     /// The host showed strain with `running` transfers at once.
     public mutating func strained(running: Int) {
+        if share > 1 && value <= 1 { pause = pause == 0 ? Self.firstPause : Swift.min(Self.longestPause, pause * 2) }
         gaveWayAt = Double(Swift.max(1, running))
         value = Swift.max(1, value * 0.75)
     }

@@ -5,14 +5,16 @@
 /// recent copy. Pure state: the caller gives each URL's normalised key and hash (nil: never
 /// merged) and reports each fetched URL's result.
 ///
-/// Memory: one 64-bit hash per distinct URL for the whole batch (``SeenHashes``, 10 to 12.5
-/// bytes each); for URLs in flight, their key and the copies waiting for them; and the last
-/// ``cacheSize`` results. A later copy of a URL whose result has left that cache is fetched
-/// again (and may then get another answer than the first copy did).
+/// Memory: for URLs in flight, their key and the copies waiting for them; and the last
+/// ``cacheSize`` results. Nothing grows with the batch: a later copy of a URL whose result has
+/// left that cache is fetched again (and may then get another answer than the first copy
+/// did). A seen-set of every URL's hash would not change that, since a URL seen but gone
+/// from the cache is fetched all the same; it only cost 10 to 12.5 bytes per distinct URL,
+/// and was dropped.
 ///
-/// Collisions: a hash says only "maybe seen"; the result is taken over only when the keys are
-/// equal, so two different URLs are never merged. A URL whose hash equals an earlier
-/// different URL's is fetched as if its result had left the cache.
+/// Collisions: the result is taken over only when the keys are equal, so two different URLs
+/// are never merged. A URL whose hash equals a different URL's in flight or cached is fetched
+/// as if its result had left the cache.
 public struct StreamedRepeats: Sendable {
     /// What to do with a URL just read.
     public enum Admission: Sendable, Equatable {
@@ -32,7 +34,6 @@ public struct StreamedRepeats: Sendable {
 
     /// Results kept for later copies: the most recent ones, by completion.
     public let cacheSize: Int
-    private var seen = SeenHashes()
     /// The index of the copy being fetched, by hash.
     private var pending: [UInt64: Int] = [:]
     private var originals: [Int: Original] = [:]
@@ -45,18 +46,12 @@ public struct StreamedRepeats: Sendable {
         self.cacheSize = max(0, cacheSize)
     }
 
-    /// Bytes of the seen-set (the part that grows with the batch).
-    public var seenBytes: Int { seen.bytes }
-    /// Distinct hashes read so far.
-    public var distinct: Int { seen.count }
+    /// URLs in flight (each with the copies waiting for it) and results cached: all it holds.
+    public var held: (inFlight: Int, cached: Int) { (originals.count, cache.count) }
 
     /// URL `index`, `url` as read, normalised to `key` with `hash`.
     public mutating func admit(index: Int, url: String, key: String?, hash: UInt64) -> Admission {
         guard let key else { return .fetch }
-        if seen.insert(hash) {
-            track(index: index, key: key, hash: hash)
-            return .fetch
-        }
         if let j = pending[hash], originals[j]?.key == key {
             originals[j]?.copies.append((index, url))
             return .wait
@@ -67,8 +62,8 @@ public struct StreamedRepeats: Sendable {
             r.url = url
             return .copy(r)
         }
-        // Gone from the cache, or a collision: fetch it; later copies wait for this one
-        // unless another URL of this hash is in flight.
+        // Never seen, gone from the cache, or a collision: fetch it; later copies wait for
+        // this one unless another URL of this hash is in flight.
         if pending[hash] == nil { track(index: index, key: key, hash: hash) }
         return .fetch
     }

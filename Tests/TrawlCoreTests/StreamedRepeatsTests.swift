@@ -22,7 +22,21 @@ import TrawlCore
         }
         #expect(r.index == 3 && r.url == "a/" && r.status == 201)
         #expect(s.finished(result(2, "b")).isEmpty)
-        #expect(s.distinct == 2)
+    }
+
+    /// Nothing is kept for a URL whose result has left the cache: 100,000 distinct URLs leave
+    /// no trace but the last `cacheSize` results (a URL read again is fetched again).
+    @Test func distinctURLsLeaveNothingBehindButTheCache() {
+        var s = StreamedRepeats(cacheSize: 2)
+        for i in 0..<100_000 {
+            #expect(s.admit(index: i, url: "u\(i)", key: "U\(i)", hash: UInt64(i)) == .fetch)
+            _ = s.finished(result(i, "u\(i)"))
+        }
+        #expect(s.held == (inFlight: 0, cached: 2))
+        #expect(s.admit(index: 100_000, url: "u0", key: "U0", hash: 0) == .fetch)
+        if case .copy = s.admit(index: 100_001, url: "u99999", key: "U99999", hash: 99_999) {} else {
+            Issue.record("the last result is cached")
+        }
     }
 
     /// Past the cache's size the oldest result is gone: its next copy is fetched again, and

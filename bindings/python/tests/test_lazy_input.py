@@ -9,6 +9,7 @@ import threading
 import pytest
 
 import trawl
+from test_cluster_follow import redis_url  # noqa: F401 (the fixture: redis-server and two workers)
 
 
 @pytest.mark.parametrize("backend", ["thread", "process"])
@@ -27,6 +28,24 @@ def test_results_arrive_before_a_long_generator_is_read(pages_url, backend):
         assert first.status == 200
         # The batch reads a bounded window ahead (1,024 URLs at this concurrency), not the
         # whole generator.
+        seen = len(pulled)
+        stream.close()
+    assert seen <= 1024 + 256 + 1, seen
+
+
+def test_the_cluster_backend_reads_a_generator_as_it_has_room(pages_url, redis_url):  # noqa: F811
+    pulled = []
+    url = f"{pages_url}/empty"
+
+    def urls():
+        for i in range(100_000):
+            pulled.append(i)
+            yield f"{url}?{i}"
+
+    with trawl.Crawler(concurrency=4, backend="cluster", redis_url=redis_url) as c:
+        stream = c.stream(urls(), ordered=False)
+        first = next(iter(stream))
+        assert first.status == 200
         seen = len(pulled)
         stream.close()
     assert seen <= 1024 + 256 + 1, seen

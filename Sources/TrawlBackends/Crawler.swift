@@ -102,8 +102,8 @@ public final class Crawler: Sendable {
     /// every URL read before it gets its result and ``Batch/inputError`` says why.
     ///
     /// A batch with `follow` (the source is its seeds) and a cluster batch with a `batch_id`
-    /// (a run again with the id is matched with the list) read the whole source here first
-    /// (``CrawlOptions/wholeInputReason``). With a `journal`, each URL is compared with the journal's
+    /// (a run again with the id is matched with the list) read the whole source here first.
+    /// With a `journal`, each URL is compared with the journal's
     /// entry at its index as it is read: a journaled one is not fetched and its result comes
     /// out in its place; one that differs (or a journal with entries past the input's end)
     /// ends the input there, ``Batch/inputError`` (`input_error`) naming both URLs, and every

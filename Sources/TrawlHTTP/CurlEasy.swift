@@ -9,7 +9,7 @@ import TrawlCore
 /// A lane reuses its easy handles from transfer to transfer: the options are set once, and
 /// the multi handle's connection cache keeps connections alive between transfers.
 /// Used only by the lane's thread.
-final class CurlEasy {
+final class CurlEasy: ReceiveBuffered {
     /// The `CURL *`: libcurl declares it `void`, so Swift sees a raw pointer.
     let handle: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`: CURL_ERROR_SIZE bytes that libcurl fills on failure.
@@ -80,7 +80,8 @@ final class CurlEasy {
     /// `curl_easy_init` and every option that is the same for all of a lane's transfers.
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
          share: LaneShare? = nil, connectCheck: ConnectCheck? = nil, jar: CookieJar? = nil,
-         onConnected: ((String) -> Void)? = nil) throws(TrawlError) {
+         onConnected: ((String) -> Void)? = nil,
+         receiveBufferSize: Int = HandlePool<CurlEasy>.largeBuffer) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")
@@ -96,6 +97,7 @@ final class CurlEasy {
         self.onConnected = onConnected
         self.keepHeads = options.keepHeads
         self.jar = jar
+        self.receiveBufferSize = receiveBufferSize
         try configure(options)
     }
 
@@ -143,10 +145,8 @@ final class CurlEasy {
         try set(CURLOPT_ACCEPT_ENCODING, ContentCoding.acceptEncoding, "CURLOPT_ACCEPT_ENCODING")
         try set(CURLOPT_HTTP_CONTENT_DECODING, 0, "CURLOPT_HTTP_CONTENT_DECODING")
         try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS, "CURLOPT_HTTP_VERSION")
-        // curl's own CLI reads 100 KiB at a time; libcurl's default of 16 KiB takes a page
-        // of 200 KB in 13 receive calls, whose fixed costs (system call, the kernel's copy
-        // checks, the write callback) showed up in profiles. 64 transfers x 100 KiB = 6.4 MB.
-        try set(CURLOPT_BUFFERSIZE, Self.receiveBufferSize, "CURLOPT_BUFFERSIZE")
+        // The lane's HandlePool chooses the size (why: there).
+        try set(CURLOPT_BUFFERSIZE, receiveBufferSize, "CURLOPT_BUFFERSIZE")
 
         try set(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
         try set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects), "CURLOPT_MAXREDIRS")
@@ -451,8 +451,9 @@ final class CurlEasy {
         if expected > 0 { raw.reserveCapacity(min(expected, limit)) }
     }
 
-    /// libcurl's receive buffer (`CURLOPT_BUFFERSIZE`), the size of curl's CLI.
-    static let receiveBufferSize = 100 * 1024
+    /// libcurl's receive buffer (`CURLOPT_BUFFERSIZE`), chosen by the lane's ``HandlePool``
+    /// when the handle is made.
+    let receiveBufferSize: Int
 
     /// The write callback: appends the bytes (decoded first when the body has a content
     /// coding), refusing any beyond the limit (returning less than offered makes libcurl end

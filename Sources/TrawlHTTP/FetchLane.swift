@@ -32,7 +32,7 @@ public final class FetchLane {
     /// Requests waiting for their origin's robots.txt.
     private var parked = RobotsParking()
     /// Easy handles not running a transfer, ready for the next one.
-    private var idle: [CurlEasy] = []
+    private var idle = HandlePool<CurlEasy>()
     /// Easy handles added to the multi handle, by identity.
     private var active: [ObjectIdentifier: CurlEasy] = [:]
     /// Validated requests waiting for room on their host, oldest first.
@@ -106,17 +106,25 @@ public final class FetchLane {
         let policy = self.hosts
         self.robots = options.respectRobots
             ? robots ?? RobotsGate(userAgent: options.userAgent) { policy.raiseDelay(host: $0, seconds: $1) } : nil
-        idle.append(try makeEasy())
+        idle.put(try makeEasy())
         laneID = self.hosts.join(LaneWaker(multi: multi))
         if let gate = self.robots { robotsLane = gate.join(LaneWaker(multi: multi)) }
     }
 
-    /// A new easy handle with the lane's settings (each has its own guard state).
+    /// The easy handles this lane has made, and how many of them have the large receive buffer.
+    var handlesMade: (all: Int, large: Int) { (idle.made, idle.largeMade) }
+
+    /// A new easy handle with the lane's settings (each has its own guard state) and the
+    /// receive buffer ``idle`` chooses.
     private func makeEasy() throws(TrawlError) -> CurlEasy {
         let hosts = self.hosts
-        return try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
-                            connectCheck: addressGuard.map(makeConnectCheck), jar: jar,
-                            onConnected: hosts.isUnlimited ? nil : { hosts.connected(host: $0) })
+        let size = idle.nextBufferSize
+        let easy = try CurlEasy(options: options, headers: headers, resolve: resolve, share: share,
+                                connectCheck: addressGuard.map(makeConnectCheck), jar: jar,
+                                onConnected: hosts.isUnlimited ? nil : { hosts.connected(host: $0) },
+                                receiveBufferSize: size)
+        idle.made(bufferSize: size)
+        return easy
     }
 
     /// The guard's state for one easy handle: with a proxy, the proxy's own addresses are
@@ -336,7 +344,7 @@ public final class FetchLane {
     /// Adds a transfer for `request`; returns its response instead when it cannot start.
     private func start(_ request: FetchRequest, host: String) -> FetchResponse? {
         let easy: CurlEasy
-        if let reused = idle.popLast() {
+        if let reused = idle.take() {
             easy = reused
         } else {
             do {
@@ -349,13 +357,13 @@ public final class FetchLane {
             try easy.begin(request, at: MonotonicClock.now())
         } catch {
             easy.request = nil
-            idle.append(easy)
+            idle.put(easy)
             return .failed(request, error)
         }
         let added = multi.add(easy)
         guard added == CURLM_OK else {
             easy.request = nil
-            idle.append(easy)
+            idle.put(easy)
             return .failed(request, TrawlError(.internalError,
                                                "curl_multi_add_handle: \(CurlMulti.strerror(added))"))
         }
@@ -377,7 +385,7 @@ public final class FetchLane {
         defer {
             release(easy.host, outcome, multiplexed: multiplexed)
             easy.request = nil
-            idle.append(easy)
+            idle.put(easy)
         }
         let request = easy.request ?? FetchRequest(index: -1, url: "")
         var response = FetchResponse(index: request.index, url: request.url,
@@ -468,7 +476,7 @@ public final class FetchLane {
                 deliver(.failed(request, error, elapsed: now - easy.started), of: request, complete)
             }
             easy.request = nil
-            idle.append(easy)
+            idle.put(easy)
         }
         if waiting {
             let drained = self.waiting

@@ -57,6 +57,9 @@ final class CurlEasy: ReceiveBuffered {
     private var declaredLength: String?
     /// The last response's `Retry-After` value, for the retry policy.
     private(set) var retryAfter: String?
+    /// Whether the current response closes its connection (`Connection: close`, or HTTP/1.0
+    /// without keep-alive): the host's next transfer needs a new connection.
+    private(set) var closesConnection = false
     /// Why the header callback refused the response (too many header bytes, conflicting
     /// `Content-Length`s), nil while it has not.
     private(set) var headerProblem: String?
@@ -290,6 +293,7 @@ final class CurlEasy: ReceiveBuffered {
         declaredLength = nil
         retryAfter = nil
         headerProblem = nil
+        closesConnection = false
         bodyStarted = false
         decoder = nil
         raw = []
@@ -395,6 +399,8 @@ final class CurlEasy: ReceiveBuffered {
         guard !overflow, let data else { return 0 }
         let line = UnsafeRawBufferPointer(start: data, count: total)
         if Self.hasPrefix(line, "http/") {
+            // HTTP/1.0 closes the connection unless the response says keep-alive (RFC 9112 9.3).
+            closesConnection = Self.hasPrefix(line, "http/1.0")
             contentEncoding = []
             headerBytes = 0
             declaredLength = nil
@@ -409,6 +415,13 @@ final class CurlEasy: ReceiveBuffered {
         if keepHeads { responseHead.append(contentsOf: line) }
         if let value = Self.value(of: "content-encoding:", in: line) {
             contentEncoding.append(value)
+        } else if let value = Self.value(of: "connection:", in: line) {
+            let options = value.lowercased().split(separator: ",").map { $0.trimmingSpaces() }
+            if options.contains("close") {
+                closesConnection = true
+            } else if options.contains("keep-alive") {
+                closesConnection = false
+            }
         } else if let value = Self.value(of: "retry-after:", in: line) {
             retryAfter = String(value.prefix(128))
         } else if let value = Self.value(of: "content-length:", in: line)?.trimmingSpaces() {

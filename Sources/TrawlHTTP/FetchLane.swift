@@ -337,8 +337,9 @@ public final class FetchLane {
     }
 
     /// A transfer on `host` ended (with `outcome`, for the circuit breaker) or never started.
-    private func release(_ host: String, _ outcome: HostTable.Outcome = .other, multiplexed: Bool = false) {
-        if !hosts.isUnlimited { hosts.finished(host: host, outcome: outcome, multiplexed: multiplexed) }
+    private func release(_ host: String, _ outcome: HostTable.Outcome = .other, multiplexed: Bool = false,
+                         closed: Bool = false) {
+        if !hosts.isUnlimited { hosts.finished(host: host, outcome: outcome, multiplexed: multiplexed, closed: closed) }
     }
 
     /// Adds a transfer for `request`; returns its response instead when it cannot start.
@@ -382,8 +383,9 @@ public final class FetchLane {
         active[ObjectIdentifier(easy)] = nil
         var outcome = HostTable.Outcome.other
         let multiplexed = result == CURLE_OK && easy.isMultiplexed
+        let closed = result == CURLE_OK && !multiplexed && easy.closesConnection
         defer {
-            release(easy.host, outcome, multiplexed: multiplexed)
+            release(easy.host, outcome, multiplexed: multiplexed, closed: closed)
             easy.request = nil
             idle.put(easy)
         }

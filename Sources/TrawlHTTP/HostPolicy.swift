@@ -148,9 +148,10 @@ public struct HostTable: Sendable {
 
     /// A transfer on `host` ended (or never started): its slot is free. `multiplexed`: its
     /// response came over HTTP/2, so the host's transfers can share a connection as streams.
+    /// `closed`: its response closed the connection (``HostCap/closes``).
     /// - Returns: the lanes waiting for this host, to be woken (each once).
     public mutating func finished(host: String, outcome: Outcome = .other, multiplexed: Bool = false,
-                                  now: Double = 0) -> [Int] {
+                                  closed: Bool = false, now: Double = 0) -> [Int] {
         if breakerTemplate.threshold > 0, outcome != .other {
             var b = breakers[host] ?? breakerTemplate
             switch outcome {
@@ -165,6 +166,7 @@ public struct HostTable: Sendable {
         if adaptive, outcome != .other || multiplexed {
             var cap = caps[host, default: HostCap(cap: limit, share: share)]
             if multiplexed { cap.multiplexing(cap: streams) }  // adaptive implies a limit
+            if outcome == .responded || outcome == .strained { cap.connectionsClose(closed) }
             if outcome == .responded { cap.responded() } else if outcome != .other { cap.strained(running: h.running) }
             if cap.pause > 0 && outcome != .responded { pausedUntil[host] = now + cap.pause }
             caps[host] = cap
@@ -249,9 +251,12 @@ public final class HostPolicy: Sendable {
     }
 
     /// A slot on `host` is free; wakes the lanes waiting for it.
-    func finished(host: String, outcome: HostTable.Outcome = .other, multiplexed: Bool = false) {
+    func finished(host: String, outcome: HostTable.Outcome = .other, multiplexed: Bool = false,
+                  closed: Bool = false) {
         let now = MonotonicClock.now()
-        let wake = table.withLock { $0.finished(host: host, outcome: outcome, multiplexed: multiplexed, now: now) }
+        let wake = table.withLock {
+            $0.finished(host: host, outcome: outcome, multiplexed: multiplexed, closed: closed, now: now)
+        }
         guard !wake.isEmpty else { return }
         lanes.wake(wake)
     }

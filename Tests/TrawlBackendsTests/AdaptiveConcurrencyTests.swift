@@ -36,6 +36,31 @@ import TrawlTestSupport
         #expect(c.limit == 64, "8 in flight never tests a limit of 64, so it must not grow: \(c)")
     }
 
+    /// A host that closes every connection makes each request an accept on its listener: at
+    /// the defaults it gets at most a browser's 6 at once (Python's `http.server`, with an
+    /// accept queue that holds 6, dropped the 7th connect into Linux's 1 s SYN retransmission).
+    /// The same host keeping its connections open grows to `per_host_connections`. Both ways
+    /// of closing count (HTTP/1.1 `Connection: close`, HTTP/1.0 without keep-alive), and both
+    /// ways of keeping (HTTP/1.1's default, HTTP/1.0 `Connection: keep-alive`). On the process
+    /// backend each worker holds half: 3 of the 6, and 4 of the 8.
+    @Test(arguments: [BackendKind.thread, .process])
+    func aHostThatClosesItsConnectionsGetsAtMostSix(_ backend: BackendKind) throws {
+        func peak(keepAlive: Bool, http10: Bool) throws -> Int {
+            let server = try CountingServer(delay: 0.02, keepAlive: keepAlive, http10: http10)
+            defer { server.stop() }
+            let results = try Crawler(options: options(backend)).crawl((0..<240).map { server.url("/p/\($0)") })
+            #expect(results.count == 240 && results.allSatisfy { $0.status == 200 }, "keep-alive \(keepAlive)")
+            #expect(server.served == 240)
+            return server.peak
+        }
+        for http10 in [false, true] {
+            let closing = try peak(keepAlive: false, http10: http10)
+            #expect(closing <= 6 && closing >= 5, "\(closing) at once to a host that closes (HTTP/1.0: \(http10))")
+            let kept = try peak(keepAlive: true, http10: http10)
+            #expect(kept > 6 && kept <= 8, "\(kept) at once to a host that keeps them (HTTP/1.0: \(http10))")
+        }
+    }
+
     /// A server that answers 503 to a request arriving while 3 are served: the pinned batch
     /// (8 per host, as today) meets it with a storm of 503s, the adaptive one settles below.
     ///

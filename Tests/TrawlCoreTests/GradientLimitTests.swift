@@ -167,6 +167,33 @@ import TrawlCore
         #expect(HostCap(cap: 2, share: 4).allowed == 2, "ceil(6 / 4) = 2")
     }
 
+    /// A host whose last response closed its connection gets at most a browser's 6 at once
+    /// (its share's part of them), however far its slots grew; a kept connection lifts that.
+    @Test func aHostThatClosesItsConnectionsStaysAtSixWhileItDoes() {
+        var c = HostCap(cap: 8)
+        c.connectionsClose(true)
+        for _ in 0..<100 { c.responded() }
+        #expect(c.value == 8 && c.allowed == 6, "the slots grew, the host still gets 6")
+        c.connectionsClose(false)
+        #expect(c.allowed == 8, "one response that kept its connection: all 8")
+        c.connectionsClose(true)
+        c.strained(running: 6)
+        #expect(c.allowed == 6, "strain still takes a quarter off 8")
+        for _ in 0..<2 { c.strained(running: 6) }
+        #expect(c.allowed == 3, "8 x 0.75^3, below the 6")
+        var halves = [HostCap(cap: 4, share: 2), HostCap(cap: 4, share: 2)]
+        for k in 0..<2 {
+            halves[k].connectionsClose(true)
+            for _ in 0..<50 { halves[k].responded() }
+        }
+        #expect(halves.map(\.allowed) == [3, 3], "two shares: 6 between them")
+        var h2 = HostCap(cap: 8)
+        h2.multiplexing(cap: 100)
+        h2.connectionsClose(true)
+        #expect(!h2.closes, "HTTP/2 streams share one connection")
+        #expect(HostCap(cap: 4).allowed == 4 && !HostCap(cap: 4).closes)
+    }
+
     /// A share at its floor of one transfer that is still told to slow down pauses between
     /// its starts: 25 ms, doubling up to 1 s; each response halves it, down to none.
     @Test func aShareAtItsFloorPausesAndEachResponseHalvesThePause() {

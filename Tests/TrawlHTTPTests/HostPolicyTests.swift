@@ -83,6 +83,30 @@ import TrawlCore
 
     /// A table that holds one share of a host's slots: a 503 at its floor of one transfer holds
     /// the host's next start back by the cap's pause; a response ends the wait sooner.
+    /// The table hands a response's `closed` to the host's slots: closed, 6 at most; kept,
+    /// the host's grown slots. Pinned (not adaptive), the limit stays what it was set to.
+    @Test func aHostWhoseResponsesCloseTheirConnectionsGetsSix() {
+        var table = HostTable(limit: 8, adaptive: true)
+        func respond(closed: Bool, times: Int) {
+            for _ in 0..<times {
+                #expect(table.admit(host: "a:80", waiter: 0) == .start)
+                _ = table.finished(host: "a:80", outcome: .responded, closed: closed)
+            }
+        }
+        respond(closed: true, times: 60)
+        #expect(table.allowed("a:80") == 6)
+        respond(closed: false, times: 1)
+        #expect(table.allowed("a:80") == 8)
+        respond(closed: true, times: 1)
+        #expect(table.allowed("a:80") == 6)
+        _ = table.finished(host: "a:80", outcome: .other, closed: false)
+        #expect(table.allowed("a:80") == 6, "a transfer that got no response says nothing about the host")
+        var pinned = HostTable(limit: 8)
+        #expect(pinned.admit(host: "a:80", waiter: 0) == .start)
+        _ = pinned.finished(host: "a:80", outcome: .responded, closed: true)
+        #expect(pinned.allowed("a:80") == 8)
+    }
+
     @Test func aShareAtItsFloorWaitsOutItsPause() {
         var table = HostTable(limit: 4, adaptive: true, share: 2)
         // The table's cap, step by step: strains with one transfer running.

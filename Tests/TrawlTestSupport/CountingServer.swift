@@ -5,7 +5,9 @@ import Synchronization
 /// A loopback HTTP/1.1 server of its own that counts how many requests it is serving at
 /// once: the measure of a per-host connection limit. Each request is held `delay` seconds
 /// before its small answer, sent with `Connection: close` so that every request is also a
-/// connection of its own.
+/// connection of its own (or, with `keepAlive`, on connections kept open). With `http10` it
+/// answers as an HTTP/1.0 server does: no `Connection` header when it closes (1.0's default),
+/// `Connection: keep-alive` when it keeps the connection.
 ///
 /// One thread accepts, one thread per connection answers; ``stop()`` ends them.
 public final class CountingServer: Sendable {
@@ -19,10 +21,14 @@ public final class CountingServer: Sendable {
         let delay: Double
         let robots: String?
         let overloadAbove: Int?
+        let keepAlive: Bool
+        let http10: Bool
         let counts = Mutex<(now: Int, peak: Int, served: Int, refused: Int)>((0, 0, 0, 0))
         /// When each request other than /robots.txt arrived (seconds, monotonic).
         let starts = Mutex<[Double]>([])
-        init(delay: Double, robots: String?, overloadAbove: Int?) {
+        init(delay: Double, robots: String?, overloadAbove: Int?, keepAlive: Bool, http10: Bool) {
+            self.keepAlive = keepAlive
+            self.http10 = http10
             self.delay = delay
             self.robots = robots
             self.overloadAbove = overloadAbove
@@ -35,8 +41,12 @@ public final class CountingServer: Sendable {
     ///     like any other path.
     ///   - overloadAbove: a request that arrives while this many are being served is answered
     ///     503 at once (counted in ``refused``, not in ``peak``): a server that gives way above N.
-    public init(delay: Double, robots: String? = nil, overloadAbove: Int? = nil) throws {
-        let state = State(delay: delay, robots: robots, overloadAbove: overloadAbove)
+    ///   - keepAlive: the 200s keep their connection open for the next request.
+    ///   - http10: the 200s are HTTP/1.0 responses.
+    public init(delay: Double, robots: String? = nil, overloadAbove: Int? = nil, keepAlive: Bool = false,
+                http10: Bool = false) throws {
+        let state = State(delay: delay, robots: robots, overloadAbove: overloadAbove, keepAlive: keepAlive,
+                          http10: http10)
         self.state = state
         listener = try LoopbackListener { c in
             let thread = Thread { CountingServer.serve(c, state) }
@@ -61,13 +71,18 @@ public final class CountingServer: Sendable {
 
     private static func serve(_ fd: Int32, _ state: State) {
         defer { close(fd) }
+        while answer(fd, state) && state.keepAlive {}
+    }
+
+    /// Reads one request on `fd` and answers it; whether the connection may take another.
+    private static func answer(_ fd: Int32, _ state: State) -> Bool {
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
         while !request.ends(with: end) && request.count < 65536 {
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            if n <= 0 { return false }
             request += buffer[0..<n]
             if let r = request.firstRange(of: end) { request = Array(request[..<r.upperBound]) }
         }
@@ -75,7 +90,7 @@ public final class CountingServer: Sendable {
             let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(robots.utf8.count)\r\n"
                 + "Connection: close\r\n\r\n" + robots
             _ = answer.withCString { write(fd, $0, strlen($0)) }
-            return
+            return false
         }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
@@ -92,7 +107,7 @@ public final class CountingServer: Sendable {
         guard admitted else {
             let answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             _ = answer.withCString { write(fd, $0, strlen($0)) }
-            return
+            return false
         }
         usleep(UInt32(state.delay * 1_000_000))
         // Counted as done before the answer leaves: the client can start its next request
@@ -102,9 +117,14 @@ public final class CountingServer: Sendable {
             c.served += 1
         }
         let body = "<a href=\"/x\">counted</a>"
-        let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Connection: close\r\n\r\n" + body
-        _ = answer.withCString { write(fd, $0, strlen($0)) }
+        let connection = switch (state.http10, state.keepAlive) {
+        case (false, false): "Connection: close\r\n"
+        case (true, true): "Connection: keep-alive\r\n"
+        default: ""
+        }
+        let answer = "HTTP/1.\(state.http10 ? 0 : 1) 200 OK\r\nContent-Type: text/html\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n" + connection + "\r\n" + body
+        return answer.withCString { write(fd, $0, strlen($0)) } == answer.utf8.count
     }
 }
 

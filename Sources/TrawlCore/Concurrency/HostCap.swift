@@ -23,6 +23,15 @@
 /// (``pause``), from 25 ms, doubling per strain up to 1 s, halving per response. Without it,
 /// a share at one transfer whose 503s come back at once would ask again at once, a storm of
 /// 503s while another share holds the host's room.
+///
+/// A host whose last response closed its connection (HTTP/1.0 without keep-alive,
+/// `Connection: close`) makes every request a new connection, which its listener must accept:
+/// while it does, it gets at most ``start`` at once (its share's part of them), however far its
+/// slots have grown. Python's `http.server` listens with an accept queue of 5, which holds 6
+/// connections: a 7th connect at once is dropped and waits out Linux's 1 s SYN retransmission
+/// (measured: 130 pages in 1.05 s at 7 or 8 at once, 0.09-0.11 s at 4 to 6). Only the last
+/// response counts, so a server that closes a kept connection now and then (nginx after
+/// `keepalive_requests`) is capped for as long as its next response takes.
 public struct HostCap: Sendable, Equatable {
     /// The most at once: `per_host_connections`, or `per_host_streams` once multiplexing.
     public private(set) var cap: Int
@@ -37,6 +46,9 @@ public struct HostCap: Sendable, Equatable {
     /// Seconds between starts for a share at its floor that is still told to slow down; 0 when
     /// none (always with one share).
     public private(set) var pause: Double = 0
+    /// Whether the host's last response closed its connection (so ``allowed`` is at most
+    /// ``start``'s part for this share).
+    public private(set) var closes = false
 
     /// The value a host starts at, as browsers open 6 connections per host.
     public static let start = 6
@@ -53,7 +65,15 @@ public struct HostCap: Sendable, Equatable {
     }
 
     /// Transfers allowed now (at least 1).
-    public var allowed: Int { Swift.max(1, Int(value.rounded(.down))) }
+    public var allowed: Int {
+        let slots = Swift.max(1, Int(value.rounded(.down)))
+        return closes ? Swift.min(slots, Swift.max(1, Self.start / share)) : slots
+    }
+
+    /// The host's last response closed its connection (`true`) or left it open.
+    public mutating func connectionsClose(_ closing: Bool) {
+        closes = closing && !multiplexes
+    }
 
     /// A response arrived from the host, not one of strain.
     public mutating func responded() {

@@ -23,12 +23,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import realweb  # noqa: E402  (its pages(): the corpus or generated pages)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from nginx import free_port  # noqa: E402
 
 
 def wait_for(port, timeout=10.0):

@@ -84,7 +84,7 @@ final class CurlEasy: ReceiveBuffered {
     init(options: FetchOptions, headers: CurlHeaderList, resolve: CurlHeaderList? = nil,
          share: LaneShare? = nil, connectCheck: ConnectCheck? = nil, jar: CookieJar? = nil,
          onConnected: ((String) -> Void)? = nil,
-         receiveBufferSize: Int = HandlePool<CurlEasy>.largeBuffer) throws(TrawlError) {
+         receiveBufferSize: Int) throws(TrawlError) {
         try CurlGlobal.ensure()
         guard let handle = curl_easy_init() else {
             throw TrawlError(.outOfMemory, "curl_easy_init failed")

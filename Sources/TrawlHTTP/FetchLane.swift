@@ -383,7 +383,7 @@ public final class FetchLane {
         active[ObjectIdentifier(easy)] = nil
         var outcome = HostTable.Outcome.other
         let multiplexed = result == CURLE_OK && easy.isMultiplexed
-        let closed = result == CURLE_OK && !multiplexed && easy.closesConnection
+        let closed = result == CURLE_OK && easy.closesConnection
         defer {
             release(easy.host, outcome, multiplexed: multiplexed, closed: closed)
             easy.request = nil

@@ -99,6 +99,7 @@ import TrawlCore
         #expect(table.allowed("a:80") == 8)
         respond(closed: true, times: 1)
         #expect(table.allowed("a:80") == 6)
+        #expect(table.admit(host: "a:80", waiter: 0) == .start)
         _ = table.finished(host: "a:80", outcome: .other, closed: false)
         #expect(table.allowed("a:80") == 6, "a transfer that got no response says nothing about the host")
         var pinned = HostTable(limit: 8)
